@@ -1,0 +1,394 @@
+"""Stage 4: the guide's rules as warnings and notices (SPEC §6), and project health."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sitegen import metrics
+from sitegen.compute import Status, TaskState
+from sitegen.findings import Finding, Severity, severity_of
+from sitegen.i18n import Messages
+from sitegen.model import Impact, Priority, Site, TaskKind, TaskStatus
+from sitegen.source import Source
+from sitegen.workdays import ONE_DAY
+from sitegen.workload import day_runs
+
+
+def _signed(value) -> str:
+    shown = metrics.percent(value)
+    return "—" if shown is None else f"{shown:+.1f}%"
+
+
+@dataclass(frozen=True)
+class Rules:
+    site: Site
+    status: Status
+    msg: Messages
+
+    @property
+    def thresholds(self):
+        return self.site.settings.thresholds
+
+    def pct(self, value) -> str:
+        shown = metrics.percent(value)
+        return "—" if shown is None else f"{shown:.1f}%"
+
+    def name(self, person_id: str) -> str:
+        person = self.site.person_index.get(person_id)
+        return f"{person.display_name} ({person_id})" if person and person.name else person_id
+
+    def finding(self, code: str, source: Source, path: tuple, key: str, **values) -> Finding:
+        links = {k: values[k] for k in ("project", "task", "person", "day") if k in values}
+        return Finding(
+            code,
+            severity_of(code),
+            source.file,
+            source.line(*path),
+            self.msg(key, **values),
+            **links,
+        )
+
+
+def _entry_deviation(rules: Rules) -> Iterator[Finding]:
+    for state in rules.status.entries:
+        if metrics.is_alert(state.deviation, rules.thresholds.deviation):
+            entry = state.entry
+            yield rules.finding(
+                "deviation",
+                state.report.source,
+                ("entries", state.index, "actual"),
+                "deviation",
+                task=entry.task,
+                person=state.report.author,
+                project=_project_of(rules, entry.task, state.project),
+                day=state.day.isoformat(),
+                date=state.day.isoformat(),
+                who=rules.name(state.report.author),
+                actual=entry.actual,
+                planned=entry.planned,
+                value=rules.pct(state.deviation),
+            )
+
+
+def _project_of(rules: Rules, task_id: str, fallback: str) -> str:
+    return rules.site.task_project.get(task_id, fallback)
+
+
+def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
+    task, today, limits = state.task, rules.status.as_of, rules.thresholds
+    links = {"project": state.project, "task": task.id, "person": task.owner}
+    if state.is_open and metrics.is_alert(state.schedule_deviation, limits.deviation):
+        yield rules.finding(
+            "schedule-deviation",
+            task.source,
+            ("plan",) if task.plan else ("end",),
+            "schedule-deviation",
+            **links,
+            id=task.id,
+            actual=rules.pct(state.actual),
+            planned=rules.pct(state.planned),
+            value=rules.pct(state.schedule_deviation),
+            date=today.isoformat(),
+        )
+    if state.is_open and task.end < today:
+        yield rules.finding(
+            "overdue", task.source, ("end",), "overdue", **links, id=task.id, end=task.end
+        )
+    if state.status is TaskStatus.DOING:
+        reported = [e.day for e in state.entries if e.day <= today]
+        last = max(reported) if reported else None
+        calendar = rules.status.calendar
+        quiet = (
+            calendar.between(last, today - ONE_DAY)
+            if last
+            else calendar.count(task.first_day, today - ONE_DAY)
+        )
+        if quiet >= limits.stale_days:
+            yield rules.finding(
+                "stale",
+                task.source,
+                ("status",) if task.status else ("id",),
+                "stale",
+                **links,
+                id=task.id,
+                days=quiet,
+                last=last.isoformat() if last else "—",
+            )
+    for index, dependency_id in enumerate(task.depends_on):
+        dependency = rules.site.task_index.get(dependency_id)
+        if dependency is None or not state.is_open:
+            continue
+        too_early = (
+            task.first_day < dependency.end
+            if task.kind is TaskKind.MILESTONE
+            else task.first_day <= dependency.end
+        )
+        if too_early:
+            yield rules.finding(
+                "dependency-order",
+                task.source,
+                ("depends_on", index),
+                "dependency-order",
+                **links,
+                id=task.id,
+                start=task.first_day,
+                dependency=dependency_id,
+                end=dependency.end,
+            )
+    if task.confirmed is False:
+        yield rules.finding(
+            "unconfirmed",
+            task.source,
+            ("confirmed",),
+            "unconfirmed",
+            **links,
+            id=task.id,
+            who=rules.name(task.owner),
+        )
+    owner = rules.site.person_index.get(task.owner)
+    missing_skills = [s for s in task.skills if owner and s not in owner.skills]
+    if missing_skills and state.is_open:
+        yield rules.finding(
+            "skill-mismatch",
+            task.source,
+            ("skills",),
+            "skill-mismatch",
+            **links,
+            id=task.id,
+            who=rules.name(task.owner),
+            skills=rules.msg.join(missing_skills),
+        )
+    if (
+        task.kind is TaskKind.TASK
+        and not task.deliverables
+        and state.status is not TaskStatus.CANCELLED
+    ):
+        yield rules.finding(
+            "no-deliverable", task.source, ("id",), "no-deliverable", **links, id=task.id
+        )
+    if (
+        state.is_leaf
+        and task.kind is not TaskKind.MILESTONE
+        and state.duration > limits.max_task_days
+        and state.status is not TaskStatus.CANCELLED
+    ):
+        yield rules.finding(
+            "too-coarse",
+            task.source,
+            ("end",),
+            "too-coarse",
+            **links,
+            id=task.id,
+            days=state.duration,
+            limit=limits.max_task_days,
+        )
+
+
+def _overload(rules: Rules) -> Iterator[Finding]:
+    for person_id, person in rules.status.people.items():
+        days = person.load.overloaded_days
+        if not days:
+            continue
+        runs = day_runs(days, rules.status.calendar)
+        shown = [f"{a}" if a == b else f"{a}..{b}" for a, b in runs]
+        tasks = sorted({t for day in days for t in person.load.by_day[day]})
+        yield rules.finding(
+            "overload",
+            person.person.source,
+            ("id",),
+            "overload",
+            person=person_id,
+            who=rules.name(person_id),
+            peak=person.load.peak,
+            limit=person.load.limit,
+            dates=rules.msg.join(shown),
+            tasks=rules.msg.join(tasks),
+        )
+
+
+def _missing_reports(rules: Rules) -> Iterator[Finding]:
+    today, calendar = rules.status.as_of, rules.status.calendar
+    filed: dict[str, set] = defaultdict(set)
+    for report in rules.site.reports:
+        filed[report.author].add(report.date)
+    missing: dict[tuple[str, object], list[TaskState]] = defaultdict(list)
+    for state in rules.status.tasks.values():
+        if state.status is not TaskStatus.DOING or state.task.owner not in rules.site.person_index:
+            continue
+        for day in calendar.days(state.task.first_day, today - ONE_DAY):
+            if day not in filed[state.task.owner]:
+                missing[(state.task.owner, day)].append(state)
+    for (person_id, day), states in sorted(missing.items()):
+        first = min(states, key=lambda s: s.task.id)
+        yield rules.finding(
+            "missing-report",
+            first.task.source,
+            ("owner",),
+            "missing-report",
+            project=first.project,
+            task=first.task.id,
+            person=person_id,
+            day=day.isoformat(),
+            who=rules.name(person_id),
+            date=day,
+            tasks=rules.msg.join(sorted(s.task.id for s in states)),
+        )
+
+
+def _report_rules(rules: Rules) -> Iterator[Finding]:
+    limits = rules.thresholds
+    zone = ZoneInfo(rules.site.settings.timezone)
+    hour, minute = (int(part) for part in limits.report_deadline.split(":"))
+    for project in rules.site.projects:
+        for report in project.reports:
+            links = {"project": project.id, "person": report.author, "day": report.date.isoformat()}
+            if report.submitted is not None:
+                submitted = report.submitted
+                if submitted.tzinfo is None:
+                    submitted = submitted.replace(tzinfo=zone)
+                deadline = datetime.combine(report.date, time(hour, minute), zone)
+                if submitted > deadline:
+                    local = submitted.astimezone(zone)
+                    yield rules.finding(
+                        "late-report",
+                        report.source,
+                        ("submitted",),
+                        "late-report",
+                        **links,
+                        who=rules.name(report.author),
+                        date=report.date,
+                        at=local.strftime("%Y-%m-%d %H:%M"),
+                        deadline=limits.report_deadline,
+                        zone=rules.site.settings.timezone,
+                    )
+            brief = report.body.strip()
+            if len(brief) > limits.brief_max_chars:
+                yield Finding(
+                    "brief-too-long",
+                    Severity.WARNING,
+                    report.source.file,
+                    report.source.body_line,
+                    rules.msg("brief-too-long", chars=len(brief), limit=limits.brief_max_chars),
+                    **links,
+                )
+            for index, entry in enumerate(report.entries):
+                if entry.progress is not None and not entry.evidence:
+                    yield rules.finding(
+                        "no-evidence",
+                        report.source,
+                        ("entries", index, "progress"),
+                        "no-evidence",
+                        **links,
+                        task=entry.task,
+                    )
+
+
+def _risk_rules(rules: Rules) -> Iterator[Finding]:
+    for project in rules.site.projects:
+        for risk in project.risks:
+            if risk.impact is Impact.HIGH and risk.is_open:
+                yield rules.finding(
+                    "open-high-risk",
+                    risk.source,
+                    ("impact",),
+                    "open-high-risk",
+                    project=project.id,
+                    person=risk.owner,
+                    id=risk.id,
+                    title=risk.title,
+                    who=rules.name(risk.owner),
+                )
+
+
+def run_checks(site: Site, status: Status, messages: Messages) -> list[Finding]:
+    rules = Rules(site, status, messages)
+    findings = list(_entry_deviation(rules))
+    for state in status.tasks.values():
+        findings.extend(_task_rules(rules, state))
+    for rule in (_overload, _missing_reports, _report_rules, _risk_rules):
+        findings.extend(rule(rules))
+    return findings
+
+
+# ---------------------------------------------------------------- health
+
+
+class Health(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+@dataclass(frozen=True)
+class ProjectHealth:
+    health: Health
+    reasons: tuple[str, ...]  # message keys with values already filled in
+
+
+def project_health(
+    site: Site, status: Status, findings: list[Finding], messages: Messages
+) -> dict[str, ProjectHealth]:
+    threshold = site.settings.thresholds.deviation
+    overloaded_projects: dict[str, set[str]] = defaultdict(set)
+    for person_id, person in status.people.items():
+        for day in person.load.overloaded_days:
+            for task_id in person.load.by_day[day]:
+                overloaded_projects[site.task_project.get(task_id, "")].add(person_id)
+    result = {}
+    for project in site.projects:
+        red: list[str] = []
+        amber: list[str] = []
+        for risk in project.risks:
+            if risk.impact is Impact.HIGH and risk.is_open:
+                red.append(messages("health.risk", id=risk.id, title=risk.title))
+        for state in status.tasks.values():
+            if (
+                state.project == project.id
+                and state.is_open
+                and state.priority in (Priority.P0, Priority.P1)
+                and state.task.end < status.as_of
+            ):
+                red.append(messages("health.overdue", id=state.task.id, priority=state.priority))
+        severe = 2 * metrics.exact(threshold)
+        for entry in status.entries:
+            in_project = site.task_project.get(entry.entry.task, entry.project) == project.id
+            if in_project and metrics.is_alert(entry.deviation, severe):
+                red.append(
+                    messages("health.alert", id=entry.entry.task, value=_signed(entry.deviation))
+                )
+        for state in status.tasks.values():
+            if (
+                state.project == project.id
+                and state.is_open
+                and metrics.is_alert(state.schedule_deviation, severe)
+            ):
+                red.append(
+                    messages(
+                        "health.alert", id=state.task.id, value=_signed(state.schedule_deviation)
+                    )
+                )
+        mine = [f for f in findings if f.project == project.id and f.severity is Severity.WARNING]
+        counts: dict[str, int] = defaultdict(int)
+        for finding in mine:
+            counts[finding.code] += 1
+        amber.extend(
+            messages("health.warnings", code=code, count=n) for code, n in sorted(counts.items())
+        )
+        if overloaded_projects.get(project.id):
+            amber.append(
+                messages(
+                    "health.overload", people=", ".join(sorted(overloaded_projects[project.id]))
+                )
+            )
+        if red:
+            result[project.id] = ProjectHealth(Health.RED, tuple(dict.fromkeys(red)))
+        elif amber:
+            result[project.id] = ProjectHealth(Health.AMBER, tuple(amber))
+        else:
+            result[project.id] = ProjectHealth(Health.GREEN, ())
+    return result

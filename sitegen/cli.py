@@ -1,0 +1,129 @@
+"""The `sitegen` command line (SPEC §7)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from sitegen import __version__
+
+CONTENT_DIR = click.Path(file_okay=False, dir_okay=True, exists=True, path_type=Path)
+
+
+def _as_of(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+as_of_option = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=_as_of,
+    help="Compute everything as of this date (YYYY-MM-DD) instead of today.",
+)
+strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitegen")
+def main() -> None:
+    """Compile Markdown task, report and risk files into a static status site."""
+
+
+@main.command()
+@click.argument("content", type=CONTENT_DIR, default="content")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="public",
+    show_default=True,
+    help="Output folder.",
+)
+@as_of_option
+@strict_option
+@click.option(
+    "--public",
+    "public",
+    is_flag=True,
+    help="Leave out items marked internal and all budget figures.",
+)
+def build(content: Path, output: Path, as_of: date | None, strict: bool, public: bool) -> None:
+    """Build the site from CONTENT (default ./content) into OUTPUT."""
+    from sitegen.build import build as run_build
+    from sitegen.reporter import ConsoleReporter
+
+    if _inside(output, content):
+        raise click.UsageError("the output folder must not be inside the content folder")
+    ok = run_build(content, output, ConsoleReporter(sys.stderr), as_of, strict, public)
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.argument("content", type=CONTENT_DIR, default="content")
+@as_of_option
+@strict_option
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help='json: {"findings": [...]}; github: workflow annotations.',
+)
+def check(content: Path, as_of: date | None, strict: bool, style: str) -> None:
+    """Check CONTENT and print every finding; nothing is written."""
+    from sitegen.build import analyse
+    from sitegen.reporter import ConsoleReporter
+
+    analysis = analyse(content, as_of)
+    prefix = ""
+    if style == "github":
+        prefix = _repo_prefix(content)
+    ConsoleReporter(sys.stdout, style, prefix).findings(analysis.findings)
+    sys.exit(1 if analysis.failed_strict(strict) else 0)
+
+
+@main.command()
+@click.argument("kind", required=False)
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of a front-matter KIND (or all kinds), for editors."""
+    from sitegen.schemas import SCHEMA_KINDS, schema_for
+
+    if kind is not None and kind not in SCHEMA_KINDS:
+        raise click.BadParameter(f"choose one of: {', '.join(SCHEMA_KINDS)}", param_hint="KIND")
+    payload = schema_for(kind)
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _repo_prefix(content: Path) -> str:
+    """Annotations need paths from the repository root, findings are relative to CONTENT."""
+    folder = content.resolve()
+    for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            relative = folder.relative_to(parent).as_posix()
+            return "" if relative == "." else relative + "/"
+    return ""
+
+
+def _register_authoring_commands() -> None:
+    try:
+        from sitegen.authoring import init, new, serve
+    except ImportError:  # pragma: no cover - only while the module is being written
+        return
+    for command in (serve, new, init):
+        main.add_command(command)
+
+
+_register_authoring_commands()

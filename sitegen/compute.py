@@ -1,0 +1,263 @@
+"""Stage 3: compute every number of SPEC §5 for a loaded site, as of one day.
+
+The result (`Status`) is plain frozen data; the checks and the pages read it and
+never compute a figure of their own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from sitegen import metrics
+from sitegen.model import (
+    Entry,
+    Kpi,
+    Person,
+    Priority,
+    Project,
+    ReportDoc,
+    Site,
+    TaskDoc,
+    TaskKind,
+    TaskStatus,
+)
+from sitegen.schedule import total_float
+from sitegen.workdays import WorkCalendar
+from sitegen.workload import Load, Span, daily_load
+
+CLOSED = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
+
+
+@dataclass(frozen=True)
+class EntryState:
+    """One report entry about one task, with its completion and deviation."""
+
+    report: ReportDoc
+    index: int
+    entry: Entry
+    project: str
+    completion: Fraction | None
+    deviation: Fraction | None
+
+    @property
+    def day(self) -> date:
+        return self.report.date
+
+
+@dataclass(frozen=True)
+class TaskState:
+    task: TaskDoc
+    project: str
+    status: TaskStatus
+    priority: Priority
+    duration: int
+    planned: Fraction | None
+    actual: Fraction | None
+    schedule_deviation: Fraction | None
+    total_float: int | None
+    children: tuple[str, ...]
+    dependents: tuple[str, ...]
+    entries: tuple[EntryState, ...]
+
+    @property
+    def critical(self) -> bool:
+        return self.total_float == 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+
+@dataclass(frozen=True)
+class PersonState:
+    person: Person
+    load: Load
+    tasks: tuple[str, ...]  # owned task ids
+    reports: tuple[ReportDoc, ...]
+
+
+@dataclass(frozen=True)
+class KpiState:
+    kpi: Kpi
+    actual: Fraction | None
+    achievement: Fraction | None
+
+
+@dataclass(frozen=True)
+class Status:
+    """Everything computed for one site on one day."""
+
+    as_of: date
+    calendar: WorkCalendar
+    tasks: dict[str, TaskState]
+    people: dict[str, PersonState]
+    kpis: dict[str, tuple[KpiState, ...]]  # by project id
+    entries: tuple[EntryState, ...]
+
+
+def _entries_by_task(site: Site) -> dict[str, list[EntryState]]:
+    by_task: dict[str, list[EntryState]] = defaultdict(list)
+    for project in site.projects:
+        for report in project.reports:
+            for index, entry in enumerate(report.entries):
+                by_task[entry.task].append(
+                    EntryState(
+                        report=report,
+                        index=index,
+                        entry=entry,
+                        project=project.id,
+                        completion=metrics.ratio(entry.actual, entry.planned),
+                        deviation=metrics.deviation(entry.actual, entry.planned),
+                    )
+                )
+    for entries in by_task.values():
+        entries.sort(key=lambda e: (e.day, e.report.source.file, e.index))
+    return by_task
+
+
+def effective_status(task: TaskDoc, has_reports: bool) -> TaskStatus:
+    if task.status is not None:
+        return task.status
+    return TaskStatus.DOING if has_reports else TaskStatus.TODO
+
+
+def duration(task: TaskDoc, calendar: WorkCalendar) -> int:
+    if task.kind is TaskKind.MILESTONE:
+        return 0
+    return calendar.count(task.first_day, task.end)
+
+
+def _floats(
+    project: Project, statuses: dict[str, TaskStatus], calendar: WorkCalendar
+) -> dict[str, int]:
+    """Critical path of one project; summary tasks take the least float of their leaves."""
+    tasks = {t.id: t for t in project.tasks if statuses[t.id] is not TaskStatus.CANCELLED}
+    children: dict[str, list[str]] = defaultdict(list)
+    for task in tasks.values():
+        if task.parent in tasks and task.parent != task.id:
+            children[task.parent].append(task.id)
+
+    def leaves(task_id: str, seen: frozenset[str] = frozenset()) -> list[str]:
+        if not children.get(task_id) or task_id in seen:
+            return [task_id]
+        return [leaf for c in children[task_id] for leaf in leaves(c, seen | {task_id})]
+
+    leaf_ids = [t for t in tasks if not children.get(t)]
+    predecessors: dict[str, set[str]] = {leaf: set() for leaf in leaf_ids}
+    for task in tasks.values():
+        for dependency in task.depends_on:
+            if dependency in tasks:
+                for leaf in leaves(task.id):
+                    predecessors[leaf].update(leaves(dependency))
+    leaf_float = total_float(
+        {leaf: duration(tasks[leaf], calendar) for leaf in leaf_ids},
+        {leaf: sorted(before) for leaf, before in predecessors.items()},
+    )
+    result = dict(leaf_float)
+    for task_id in children:
+        values = [leaf_float[leaf] for leaf in leaves(task_id) if leaf in leaf_float]
+        if values:
+            result[task_id] = min(values)
+    return result
+
+
+def compute(site: Site, as_of: date) -> Status:
+    calendar = WorkCalendar.from_settings(site.settings.calendar)
+    entries = _entries_by_task(site)
+    statuses = {t.id: effective_status(t, bool(entries.get(t.id))) for t in site.tasks}
+    children: dict[str, list[str]] = defaultdict(list)
+    dependents: dict[str, list[str]] = defaultdict(list)
+    for task in site.tasks:
+        if task.parent:
+            children[task.parent].append(task.id)
+        for dependency in task.depends_on:
+            dependents[dependency].append(task.id)
+
+    tasks: dict[str, TaskState] = {}
+    for project in site.projects:
+        floats = _floats(project, statuses, calendar)
+        for task in project.tasks:
+            if task.id in tasks:
+                continue  # a duplicate id; reported by validation
+            status = statuses[task.id]
+            history = entries.get(task.id, [])
+            planned = metrics.planned_progress(task.first_day, task.end, as_of, calendar, task.plan)
+            actual = metrics.actual_progress(
+                ((e.day, e.entry.progress) for e in history if e.entry.progress is not None),
+                as_of,
+                done=status is TaskStatus.DONE,
+            )
+            tasks[task.id] = TaskState(
+                task=task,
+                project=project.id,
+                status=status,
+                priority=task.effective_priority,
+                duration=duration(task, calendar),
+                planned=planned,
+                actual=actual,
+                schedule_deviation=metrics.deviation(actual, planned),
+                total_float=floats.get(task.id),
+                children=tuple(sorted(children.get(task.id, []))),
+                dependents=tuple(sorted(dependents.get(task.id, []))),
+                entries=tuple(history),
+            )
+
+    people = _people(site, tasks, calendar)
+    kpis = {project.id: _kpis(project) for project in site.projects}
+    all_entries = tuple(
+        sorted(
+            (e for history in entries.values() for e in history),
+            key=lambda e: (e.day, e.report.source.file, e.index),
+        )
+    )
+    return Status(as_of, calendar, tasks, people, kpis, all_entries)
+
+
+def _people(
+    site: Site, tasks: dict[str, TaskState], calendar: WorkCalendar
+) -> dict[str, PersonState]:
+    owned: dict[str, list[TaskState]] = defaultdict(list)
+    for state in tasks.values():
+        owned[state.task.owner].append(state)
+    reports: dict[str, list[ReportDoc]] = defaultdict(list)
+    for report in site.reports:
+        reports[report.author].append(report)
+    default_limit = site.settings.thresholds.max_concurrent
+    people = {}
+    for person in site.people:
+        mine = owned.get(person.id, [])
+        spans = [
+            Span(s.task.id, s.task.first_day, s.task.end)
+            for s in mine
+            if s.is_open and s.task.first_day <= s.task.end
+        ]
+        people[person.id] = PersonState(
+            person=person,
+            load=daily_load(spans, calendar, person.max_concurrent or default_limit),
+            tasks=tuple(sorted(s.task.id for s in mine)),
+            reports=tuple(
+                sorted(reports.get(person.id, []), key=lambda r: (r.date, r.source.file))
+            ),
+        )
+    return people
+
+
+def _kpis(project: Project) -> tuple[KpiState, ...]:
+    if project.doc is None:
+        return ()
+    actuals = {k.id: k.actual for k in project.retro.kpis} if project.retro else {}
+    return tuple(
+        KpiState(
+            kpi=kpi,
+            actual=metrics.exact(actuals[kpi.id]) if kpi.id in actuals else None,
+            achievement=metrics.ratio(actuals.get(kpi.id), kpi.target),
+        )
+        for kpi in project.doc.kpis
+    )

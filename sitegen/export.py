@@ -1,0 +1,74 @@
+"""Machine-readable exports: status.json (SPEC §8)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sitegen import metrics
+from sitegen.checks import ProjectHealth
+from sitegen.compute import Status
+from sitegen.findings import Finding
+from sitegen.model import Site
+
+
+def _number(value: Any) -> int | float | None:
+    if value is None:
+        return None
+    exact = metrics.exact(value)
+    return int(exact) if exact.denominator == 1 else float(value)
+
+
+def status_data(
+    site: Site, status: Status, health: dict[str, ProjectHealth], findings: list[Finding]
+) -> dict[str, Any]:
+    pct = metrics.percent
+    return {
+        "as_of": status.as_of.isoformat(),
+        "projects": [
+            {
+                "id": project.id,
+                "title": project.title,
+                "health": health[project.id].health.value,
+                "kpis": [
+                    {
+                        "id": k.kpi.id,
+                        "target": _number(k.kpi.target),
+                        "actual": _number(k.actual),
+                        "achievement": pct(k.achievement),
+                    }
+                    for k in status.kpis.get(project.id, ())
+                ],
+            }
+            for project in site.projects
+        ],
+        "tasks": [
+            {
+                "id": t.task.id,
+                "project": t.project,
+                "title": t.task.title,
+                "owner": t.task.owner,
+                "priority": t.priority.value,
+                "start": t.task.first_day.isoformat(),
+                "end": t.task.end.isoformat(),
+                "status": t.status.value,
+                "planned_progress": pct(t.planned / 100 if t.planned is not None else None),
+                "actual_progress": pct(t.actual / 100 if t.actual is not None else None),
+                "schedule_deviation": pct(t.schedule_deviation),
+                "critical": t.critical,
+            }
+            for t in status.tasks.values()
+        ],
+        "people": [
+            {"id": p.person.id, "peak_concurrent": p.load.peak, "overloaded": p.load.overloaded}
+            for p in status.people.values()
+        ],
+        "risks": [
+            {"id": r.id, "impact": r.impact.value, "status": r.status.value} for r in site.risks
+        ],
+        "findings": [f.export() for f in findings],
+    }
+
+
+def to_json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

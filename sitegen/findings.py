@@ -1,0 +1,56 @@
+"""Findings: what the build has to say about the content, with file and line."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+
+
+ERROR_CODES = frozenset(
+    {"parse", "field", "duplicate-id", "unknown-ref", "cycle", "dates", "unsafe-id"}
+)
+NOTICE_CODES = frozenset({"no-evidence", "no-deliverable", "too-coarse", "unknown-key"})
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
+
+
+@dataclass(frozen=True, order=False)
+class Finding:
+    code: str
+    severity: Severity
+    file: str
+    line: int
+    message: str
+    # Internal links to the things the finding is about; not part of the exported contract.
+    project: str | None = None
+    task: str | None = None
+    person: str | None = None
+    day: str | None = None
+
+    def export(self) -> dict[str, object]:
+        data = asdict(self)
+        return {key: data[key] for key in ("code", "severity", "file", "line", "message")}
+
+    def sort_key(self) -> tuple[object, ...]:
+        return (_SEVERITY_ORDER[self.severity], self.file, self.line, self.code, self.message)
+
+
+def severity_of(code: str) -> Severity:
+    if code in ERROR_CODES:
+        return Severity.ERROR
+    if code in NOTICE_CODES:
+        return Severity.NOTICE
+    return Severity.WARNING
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)

@@ -1,0 +1,39 @@
+"""Message catalogs: every string a user reads, in English and Simplified Chinese."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+LANGUAGES = ("en", "zh-CN")
+
+
+@cache
+def _catalog(kind: str, language: str) -> dict[str, str]:
+    text = resources.files("sitegen").joinpath(f"locales/{kind}.{language}.yaml").read_text("utf-8")
+    return yaml.safe_load(text) or {}
+
+
+class Messages:
+    """Formats messages of one catalog kind (``messages`` or ``ui``) in one language."""
+
+    def __init__(self, language: str, kind: str = "messages") -> None:
+        self.language = language if language in LANGUAGES else "en"
+        self.kind = kind
+        self._strings = _catalog(kind, self.language)
+        self._fallback = _catalog(kind, "en")
+
+    def __call__(self, key: str, **values: Any) -> str:
+        template = self._strings.get(key) or self._fallback.get(key)
+        if template is None:
+            raise KeyError(f"no message '{key}' in the {self.kind} catalog")
+        return template.format(**values) if values else template
+
+    def has(self, key: str) -> bool:
+        return key in self._strings or key in self._fallback
+
+    def join(self, items: list[str]) -> str:
+        return ("、" if self.language == "zh-CN" else ", ").join(items)

@@ -1,0 +1,295 @@
+"""Stage 1: load a content directory into the typed model, collecting findings.
+
+A file that cannot be read or validated becomes findings and is left out of the
+model; the other files are still loaded, so one run reports every problem.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from sitegen.findings import Finding, severity_of
+from sitegen.i18n import Messages
+from sitegen.model import (
+    Document,
+    Person,
+    Project,
+    ProjectDoc,
+    ReportDoc,
+    RetroDoc,
+    RiskDoc,
+    Site,
+    SiteSettings,
+    TaskDoc,
+)
+from sitegen.source import Path_, ReadError, Source, read_front_matter, read_yaml_mapping
+
+DocT = TypeVar("DocT", bound=Document)
+
+PROJECT_PARTS = ("project.md", "tasks", "reports", "risks", "retro.md")
+
+
+@dataclass
+class LoadResult:
+    site: Site
+    findings: list[Finding]
+    # Ids of documents that exist but failed validation: references to them are not
+    # reported again as unknown.
+    broken_ids: set[str] = field(default_factory=set)
+    # False when team.yaml could not be read: person references are then not checked.
+    team_ok: bool = True
+
+
+class _Collector:
+    """Turns read and validation problems into findings in the site's language."""
+
+    def __init__(self, root: Path, messages: Messages) -> None:
+        self.root = root
+        self.msg = messages
+        self.findings: list[Finding] = []
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def add(self, code: str, file: str, line: int, message: str, **links: Any) -> None:
+        self.findings.append(Finding(code, severity_of(code), file, line, message, **links))
+
+    def read_error(self, file: str, error: ReadError) -> None:
+        self.add("parse", file, error.line, self.msg("parse", problem=error.message))
+
+    def validation_error(self, source: Source, error: ValidationError) -> None:
+        for problem in error.errors(include_url=False):
+            loc = tuple(part for part in problem["loc"] if isinstance(part, str | int))
+            self.add("field", source.file, source.line(*loc), self._explain(loc, problem))
+
+    def _explain(self, loc: Path_, problem: dict[str, Any]) -> str:
+        name = _dotted(loc) or "?"
+        kind = problem["type"]
+        value = problem.get("input")
+        shown = value if isinstance(value, str | int | float) else str(value)
+        ctx = problem.get("ctx") or {}
+        if kind == "missing":
+            return self.msg("field.missing", field=name)
+        if kind.startswith("date") or kind.startswith("datetime"):
+            return self.msg("field.date", field=name, value=shown)
+        if kind in ("decimal_parsing", "decimal_type", "int_parsing", "int_type", "float_parsing"):
+            return self.msg("field.number", field=name, value=shown)
+        if kind.startswith("bool"):
+            return self.msg("field.bool", field=name, value=shown)
+        if kind == "enum":
+            return self.msg("field.enum", field=name, value=shown, expected=ctx.get("expected", ""))
+        if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            return self.msg("field.range", field=name, value=shown, detail=problem["msg"])
+        if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
+            return self.msg("field.type", field=name, value=shown, detail=problem["msg"])
+        return self.msg(
+            "field.other", field=name, detail=problem["msg"].removeprefix("Value error, ")
+        )
+
+    def unknown_keys(self, source: Source, data: dict[str, Any], model: type[BaseModel]) -> None:
+        known = [name for name in model.model_fields if name not in ("body", "source")]
+        for key in data:
+            if key in known:
+                continue
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = self.msg("unknown-key.hint", key=close[0]) if close else ""
+            self.add(
+                "unknown-key",
+                source.file,
+                source.line(key),
+                self.msg("unknown-key", key=key, hint=hint),
+            )
+
+
+def _dotted(loc: Path_) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _validate(
+    collector: _Collector, model: type[DocT], source: Source, data: dict[str, Any], body: str
+) -> DocT | None:
+    collector.unknown_keys(source, data, model)
+    try:
+        doc = model.model_validate(data)
+    except ValidationError as error:
+        collector.validation_error(source, error)
+        return None
+    doc.source = source
+    doc.body = body
+    return doc
+
+
+def _load_settings(root: Path) -> tuple[SiteSettings, list[Finding], Source]:
+    """site.yaml first: its language decides the language of every other message."""
+    path = root / "site.yaml"
+    source = Source("site.yaml")
+    if not path.is_file():
+        return SiteSettings(), [], source
+    english = _Collector(root, Messages("en"))
+    try:
+        data, lines = read_yaml_mapping(path)
+    except ReadError as error:
+        english.read_error("site.yaml", error)
+        return SiteSettings(), english.findings, source
+    source = Source("site.yaml", lines)
+    language = data.get("language") if isinstance(data.get("language"), str) else "en"
+    collector = _Collector(root, Messages(SiteSettings._language(language)))  # type: ignore[arg-type]
+    collector.unknown_keys(source, data, SiteSettings)
+    try:
+        return SiteSettings.model_validate(data), collector.findings, source
+    except ValidationError as error:
+        collector.validation_error(source, error)
+        return SiteSettings(), collector.findings, source
+
+
+def _load_team(collector: _Collector, root: Path) -> tuple[list[Person], Source]:
+    path = root / "team.yaml"
+    if not path.is_file():
+        collector.add("field", "team.yaml", 1, collector.msg("team.missing"))
+        return [], Source("team.yaml")
+    try:
+        data, lines = read_yaml_mapping(path)
+    except ReadError as error:
+        collector.read_error("team.yaml", error)
+        return [], Source("team.yaml")
+    source = Source("team.yaml", lines)
+    raw_people = data.get("people")
+    if not isinstance(raw_people, list):
+        collector.add("field", "team.yaml", source.line("people"), collector.msg("team.people"))
+        return [], source
+    people = []
+    for index, raw in enumerate(raw_people):
+        if not isinstance(raw, dict):
+            collector.add(
+                "field", "team.yaml", source.line("people", index), collector.msg("team.person")
+            )
+            continue
+        item_source = Source(
+            "team.yaml",
+            {key[2:]: line for key, line in lines.items() if key[:2] == ("people", index)},
+            first_line=source.line("people", index),
+        )
+        collector.unknown_keys(item_source, raw, Person)
+        try:
+            person = Person.model_validate(raw)
+            person.source = item_source
+            people.append(person)
+        except ValidationError as error:
+            collector.validation_error(item_source, error)
+    return people, source
+
+
+def _load_document(
+    collector: _Collector, path: Path, model: type[DocT], broken_ids: set[str]
+) -> DocT | None:
+    file = collector.relative(path)
+    try:
+        fm = read_front_matter(path)
+    except ReadError as error:
+        collector.read_error(file, error)
+        broken_ids.add(path.stem)
+        return None
+    except OSError as error:
+        collector.add("parse", file, 1, collector.msg("parse.os", problem=error.strerror))
+        return None
+    doc = _validate(
+        collector, model, Source(file, fm.lines, body_line=fm.body_line), fm.data, fm.body
+    )
+    if doc is None:
+        raw_id = fm.data.get("id")
+        broken_ids.add(str(raw_id) if raw_id is not None else path.stem)
+    return doc
+
+
+def _markdown_files(collector: _Collector, folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() != ".md":
+            continue
+        if not _inside(collector.root, path):
+            collector.add("skipped", collector.relative(path), 1, collector.msg("symlink-outside"))
+            continue
+        if path.is_file():
+            files.append(path)
+    return files
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _is_project_folder(path: Path) -> bool:
+    return path.is_dir() and any((path / part).exists() for part in PROJECT_PARTS)
+
+
+def _load_project(collector: _Collector, folder: Path, broken_ids: set[str]) -> Project:
+    project_file = folder / "project.md"
+    doc = None
+    if project_file.is_file():
+        doc = _load_document(collector, project_file, ProjectDoc, broken_ids)
+    else:
+        collector.add(
+            "field", collector.relative(project_file), 1, collector.msg("project.missing")
+        )
+
+    def load_all(sub: str, model: type[DocT]) -> list[DocT]:
+        docs = (
+            _load_document(collector, path, model, broken_ids)
+            for path in _markdown_files(collector, folder / sub)
+        )
+        return [doc for doc in docs if doc is not None]
+
+    retro_file = folder / "retro.md"
+    retro = (
+        _load_document(collector, retro_file, RetroDoc, broken_ids)
+        if retro_file.is_file()
+        else None
+    )
+    return Project(
+        id=folder.name,
+        folder=folder.name,
+        doc=doc,
+        tasks=load_all("tasks", TaskDoc),
+        reports=load_all("reports", ReportDoc),
+        risks=load_all("risks", RiskDoc),
+        retro=retro,
+    )
+
+
+def load_site(root: Path) -> LoadResult:
+    """Read every content file under ``root``; never raises for bad content."""
+    settings, findings, _ = _load_settings(root)
+    collector = _Collector(root, Messages(settings.language))
+    collector.findings.extend(findings)
+    errors_before = len(collector.findings)
+    people, team_source = _load_team(collector, root)
+    team_ok = not any(f.code == "parse" for f in collector.findings[errors_before:])
+    broken_ids: set[str] = set()
+    projects = []
+    for folder in sorted(root.iterdir()):
+        if folder.name.startswith((".", "_")) or not _is_project_folder(folder):
+            continue
+        if not _inside(root, folder):
+            collector.add(
+                "skipped", collector.relative(folder), 1, collector.msg("symlink-outside")
+            )
+            continue
+        projects.append(_load_project(collector, folder, broken_ids))
+    site = Site(settings=settings, people=people, projects=projects, team_source=team_source)
+    return LoadResult(
+        site=site, findings=collector.findings, broken_ids=broken_ids, team_ok=team_ok
+    )

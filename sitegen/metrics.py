@@ -1,0 +1,99 @@
+"""The numbers of SPEC §5 as pure functions over plain values.
+
+Arithmetic is exact (Fraction) so a shortfall of exactly the threshold raises the
+alert; rounding to one decimal happens only when a number is shown or exported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from sitegen.workdays import WorkCalendar
+
+Number = int | Decimal | Fraction
+HUNDRED = Fraction(100)
+
+
+def exact(value: Number | float) -> Fraction:
+    if isinstance(value, float):
+        return Fraction(Decimal(repr(value)))
+    return Fraction(value)
+
+
+def ratio(actual: Number | None, planned: Number | None) -> Fraction | None:
+    """actual / planned, or None when planned is 0 or unknown (completion, achievement)."""
+    if actual is None or planned is None or exact(planned) == 0:
+        return None
+    return exact(actual) / exact(planned)
+
+
+def deviation(actual: Number | None, planned: Number | None) -> Fraction | None:
+    """(actual − planned) / planned: negative when behind, None without a plan."""
+    share = ratio(actual, planned)
+    return None if share is None else share - 1
+
+
+def is_alert(value: Fraction | None, threshold: Number) -> bool:
+    """The guide's rule (planned − actual)/planned ≥ threshold, i.e. deviation ≤ −threshold."""
+    return value is not None and value <= -exact(threshold)
+
+
+def percent(value: Fraction | None) -> float | None:
+    """A fraction as a percentage rounded half-up to one decimal (2/3 → 66.7)."""
+    if value is None:
+        return None
+    scaled = Decimal(value.numerator * 100) / Decimal(value.denominator)
+    return float(scaled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def planned_progress(
+    start: date,
+    end: date,
+    on: date,
+    calendar: WorkCalendar,
+    plan: Mapping[date, Number] | None = None,
+) -> Fraction:
+    """Planned cumulative % complete on ``on`` (0–100)."""
+    if plan:
+        return _from_plan_points(plan, on, calendar)
+    if on < start:
+        return Fraction(0)
+    duration = calendar.count(start, end)
+    if duration == 0:
+        return HUNDRED if on >= end else Fraction(0)
+    elapsed = calendar.count(start, min(on, end))
+    return min(HUNDRED, max(Fraction(0), HUNDRED * elapsed / duration))
+
+
+def _from_plan_points(plan: Mapping[date, Number], on: date, calendar: WorkCalendar) -> Fraction:
+    points = sorted(plan.items())
+    if on < points[0][0]:
+        return Fraction(0)
+    previous_day, previous_value = points[0]
+    for day, value in points:
+        if on == day:
+            return exact(value)
+        if on < day:
+            span = calendar.between(previous_day, day)
+            low = exact(previous_value)
+            if span == 0:
+                return low
+            return low + (exact(value) - low) * calendar.between(previous_day, on) / span
+        previous_day, previous_value = day, value
+    return exact(points[-1][1])
+
+
+def actual_progress(
+    reported: Iterable[tuple[date, Number]], on: date, done: bool
+) -> Fraction | None:
+    """The latest reported progress on or before ``on``; 100 when done; None if none."""
+    if done:
+        return HUNDRED
+    latest = None
+    for day, value in reported:
+        if day <= on and (latest is None or day >= latest[0]):
+            latest = (day, value)
+    return None if latest is None else exact(latest[1])

@@ -1,0 +1,503 @@
+"""The content model: one pydantic class per document kind (SPEC §2–4).
+
+The same classes validate front matter, carry the typed data through the build
+and produce the JSON Schema that `sitegen schema` prints for editors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from sitegen.source import Source
+
+# Aliases for annotations in classes that have a field named `date`.
+Day = date
+Timestamp = datetime
+
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def is_safe_id(value: object) -> bool:
+    return isinstance(value, str) and SAFE_ID.fullmatch(value) is not None
+
+
+def _normaliser(aliases: dict[str, tuple[str, ...]]):
+    table = {}
+    for canonical, names in aliases.items():
+        table[canonical.lower()] = canonical
+        for name in names:
+            table[name.lower()] = canonical
+
+    def normalise(value: object) -> object:
+        if isinstance(value, str):
+            return table.get(value.strip().lower().replace("-", "_").replace(" ", "_"), value)
+        return value
+
+    return normalise
+
+
+class Impact(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+
+
+class TaskStatus(StrEnum):
+    TODO = "todo"
+    DOING = "doing"
+    DONE = "done"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+
+
+class TaskKind(StrEnum):
+    TASK = "task"
+    MILESTONE = "milestone"
+    HIDDEN = "hidden"
+
+
+class Priority(StrEnum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+
+ImpactValue = Annotated[
+    Impact,
+    BeforeValidator(_normaliser({"high": ("高",), "medium": ("中",), "low": ("低",)})),
+]
+RiskStatusValue = Annotated[
+    RiskStatus,
+    BeforeValidator(
+        _normaliser(
+            {
+                "open": ("待处理", "待處理"),
+                "in_progress": ("处理中", "處理中"),
+                "resolved": ("已解决", "已解決"),
+            }
+        )
+    ),
+]
+TaskStatusValue = Annotated[
+    TaskStatus,
+    BeforeValidator(
+        _normaliser(
+            {
+                "todo": ("待办", "待辦", "未开始", "未開始", "to_do"),
+                "doing": ("进行中", "進行中", "in_progress", "处理中", "處理中"),
+                "done": ("已完成", "完成"),
+                "blocked": ("受阻", "阻塞"),
+                "cancelled": ("已取消", "取消", "canceled"),
+            }
+        )
+    ),
+]
+TaskKindValue = Annotated[
+    TaskKind,
+    BeforeValidator(
+        _normaliser(
+            {
+                "task": ("任务", "任務"),
+                "milestone": ("里程碑",),
+                "hidden": ("隐性任务", "隱性任務", "隐性", "隱性"),
+            }
+        )
+    ),
+]
+PriorityValue = Annotated[
+    Priority, BeforeValidator(lambda v: v.upper() if isinstance(v, str) else v)
+]
+
+
+def _scalar_text(value: object) -> object:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _as_list(value: object) -> object:
+    if value is None:
+        return []
+    if isinstance(value, str | int | float | Decimal) and not isinstance(value, bool):
+        return [value]
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_scalar_text)]
+TextList = Annotated[list[Text], BeforeValidator(_as_list)]
+Number = Decimal
+Percent = Annotated[Decimal, Field(ge=0, le=100)]
+
+
+class Document(BaseModel):
+    """Fields and bookkeeping shared by every document kind."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    internal: bool = Field(False, description="Left out of `sitegen build --public`.")
+    body: SkipJsonSchema[str] = Field("", exclude=True)
+    source: SkipJsonSchema[Source] = Field(default_factory=lambda: Source(""), exclude=True)
+
+
+# ---------------------------------------------------------------- site.yaml / team.yaml
+
+WEEKDAYS = {
+    "mon": 0, "monday": 0, "周一": 0, "星期一": 0, "週一": 0,
+    "tue": 1, "tuesday": 1, "周二": 1, "星期二": 1, "週二": 1,
+    "wed": 2, "wednesday": 2, "周三": 2, "星期三": 2, "週三": 2,
+    "thu": 3, "thursday": 3, "周四": 3, "星期四": 3, "週四": 3,
+    "fri": 4, "friday": 4, "周五": 4, "星期五": 4, "週五": 4,
+    "sat": 5, "saturday": 5, "周六": 5, "星期六": 5, "週六": 5,
+    "sun": 6, "sunday": 6, "周日": 6, "星期日": 6, "週日": 6, "星期天": 6,
+}  # fmt: skip
+
+
+def _parse_day(text: str) -> date:
+    return date.fromisoformat(text.strip())
+
+
+def expand_dates(entries: list[str]) -> frozenset[date]:
+    """`2023-10-02` or an inclusive range `2023-10-01..2023-10-07`."""
+    days: set[date] = set()
+    for entry in entries:
+        first, _, last = entry.partition("..")
+        start = _parse_day(first)
+        end = _parse_day(last) if last else start
+        while start <= end:
+            days.add(start)
+            start += timedelta(days=1)
+    return frozenset(days)
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    deviation: Decimal = Field(Decimal("0.20"), gt=0, le=1)
+    max_concurrent: int = Field(5, ge=1)
+    report_deadline: str = Field("17:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
+    brief_max_chars: int = Field(200, ge=1)
+    stale_days: int = Field(2, ge=1)
+    max_task_days: int = Field(5, ge=1)
+
+
+class CalendarSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    weekend: list[str] = Field(default_factory=lambda: ["sat", "sun"])
+    holidays: TextList = Field(default_factory=list)
+    workdays: TextList = Field(default_factory=list)
+
+    @field_validator("weekend")
+    @classmethod
+    def _known_days(cls, value: list[str]) -> list[str]:
+        for day in value:
+            if str(day).strip().lower() not in WEEKDAYS:
+                raise ValueError(f"'{day}' is not a weekday name; use mon, tue, … sun")
+        return value
+
+    @field_validator("holidays", "workdays")
+    @classmethod
+    def _real_dates(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                expand_dates([entry])
+            except ValueError:
+                raise ValueError(
+                    f"'{entry}' is not a date (YYYY-MM-DD) or range (YYYY-MM-DD..YYYY-MM-DD)"
+                ) from None
+        return value
+
+    @property
+    def weekend_days(self) -> frozenset[int]:
+        return frozenset(WEEKDAYS[day.strip().lower()] for day in self.weekend)
+
+
+class SiteSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    title: Text = "Status"
+    language: str = Field("en", pattern=r"^(en|zh-CN)$")
+    timezone: str = "UTC"
+    base_url: str = "/"
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: object) -> object:
+        aliases = {"zh": "zh-CN", "zh-cn": "zh-CN", "zh_cn": "zh-CN", "en-us": "en", "en-gb": "en"}
+        return aliases.get(str(value).lower(), value) if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a time zone name such as Asia/Shanghai") from None
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _slashes(cls, value: str) -> str:
+        return "/" + value.strip("/") + "/" if value.strip("/") else "/"
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: Text
+    name: Text | None = None
+    role: Text | None = None
+    skills: TextList = Field(default_factory=list)
+    max_concurrent: int | None = Field(None, ge=1)
+    internal: bool = False
+    source: SkipJsonSchema[Source] = Field(
+        default_factory=lambda: Source("team.yaml"), exclude=True
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+
+class Team(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    people: list[dict[str, Any]] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- documents
+
+
+class Kpi(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: Text
+    name: Text
+    channel: Text | None = None
+    target: Number
+    unit: Text | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "%"
+
+
+class ProjectDoc(Document):
+    title: Text
+    owner: Text | None = None
+    acceptor: Text | None = None
+    start: date | None = None
+    end: date | None = None
+    background: Text | None = None
+    goal: Text | None = None
+    deliverable_standard: Text | None = None
+    budget: Number | None = None
+    kpis: list[Kpi] = Field(default_factory=list)
+
+
+class Collaborator(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    person: Text
+    role: Text | None = None
+
+
+def _collaborator(value: object) -> object:
+    if isinstance(value, str):
+        return {"person": value}
+    return value
+
+
+CollaboratorValue = Annotated[Collaborator, BeforeValidator(_collaborator)]
+
+
+class TaskDoc(Document):
+    id: Text
+    title: Text
+    owner: Text
+    collaborators: Annotated[list[CollaboratorValue], BeforeValidator(_as_list)] = Field(
+        default_factory=list
+    )
+    priority: PriorityValue | None = None
+    urgent: bool | None = None
+    important: bool | None = None
+    start: date | None = None
+    end: date
+    module: Text | None = None
+    parent: Text | None = None
+    depends_on: TextList = Field(default_factory=list)
+    deliverables: TextList = Field(default_factory=list)
+    resources: TextList = Field(default_factory=list)
+    budget: Number | None = None
+    skills: TextList = Field(default_factory=list)
+    kind: TaskKindValue = TaskKind.TASK
+    status: TaskStatusValue | None = None
+    confirmed: bool | None = None
+    plan: dict[date, Percent] | None = None
+
+    @property
+    def effective_priority(self) -> Priority:
+        """The set priority, else the guide's urgent/important matrix."""
+        if self.priority is not None:
+            return self.priority
+        if self.urgent and self.important:
+            return Priority.P0
+        if self.important:
+            return Priority.P1
+        if self.urgent:
+            return Priority.P2
+        return Priority.P3
+
+    @property
+    def first_day(self) -> date:
+        return self.start or self.end
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    task: Text
+    plan: Text | None = None
+    done: Text | None = None
+    planned: Number | None = Field(None, ge=0)
+    actual: Number | None = Field(None, ge=0)
+    progress: Percent | None = None
+    problem: Text | None = None
+    solution: Text | None = None
+    evidence: TextList = Field(default_factory=list)
+
+
+class ReportDoc(Document):
+    date: Day
+    author: Text
+    submitted: Timestamp | None = None
+    entries: list[Entry] = Field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{self.date.isoformat()}-{self.author}"
+
+
+class RiskDoc(Document):
+    id: Text
+    title: Text
+    impact: ImpactValue
+    owner: Text
+    trigger: Text | None = None
+    response: Text | None = None
+    status: RiskStatusValue
+    tasks: TextList = Field(default_factory=list)
+    raised: date | None = None
+    due: date | None = None
+    resolved_on: date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not RiskStatus.RESOLVED
+
+
+class KpiActual(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: Text
+    actual: Number
+
+
+class Action(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    action: Text
+    owner: Text | None = None
+    due: date | None = None
+
+
+class RetroDoc(Document):
+    date: Day | None = None
+    owner: Text | None = None
+    participants: TextList = Field(default_factory=list)
+    kpis: list[KpiActual] = Field(default_factory=list)
+    successes: TextList = Field(default_factory=list)
+    improvements: TextList = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+
+
+DOCUMENT_KINDS: dict[str, type[BaseModel]] = {
+    "site": SiteSettings,
+    "team": Team,
+    "project": ProjectDoc,
+    "task": TaskDoc,
+    "report": ReportDoc,
+    "risk": RiskDoc,
+    "retro": RetroDoc,
+}
+
+
+# ---------------------------------------------------------------- the loaded site
+
+
+@dataclass
+class Project:
+    id: str
+    folder: str
+    doc: ProjectDoc | None
+    tasks: list[TaskDoc] = field(default_factory=list)
+    reports: list[ReportDoc] = field(default_factory=list)
+    risks: list[RiskDoc] = field(default_factory=list)
+    retro: RetroDoc | None = None
+
+    @property
+    def title(self) -> str:
+        return self.doc.title if self.doc else self.id
+
+
+@dataclass
+class Site:
+    """Everything loaded from a content directory, in a stable (sorted) order."""
+
+    settings: SiteSettings
+    people: list[Person]
+    projects: list[Project]
+    team_source: Source = field(default_factory=lambda: Source("team.yaml"))
+    person_index: dict[str, Person] = field(init=False)
+    task_index: dict[str, TaskDoc] = field(init=False)
+    task_project: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.person_index = {p.id: p for p in self.people}
+        self.task_index = {}
+        self.task_project = {}
+        for project in self.projects:
+            for task in project.tasks:
+                self.task_index.setdefault(task.id, task)
+                self.task_project.setdefault(task.id, project.id)
+
+    @property
+    def tasks(self) -> list[TaskDoc]:
+        return [task for project in self.projects for task in project.tasks]
+
+    @property
+    def reports(self) -> list[ReportDoc]:
+        return [report for project in self.projects for report in project.reports]
+
+    @property
+    def risks(self) -> list[RiskDoc]:
+        return [risk for project in self.projects for risk in project.risks]

@@ -1,0 +1,46 @@
+"""`build --public`: drop everything marked internal and every budget figure."""
+
+from __future__ import annotations
+
+from sitegen.model import Project, Site
+
+
+def redact(site: Site) -> Site:
+    """A copy of the site fit for outside readers; references to dropped items go too."""
+    hidden_tasks = {t.id for t in site.tasks if t.internal}
+    hidden_people = {p.id for p in site.people if p.internal}
+    projects = []
+    for project in site.projects:
+        if project.doc is not None and project.doc.internal:
+            hidden_tasks.update(t.id for t in project.tasks)
+            continue
+        projects.append(project)
+    kept_projects = []
+    for project in projects:
+        doc = project.doc.model_copy(update={"budget": None}) if project.doc else None
+        tasks = [
+            t.model_copy(
+                update={
+                    "budget": None,
+                    "depends_on": [d for d in t.depends_on if d not in hidden_tasks],
+                    "parent": None if t.parent in hidden_tasks else t.parent,
+                }
+            )
+            for t in project.tasks
+            if t.id not in hidden_tasks
+        ]
+        reports = []
+        for report in project.reports:
+            if report.internal or report.author in hidden_people:
+                continue
+            entries = [e for e in report.entries if e.task not in hidden_tasks]
+            reports.append(report.model_copy(update={"entries": entries}))
+        risks = [
+            r.model_copy(update={"tasks": [t for t in r.tasks if t not in hidden_tasks]})
+            for r in project.risks
+            if not r.internal
+        ]
+        retro = project.retro if project.retro and not project.retro.internal else None
+        kept_projects.append(Project(project.id, project.folder, doc, tasks, reports, risks, retro))
+    people = [p for p in site.people if p.id not in hidden_people]
+    return Site(site.settings, people, kept_projects, site.team_source)

@@ -1,0 +1,96 @@
+"""Where build output goes: the terminal, a JSON document, or a buffer in tests."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from sitegen.findings import Finding, Severity
+
+
+class Reporter:
+    """Receives what a build has to say; subclasses decide how to show it."""
+
+    def findings(self, findings: list[Finding]) -> None:
+        raise NotImplementedError
+
+    def failed(self) -> None:
+        pass
+
+    def built(self, out: Path, files: int) -> None:
+        pass
+
+
+class BufferedReporter(Reporter):
+    """Keeps everything, for tests and for the preview server's error page."""
+
+    def __init__(self) -> None:
+        self.reported: list[Finding] = []
+        self.did_fail = False
+        self.written: tuple[Path, int] | None = None
+
+    def findings(self, findings: list[Finding]) -> None:
+        self.reported.extend(findings)
+
+    def failed(self) -> None:
+        self.did_fail = True
+
+    def built(self, out: Path, files: int) -> None:
+        self.written = (out, files)
+
+
+def format_text(finding: Finding) -> str:
+    return f"{finding.file}:{finding.line}: {finding.severity}[{finding.code}]: {finding.message}"
+
+
+def _escape_annotation(text: str, in_property: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if in_property:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(finding: Finding, prefix: str = "") -> str:
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(finding.severity, "notice")
+    file = _escape_annotation(prefix + finding.file, in_property=True)
+    title = _escape_annotation(finding.code, in_property=True)
+    message = _escape_annotation(finding.message)
+    return f"::{level} file={file},line={finding.line},title={title}::{message}"
+
+
+class ConsoleReporter(Reporter):
+    """Compiler-style lines on stderr, a summary, and the output folder on success."""
+
+    def __init__(self, stream: TextIO | None = None, style: str = "text", prefix: str = "") -> None:
+        self.stream = stream or sys.stderr
+        self.style = style
+        self.prefix = prefix
+
+    def findings(self, findings: list[Finding]) -> None:
+        if self.style == "json":
+            payload = {"findings": [f.export() for f in findings]}
+            self.stream.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            return
+        for finding in findings:
+            line = (
+                format_github(finding, self.prefix)
+                if self.style == "github"
+                else format_text(finding)
+            )
+            self.stream.write(line + "\n")
+        if self.style == "text":
+            counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+            summary = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())
+            self.stream.write(f"{summary}\n")
+
+    def failed(self) -> None:
+        if self.style == "text":
+            self.stream.write(
+                "build failed: fix the errors above; the previous output was left as it was\n"
+            )
+
+    def built(self, out: Path, files: int) -> None:
+        if self.style == "text":
+            self.stream.write(f"built {files} files into {out}\n")

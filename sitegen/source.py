@@ -1,0 +1,190 @@
+"""Reading content files: YAML and front matter, keeping the line of every key.
+
+Front matter is split here rather than with python-frontmatter because its
+boundary pattern swallows blank lines after the opening ``---``, which would
+shift every reported line number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document came from: its file (relative to the content dir) and key lines."""
+
+    file: str
+    lines: Mapping[Path_, int] = field(default_factory=dict)
+    first_line: int = 1
+    body_line: int = 1
+
+    def line(self, *path: str | int) -> int:
+        """The line of the most specific known node along ``path``."""
+        key: Path_ = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.first_line
+
+
+class ReadError(Exception):
+    """A file that cannot be read as content; carries the line and a plain message."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML with values that suit hand-written content.
+
+    Dates stay text so that an impossible date becomes a validation finding, not a
+    crash; decimals are exact; ``17:00`` is text, not the YAML 1.1 base-60 integer 1020.
+    """
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))
+
+
+def _exact_float(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | float:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return loader.construct_yaml_float(node)
+
+
+def _int_or_clock_text(loader: yaml.SafeLoader, node: yaml.Node) -> int | str:
+    text = str(loader.construct_scalar(node))
+    if ":" in text:
+        return text
+    return loader.construct_yaml_int(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:float", _exact_float)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_clock_text)
+
+
+def _build(
+    loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int
+) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict):
+                raise ReadError("a key must be a plain word", key_node.start_mark.line + offset)
+            key = str(key) if not isinstance(key, str) else key
+            lines[(*path, key)] = key_node.start_mark.line + offset
+            result[key] = _build(loader, value_node, (*path, key), lines, offset)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            item_path = (*path, index)
+            flow = node.flow_style
+            lines[item_path] = (node.start_mark if flow else item.start_mark).line + offset
+            if flow and path in lines:
+                lines[item_path] = lines[path]
+            items.append(_build(loader, item, item_path, lines, offset))
+        return items
+    return loader.construct_object(node, deep=True)
+
+
+def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML text; ``first_line`` is the file line the text starts on."""
+    offset = first_line
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[Path_, int] = {}
+        if node is None:
+            return None, lines
+        return _build(loader, node, (), lines, offset), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset if mark else first_line
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ReadError(f"YAML syntax error: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise ReadError(f"YAML syntax error: {exc}", first_line) from None
+    except (ValueError, TypeError) as exc:
+        raise ReadError(f"YAML value error: {exc}", first_line) from None
+    finally:
+        loader.dispose()
+
+
+def read_text(path: Path) -> str:
+    """Read a content file as text: UTF-8 (a BOM is allowed), any line endings."""
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise ReadError("this is a binary file, not text; remove it or save it as UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReadError("the file is not UTF-8 text; save it with UTF-8 encoding", line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass(frozen=True)
+class FrontMatterDoc:
+    data: dict[str, Any]
+    lines: dict[Path_, int]
+    body: str
+    body_line: int
+
+
+def split_front_matter(text: str) -> FrontMatterDoc:
+    """Split ``---`` front matter from the Markdown body, keeping file line numbers."""
+    if not text.strip():
+        raise ReadError("the file is empty; it needs front matter between two '---' lines")
+    all_lines = text.split("\n")
+    if all_lines[0].rstrip() != "---":
+        raise ReadError("no front matter: the file must start with a line '---'")
+    for index in range(1, len(all_lines)):
+        if all_lines[index].rstrip() in ("---", "..."):
+            closing = index
+            break
+    else:
+        raise ReadError("the front matter is not closed: add a line '---' after it")
+    yaml_text = "\n".join(all_lines[1:closing])
+    data, lines = parse_yaml(yaml_text, first_line=2)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ReadError(
+            "the front matter must be 'key: value' lines, not a list or a single value", 2
+        )
+    body_lines = all_lines[closing + 1 :]
+    first_text = next((i for i, line in enumerate(body_lines) if line.strip()), 0)
+    return FrontMatterDoc(
+        data=data, lines=lines, body="\n".join(body_lines), body_line=closing + 2 + first_text
+    )
+
+
+def read_front_matter(path: Path) -> FrontMatterDoc:
+    return split_front_matter(read_text(path))
+
+
+def read_yaml_mapping(path: Path) -> tuple[dict[str, Any], dict[Path_, int]]:
+    data, lines = parse_yaml(read_text(path), first_line=1)
+    if data is None:
+        return {}, lines
+    if not isinstance(data, dict):
+        raise ReadError("this file must hold 'key: value' lines, not a list or a single value")
+    return data, lines

@@ -1,0 +1,257 @@
+"""Stage 2: checks across documents — ids, references, dates and dependency cycles."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sitegen.findings import Finding, severity_of
+from sitegen.i18n import Messages
+from sitegen.model import Document, Person, Site, TaskDoc, is_safe_id
+from sitegen.source import Source
+
+
+@dataclass
+class _Checker:
+    site: Site
+    msg: Messages
+    known_tasks: set[str]
+    team_ok: bool
+
+    def finding(self, code: str, source: Source, path: tuple, message: str, **links) -> Finding:
+        return Finding(code, severity_of(code), source.file, source.line(*path), message, **links)
+
+    def ref(
+        self,
+        source: Source,
+        path: tuple,
+        value: str | None,
+        known: Iterable[str],
+        what: str,
+        **links,
+    ) -> Iterator[Finding]:
+        if value is None:
+            return
+        known = sorted(known)
+        if value in known:
+            return
+        close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+        if close:
+            hint = self.msg("hint.closest", id=close[0])
+        elif known:
+            shown = known[:12] + (["…"] if len(known) > 12 else [])
+            hint = self.msg("hint.known", ids=", ".join(shown))
+        else:
+            hint = self.msg(f"hint.none.{what}")
+        yield self.finding(
+            "unknown-ref",
+            source,
+            path,
+            self.msg(f"unknown-ref.{what}", id=value, hint=hint),
+            **links,
+        )
+
+    def person(self, doc: Document, path: tuple, value: str | None, **links) -> Iterator[Finding]:
+        if not self.team_ok:
+            return
+        yield from self.ref(doc.source, path, value, self.site.person_index, "person", **links)
+
+    def task(self, doc: Document, path: tuple, value: str | None, **links) -> Iterator[Finding]:
+        yield from self.ref(doc.source, path, value, self.known_tasks, "task", **links)
+
+
+def _unsafe_ids(check: _Checker) -> Iterator[Finding]:
+    for project in check.site.projects:
+        if not is_safe_id(project.folder):
+            yield Finding(
+                "unsafe-id",
+                severity_of("unsafe-id"),
+                f"{project.folder}/project.md",
+                1,
+                check.msg("unsafe-id.project", id=project.folder),
+                project=project.id,
+            )
+        for doc in [*project.tasks, *project.risks]:
+            if not is_safe_id(doc.id):
+                yield check.finding(
+                    "unsafe-id", doc.source, ("id",), check.msg("unsafe-id", id=doc.id)
+                )
+        for task in project.tasks:
+            stem = task.source.file.rsplit("/", 1)[-1].removesuffix(".md")
+            if is_safe_id(task.id) and task.id != stem:
+                yield check.finding(
+                    "field", task.source, ("id",), check.msg("id.stem", id=task.id, stem=stem)
+                )
+    for person in check.site.people:
+        if not is_safe_id(person.id):
+            yield check.finding(
+                "unsafe-id", person.source, ("id",), check.msg("unsafe-id", id=person.id)
+            )
+
+
+def _duplicates(check: _Checker) -> Iterator[Finding]:
+    seen: dict[str, Document] = {}
+    docs: list[Document] = [
+        doc for project in check.site.projects for doc in [*project.tasks, *project.risks]
+    ]
+    for doc in sorted(docs, key=lambda d: d.source.file):
+        key = doc.id.casefold()  # type: ignore[attr-defined]
+        first = seen.setdefault(key, doc)
+        if first is doc:
+            continue
+        same = first.id == doc.id  # type: ignore[attr-defined]
+        yield check.finding(
+            "duplicate-id",
+            doc.source,
+            ("id",),
+            check.msg(
+                "duplicate-id" if same else "duplicate-id.case",
+                id=doc.id,
+                other=first.id,
+                file=first.source.file,  # type: ignore[attr-defined]
+            ),
+        )
+    people: dict[str, Person] = {}
+    for person in check.site.people:
+        first_person = people.setdefault(person.id.casefold(), person)
+        if first_person is not person:
+            yield check.finding(
+                "duplicate-id",
+                person.source,
+                ("id",),
+                check.msg("duplicate-id.person", id=person.id, other=first_person.id),
+            )
+    folders: dict[str, str] = {}
+    for project in check.site.projects:
+        first_folder = folders.setdefault(project.folder.casefold(), project.folder)
+        if first_folder != project.folder:
+            yield Finding(
+                "duplicate-id",
+                severity_of("duplicate-id"),
+                f"{project.folder}/project.md",
+                1,
+                check.msg(
+                    "duplicate-id.case", id=project.folder, other=first_folder, file=first_folder
+                ),
+            )
+
+
+def _references(check: _Checker) -> Iterator[Finding]:
+    for project in check.site.projects:
+        kpi_ids = [kpi.id for kpi in project.doc.kpis] if project.doc else []
+        if project.doc:
+            yield from check.person(project.doc, ("owner",), project.doc.owner)
+        for task in project.tasks:
+            links = {"project": project.id, "task": task.id}
+            yield from check.person(task, ("owner",), task.owner, **links)
+            for index, collaborator in enumerate(task.collaborators):
+                yield from check.person(
+                    task, ("collaborators", index), collaborator.person, **links
+                )
+            yield from check.task(task, ("parent",), task.parent, **links)
+            for index, dependency in enumerate(task.depends_on):
+                yield from check.task(task, ("depends_on", index), dependency, **links)
+        for report in project.reports:
+            yield from check.person(report, ("author",), report.author, project=project.id)
+            for index, entry in enumerate(report.entries):
+                yield from check.task(
+                    report, ("entries", index, "task"), entry.task, project=project.id
+                )
+        for risk in project.risks:
+            yield from check.person(risk, ("owner",), risk.owner, project=project.id)
+            for index, task_id in enumerate(risk.tasks):
+                yield from check.task(risk, ("tasks", index), task_id, project=project.id)
+        if project.retro:
+            retro = project.retro
+            yield from check.person(retro, ("owner",), retro.owner)
+            for index, person_id in enumerate(retro.participants):
+                yield from check.person(retro, ("participants", index), person_id)
+            for index, action in enumerate(retro.actions):
+                yield from check.person(retro, ("actions", index, "owner"), action.owner)
+            for index, kpi in enumerate(retro.kpis):
+                yield from check.ref(retro.source, ("kpis", index, "id"), kpi.id, kpi_ids, "kpi")
+
+
+def _dates(check: _Checker) -> Iterator[Finding]:
+    for project in check.site.projects:
+        spans: list[tuple[Document, object, object]] = [(t, t.start, t.end) for t in project.tasks]
+        if project.doc:
+            spans.append((project.doc, project.doc.start, project.doc.end))
+        for doc, start, end in spans:
+            if start is not None and end is not None and end < start:  # type: ignore[operator]
+                yield check.finding(
+                    "dates",
+                    doc.source,
+                    ("end",),
+                    check.msg("dates", start=start, end=end),
+                    project=project.id,
+                )
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each dependency loop once, starting at its smallest id (iterative DFS)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    loops: set[tuple[str, ...]] = set()
+    for root in sorted(graph):
+        if state.get(root):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(sorted(graph.get(root, []))))]
+        state[root] = 1
+        path.append(root)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            if child not in graph:
+                continue
+            if state.get(child) == 1:
+                loop = path[path.index(child) :]
+                start = loop.index(min(loop))
+                loops.add(tuple(loop[start:] + loop[:start]))
+            elif not state.get(child):
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(sorted(graph.get(child, [])))))
+    return [list(loop) for loop in sorted(loops)]
+
+
+def _cycles(check: _Checker) -> Iterator[Finding]:
+    tasks: dict[str, TaskDoc] = check.site.task_index
+    for field_name in ("depends_on", "parent"):
+        graph = {
+            task_id: (
+                list(task.depends_on)
+                if field_name == "depends_on"
+                else [task.parent]
+                if task.parent
+                else []
+            )
+            for task_id, task in tasks.items()
+        }
+        for loop in find_cycles(graph):
+            first = tasks[loop[0]]
+            yield check.finding(
+                "cycle",
+                first.source,
+                (field_name,),
+                check.msg(f"cycle.{field_name}", loop=" → ".join([*loop, loop[0]])),
+                task=first.id,
+                project=check.site.task_project.get(first.id),
+            )
+
+
+def validate_site(
+    site: Site, broken_ids: set[str], messages: Messages, team_ok: bool = True
+) -> list[Finding]:
+    """Every cross-document error, all in one pass."""
+    check = _Checker(site, messages, set(site.task_index) | broken_ids, team_ok)
+    findings: list[Finding] = []
+    for rule in (_unsafe_ids, _duplicates, _references, _dates, _cycles):
+        findings.extend(rule(check))
+    return findings
