@@ -38,6 +38,9 @@ class Rules:
         shown = metrics.percent(value)
         return "—" if shown is None else f"{shown:.1f}%"
 
+    def pct_of_100(self, value) -> str:
+        return self.pct(None if value is None else value / 100)
+
     def name(self, person_id: str) -> str:
         person = self.site.person_index.get(person_id)
         return f"{person.display_name} ({person_id})" if person and person.name else person_id
@@ -90,8 +93,8 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
             "schedule-deviation",
             **links,
             id=task.id,
-            actual=rules.pct(state.actual),
-            planned=rules.pct(state.planned),
+            actual=rules.pct_of_100(state.actual),
+            planned=rules.pct_of_100(state.planned),
             value=rules.pct(state.schedule_deviation),
             date=today.isoformat(),
         )
