@@ -18,7 +18,7 @@ from sitegen.i18n import Messages
 from sitegen.load import load_site
 from sitegen.model import Site
 from sitegen.output import write_tree
-from sitegen.public import redact
+from sitegen.public import internal_files, redact
 from sitegen.reporter import Reporter
 from sitegen.validate import validate_site
 
@@ -54,6 +54,8 @@ def analyse(root: Path, as_of: date | None = None, public: bool = False) -> Anal
     messages = Messages(site.settings.language)
     findings = loaded.findings + validate_site(site, loaded.broken_ids, messages, loaded.team_ok)
     if public:
+        hidden = internal_files(site)
+        findings = [f for f in findings if f.file not in hidden]
         site = redact(site)
     day = as_of or today_in(site.settings.timezone)
     status = compute(site, day)

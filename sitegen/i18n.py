@@ -26,10 +26,10 @@ class Messages:
         self._strings = _catalog(kind, self.language)
         self._fallback = _catalog(kind, "en")
 
-    def __call__(self, key: str, **values: Any) -> str:
-        template = self._strings.get(key) or self._fallback.get(key)
+    def __call__(self, message_key: str, /, **values: Any) -> str:
+        template = self._strings.get(message_key) or self._fallback.get(message_key)
         if template is None:
-            raise KeyError(f"no message '{key}' in the {self.kind} catalog")
+            raise KeyError(f"no message {message_key!r} in the {self.kind} catalog")
         return template.format(**values) if values else template
 
     def has(self, key: str) -> bool:

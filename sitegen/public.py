@@ -44,3 +44,13 @@ def redact(site: Site) -> Site:
         kept_projects.append(Project(project.id, project.folder, doc, tasks, reports, risks, retro))
     people = [p for p in site.people if p.id not in hidden_people]
     return Site(site.settings, people, kept_projects, site.team_source)
+
+
+def internal_files(site: Site) -> set[str]:
+    """Files whose findings must not appear in a public build."""
+    files = set()
+    for project in site.projects:
+        whole = project.doc is not None and project.doc.internal
+        docs = [project.doc, *project.tasks, *project.reports, *project.risks, project.retro]
+        files.update(d.source.file for d in docs if d is not None and (whole or d.internal))
+    return files

@@ -46,7 +46,7 @@ class ReadError(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
     """Safe YAML with values that suit hand-written content.
 
     Dates stay text so that an impossible date becomes a validation finding, not a
