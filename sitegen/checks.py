@@ -59,6 +59,8 @@ class Rules:
 
 def _entry_deviation(rules: Rules) -> Iterator[Finding]:
     for state in rules.status.entries:
+        if state.day > rules.status.as_of:
+            continue  # not yet reported on the as-of day
         if metrics.is_alert(state.deviation, rules.thresholds.deviation):
             entry = state.entry
             yield rules.finding(
@@ -250,7 +252,7 @@ def _report_rules(rules: Rules) -> Iterator[Finding]:
     for project in rules.site.projects:
         for report in project.reports:
             links = {"project": project.id, "person": report.author, "day": report.date.isoformat()}
-            if report.submitted is not None:
+            if report.submitted is not None and report.date <= rules.status.as_of:
                 submitted = report.submitted
                 if submitted.tzinfo is None:
                     submitted = submitted.replace(tzinfo=zone)
@@ -360,7 +362,8 @@ def project_health(
         severe = 2 * metrics.exact(threshold)
         for entry in status.entries:
             in_project = site.task_project.get(entry.entry.task, entry.project) == project.id
-            if in_project and metrics.is_alert(entry.deviation, severe):
+            reported = entry.day <= status.as_of
+            if in_project and reported and metrics.is_alert(entry.deviation, severe):
                 red.append(
                     messages("health.alert", id=entry.entry.task, value=_signed(entry.deviation))
                 )

@@ -118,10 +118,8 @@ def _repo_prefix(content: Path) -> str:
 
 
 def _register_authoring_commands() -> None:
-    try:
-        from sitegen.authoring import init, new, serve
-    except ImportError:  # pragma: no cover - only while the module is being written
-        return
+    from sitegen.authoring import init, new, serve
+
     for command in (serve, new, init):
         main.add_command(command)
 

@@ -17,8 +17,9 @@ from markupsafe import Markup
 from sitegen import metrics
 from sitegen.build import Analysis
 from sitegen.export import status_data, to_json
+from sitegen.feeds import feed_files
 from sitegen.i18n import Messages
-from sitegen.pages import Page, site_pages
+from sitegen.pages import Page, site_pages, task_path
 
 OVERRIDE_DIR = "_theme"  # inside a content folder: templates/ and static/ that win over the theme
 
@@ -44,9 +45,15 @@ class Theme:
 _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS)
 
 
-def render_markdown(text: str) -> Markup:
-    """Untrusted Markdown to safe HTML: rendered, then cleaned with an allowlist."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "fenced_code"])
+def render_markdown(text: str, breaks: bool = False) -> Markup:
+    """Untrusted Markdown to safe HTML: rendered, then cleaned with an allowlist.
+
+    ``breaks`` keeps single line breaks (daily briefs are written line by line).
+    """
+    extensions = ["tables", "sane_lists", "fenced_code"]
+    if breaks:
+        extensions.append("nl2br")
+    html = markdown.markdown(text or "", extensions=extensions)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -66,6 +73,64 @@ def _url(context: Any, target: str) -> str:
     return relative
 
 
+@pass_context
+def _gantt(context: Any, tasks: Any, title: str, id_prefix: str | None = None) -> Markup | None:
+    """The SVG Gantt chart of ``tasks``, or None while `sitegen.gantt` is not available.
+
+    Templates always show a table of the same tasks next to it, for screen readers.
+    """
+    try:
+        from sitegen.gantt import gantt_svg
+    except ImportError:
+        return None
+    analysis = context["analysis"]
+    status = analysis.status
+    here = posixpath.dirname(context["page"].path) or "."
+
+    def link(task_id: str) -> str:
+        return posixpath.relpath(task_path(task_id), here)
+
+    try:
+        svg = str(
+            gantt_svg(
+                list(tasks),
+                status.calendar,
+                status.as_of,
+                context["t"],
+                link,
+                title,
+                id_prefix=id_prefix,
+                threshold=analysis.site.settings.thresholds.deviation,
+            )
+        )
+    except Exception:  # a chart must never break a page: the table below carries the data
+        return None
+    return Markup(_interactive_group(svg))
+
+
+def _interactive_group(svg: str) -> str:
+    """An SVG with links inside cannot be ``role="img"`` (axe: nested-interactive).
+
+    The chart keeps its title and description; as a group its task links stay reachable.
+    """
+    head, sep, rest = svg.partition(">")
+    if "<a " in rest and 'role="img"' in head:
+        head = head.replace('role="img"', 'role="group"', 1)
+    return head + sep + rest
+
+
+@pass_context
+def _gantt_legend(context: Any) -> Markup | None:
+    try:
+        from sitegen.gantt import gantt_legend
+    except ImportError:
+        return None
+    try:
+        return Markup(gantt_legend(context["t"]))
+    except Exception:
+        return None
+
+
 def make_environment(theme: Theme, language: str) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.template_dirs]),
@@ -76,12 +141,17 @@ def make_environment(theme: Theme, language: str) -> Environment:
         keep_trailing_newline=True,
     )
     ui = Messages(language, kind="ui")
-    env.globals.update(t=ui, url=_url, language=language)
+    env.globals.update(t=ui, url=_url, language=language, gantt=_gantt, gantt_legend=_gantt_legend)
     env.filters.update(
         pct=_pct,
         signed=_signed,
         markdown=render_markdown,
+        brief=lambda text: render_markdown(text, breaks=True),
         day=lambda d: _day(d, language),
+        shortday=lambda d: _short_day(d, language),
+        num=_num,
+        barw=_bar_width,
+        weekday=lambda d: ui(f"weekday.{d.weekday()}") if d else "",
     )
     return env
 
@@ -107,6 +177,37 @@ def _day(value: date | None, language: str) -> str:
     if language == "zh-CN":
         return f"{value.year}年{value.month}月{value.day}日"
     return value.isoformat()
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _short_day(value: date | None, language: str) -> str:
+    """A compact date for dense tables: 7月10日 / 07-10 (with the year when not obvious)."""
+    if value is None:
+        return "—"
+    if language == "zh-CN":
+        return f"{value.month}月{value.day}日"
+    return f"{_MONTHS[value.month - 1]} {value.day}"
+
+
+def _num(value: Any) -> str:
+    """A plain number with thousands separators: 1500000 → 1,500,000; 5.20 → 5.2."""
+    if value is None:
+        return "—"
+    exact = metrics.exact(value)
+    if exact.denominator == 1:
+        return f"{int(exact):,}"
+    text = f"{float(exact):,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def _bar_width(value: Any, scale: int = 1) -> str:
+    """A fraction as a CSS width for a bar, kept within 0–100%."""
+    if value is None:
+        return "0%"
+    shown = metrics.percent(metrics.exact(value) / scale) or 0.0
+    return f"{min(100.0, max(0.0, shown)):.1f}%"
 
 
 def _static_files(theme: Theme) -> dict[str, bytes]:
@@ -136,6 +237,7 @@ def render_site(analysis: Analysis) -> dict[str, bytes]:
     files["status.json"] = to_json(
         status_data(analysis.site, analysis.status, analysis.health, analysis.findings)
     )
+    files.update(feed_files(analysis))
     return files
 
 

@@ -23,7 +23,8 @@ TASK = (
 )
 
 
-def make_site(root: Path, task_text: str = TASK, task_name: str = "A-1.md") -> Path:
+def make_site(parent: Path, task_text: str = TASK, task_name: str = "A-1.md") -> Path:
+    root = parent / "site"
     (root / "p" / "tasks").mkdir(parents=True)
     (root / "site.yaml").write_text("title: T\nlanguage: en\n", encoding="utf-8")
     (root / "team.yaml").write_text(TEAM, encoding="utf-8")
@@ -73,7 +74,7 @@ def test_a_huge_body_is_fine(tmp_path):
 def test_a_symlink_out_of_the_content_folder_is_not_followed(tmp_path):
     outside = tmp_path / "secret.md"
     outside.write_text(TASK.replace("A-1", "S-1"), encoding="utf-8")
-    site = make_site(tmp_path / "site")
+    site = make_site(tmp_path)
     (site / "p" / "tasks" / "S-1.md").symlink_to(outside)
     loaded = load_site(site)
     assert "S-1" not in loaded.site.task_index
@@ -148,11 +149,11 @@ def test_hostile_text_never_reaches_a_page_unescaped(tmp_path):
 
 def test_builds_in_two_folders_are_byte_identical(tmp_path):
     first = make_site(tmp_path / "one")
-    second = tmp_path / "two"
+    second = tmp_path / "two" / "site"
     shutil.copytree(first, second)
     trees = []
     for site in (first, second):
-        out = tmp_path / f"out-{site.name}"
+        out = tmp_path / f"out-{site.parent.name}"
         CliRunner().invoke(main, ["build", str(site), "-o", str(out), "--as-of", "2024-03-04"])
         trees.append(
             {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -162,7 +163,7 @@ def test_builds_in_two_folders_are_byte_identical(tmp_path):
 
 
 def test_an_interrupted_build_leaves_the_previous_output(tmp_path, monkeypatch):
-    site = make_site(tmp_path / "site")
+    site = make_site(tmp_path)
     out = tmp_path / "out"
     CliRunner().invoke(main, ["build", str(site), "-o", str(out), "--as-of", "2024-03-04"])
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -186,7 +187,7 @@ def test_an_interrupted_build_leaves_the_previous_output(tmp_path, monkeypatch):
 
 def test_public_build_leaves_out_internal_items_and_budgets(tmp_path):
     site = make_site(
-        tmp_path / "site", TASK.replace("end: 2024-03-05", "end: 2024-03-05\nbudget: 98765")
+        tmp_path, TASK.replace("end: 2024-03-05", "end: 2024-03-05\nbudget: 98765")
     )
     tasks = site / "p" / "tasks"
     (tasks / "SECRET-1.md").write_text(

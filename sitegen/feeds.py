@@ -1,0 +1,283 @@
+"""Subscribable exports: an Atom feed, an iCalendar file and a spreadsheet of the tasks.
+
+- ``feed.xml`` — Atom (RFC 4287) of the daily reports filed up to the as-of day and of
+  the current alerts. Written with :mod:`xml.etree.ElementTree` rather than ``feedgen``:
+  the feed is small, ElementTree escapes text and attributes correctly, it adds no
+  dependency (feedgen pulls in lxml) and we control every byte, so output is deterministic.
+- ``calendar.ics`` — iCalendar (RFC 5545) written with ``icalendar``: one all-day VEVENT per
+  task (milestones included), ``UID`` ``<task-id>@<project>``, DTEND exclusive.
+- ``tasks.csv`` — UTF-8 with a BOM so Excel shows Chinese text; the task fields of
+  ``status.json`` with the same rounding.
+
+Nothing here reads the clock: every timestamp comes from the content or the as-of day.
+Links are absolute paths under ``base_url`` because feed readers and calendars do not
+know which page they were linked from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sitegen.build import Analysis
+from sitegen.export import status_data
+from sitegen.findings import Finding
+from sitegen.i18n import Messages
+from sitegen.model import ReportDoc, TaskKind, TaskStatus
+from sitegen.pages import project_path, report_path, task_path
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_LIMIT = 100  # newest entries kept in feed.xml
+ALERT_CODES = frozenset(
+    {"deviation", "schedule-deviation", "overload", "overdue", "open-high-risk"}
+)
+CSV_COLUMNS = (
+    "id",
+    "project",
+    "title",
+    "owner",
+    "priority",
+    "start",
+    "end",
+    "status",
+    "planned_progress",
+    "actual_progress",
+    "schedule_deviation",
+    "critical",
+)
+
+
+def feed_files(analysis: Analysis) -> dict[str, bytes]:
+    """``feed.xml``, ``calendar.ics`` and ``tasks.csv`` for the built site."""
+    return {
+        "feed.xml": atom_feed(analysis),
+        "calendar.ics": task_calendar(analysis),
+        "tasks.csv": task_table(analysis),
+    }
+
+
+def site_url(analysis: Analysis, path: str = "") -> str:
+    """An absolute path on the host: ``base_url`` + ``path`` (``/status/tasks/X.html``)."""
+    return analysis.site.settings.base_url + path
+
+
+def _stable_id(analysis: Analysis, *parts: str) -> str:
+    key = "\x1f".join((analysis.site.settings.base_url, analysis.site.settings.title, *parts))
+    return uuid.uuid5(uuid.NAMESPACE_URL, key).urn
+
+
+# ---------------------------------------------------------------- Atom
+
+
+def _local(analysis: Analysis, day: date) -> datetime:
+    return datetime.combine(day, time(), ZoneInfo(analysis.site.settings.timezone))
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _person_name(analysis: Analysis, person_id: str) -> str:
+    person = analysis.site.person_index.get(person_id)
+    return person.display_name if person else person_id
+
+
+def _report_entries(analysis: Analysis, msg: Messages) -> list[tuple[datetime, str, ET.Element]]:
+    as_of = analysis.status.as_of
+    result = []
+    for project in analysis.site.projects:
+        for report in project.reports:
+            if report.date > as_of:
+                continue  # not filed yet on the as-of day
+            updated = report.submitted or _local(analysis, report.date)
+            if updated.tzinfo is None:
+                updated = updated.replace(tzinfo=ZoneInfo(analysis.site.settings.timezone))
+            entry = ET.Element(f"{{{ATOM}}}entry")
+            title = msg(
+                "feed.report.title",
+                date=report.date.isoformat(),
+                name=_person_name(analysis, report.author),
+                project=project.title,
+            )
+            _sub(entry, "id", _stable_id(analysis, "report", project.id, report.id))
+            _sub(entry, "title", title)
+            _sub(entry, "updated", _stamp(updated))
+            author = _sub(entry, "author")
+            _sub(author, "name", _person_name(analysis, report.author))
+            href = site_url(analysis, report_path(report))
+            _sub(entry, "link", rel="alternate", type="text/html", href=href)
+            _sub(entry, "category", term=project.id, label=project.title)
+            _sub(entry, "summary", _report_summary(analysis, report, msg), type="text")
+            result.append((updated, f"report:{project.id}:{report.id}", entry))
+    return result
+
+
+def _report_summary(analysis: Analysis, report: ReportDoc, msg: Messages) -> str:
+    lines = [report.body.strip()] if report.body.strip() else []
+    for item in report.entries:
+        task = analysis.site.task_index.get(item.task)
+        parts = [f"{item.task} {task.title}" if task else item.task]
+        if item.done:
+            parts.append(item.done)
+        if item.progress is not None:
+            parts.append(msg("feed.report.progress", value=f"{item.progress:.0f}"))
+        lines.append(" · ".join(parts))
+    return "\n".join(lines)
+
+
+def _visible(analysis: Analysis, finding: Finding) -> bool:
+    """In a public build, drop alerts about anything the redaction removed."""
+    if not analysis.public:
+        return True
+    if finding.task and finding.task not in analysis.status.tasks:
+        return False
+    projects = {p.id for p in analysis.site.projects}
+    if finding.project and finding.project not in projects:
+        return False
+    return not (finding.person and finding.person not in analysis.site.person_index)
+
+
+def _alert_link(analysis: Analysis, finding: Finding) -> str:
+    if finding.task and finding.task in analysis.status.tasks:
+        return site_url(analysis, task_path(finding.task))
+    if finding.project and any(p.id == finding.project for p in analysis.site.projects):
+        return site_url(analysis, project_path(finding.project))
+    return site_url(analysis)
+
+
+def _alert_entries(analysis: Analysis, msg: Messages) -> list[tuple[datetime, str, ET.Element]]:
+    result = []
+    for finding in analysis.findings:
+        if finding.code not in ALERT_CODES or not _visible(analysis, finding):
+            continue
+        day = analysis.status.as_of
+        if finding.day:
+            with contextlib.suppress(ValueError):
+                day = date.fromisoformat(finding.day)
+        if day > analysis.status.as_of:
+            continue  # about a report filed after the as-of day
+        updated = _local(analysis, day)
+        key = ":".join(
+            str(part)
+            for part in (finding.code, finding.file, finding.line, finding.task, finding.day)
+        )
+        entry = ET.Element(f"{{{ATOM}}}entry")
+        _sub(entry, "id", _stable_id(analysis, "alert", key))
+        _sub(entry, "title", msg("feed.alert.title", code=finding.code, message=finding.message))
+        _sub(entry, "updated", _stamp(updated))
+        _sub(entry, "link", rel="alternate", type="text/html", href=_alert_link(analysis, finding))
+        _sub(entry, "category", term=finding.code)
+        _sub(entry, "summary", f"{finding.file}:{finding.line}: {finding.message}", type="text")
+        result.append((updated, f"alert:{key}", entry))
+    return result
+
+
+def atom_feed(analysis: Analysis) -> bytes:
+    settings = analysis.site.settings
+    msg = Messages(settings.language, kind="authoring")
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    feed.set("{http://www.w3.org/XML/1998/namespace}lang", settings.language)
+    entries = _report_entries(analysis, msg) + _alert_entries(analysis, msg)
+    # Newest first; ties by a stable key (comparing instants, whatever their offsets).
+    entries.sort(key=lambda item: (-item[0].timestamp(), item[1]))
+    entries = entries[:FEED_LIMIT]
+    updated = max([_local(analysis, analysis.status.as_of)] + [e[0] for e in entries])
+    _sub(feed, "id", _stable_id(analysis, "feed"))
+    _sub(feed, "title", settings.title)
+    _sub(feed, "subtitle", msg("feed.subtitle", date=analysis.status.as_of.isoformat()))
+    _sub(feed, "updated", _stamp(updated))
+    _sub(feed, "link", rel="alternate", type="text/html", href=site_url(analysis))
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=site_url(analysis, "feed.xml"))
+    author = _sub(feed, "author")
+    _sub(author, "name", settings.title)
+    _sub(feed, "generator", "sitegen")
+    for _updated, _key, entry in entries:
+        feed.append(entry)
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+# ---------------------------------------------------------------- iCalendar
+
+
+def task_calendar(analysis: Analysis) -> bytes:
+    from icalendar import Calendar, Event
+
+    settings = analysis.site.settings
+    msg = Messages(settings.language, kind="authoring")
+    stamp = datetime.combine(analysis.status.as_of, time(), UTC)
+    calendar = Calendar()
+    calendar.add("prodid", "-//sitegen//status site//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", settings.title)
+    titles = {p.id: p.title for p in analysis.site.projects}
+    states = sorted(analysis.status.tasks.values(), key=lambda s: (s.project, s.task.id))
+    for state in states:
+        task = state.task
+        first = task.end if task.kind is TaskKind.MILESTONE else task.first_day
+        last = max(task.end, first)
+        event = Event()
+        event.add("uid", f"{task.id}@{state.project}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", first)
+        event.add("dtend", last + timedelta(days=1))  # all-day events end exclusive
+        event.add("summary", f"{task.id} {task.title}")
+        lines = [
+            msg("calendar.owner", name=_person_name(analysis, task.owner)),
+            msg("calendar.status", status=state.status.value, priority=state.priority.value),
+        ]
+        if state.actual is not None:
+            lines.append(msg("calendar.progress", value=f"{float(state.actual):.1f}"))
+        lines.append(site_url(analysis, task_path(task.id)))
+        event.add("description", "\n".join(lines))
+        categories = [titles.get(state.project, state.project)]
+        if task.module:
+            categories.append(task.module)
+        if task.kind is not TaskKind.TASK:
+            categories.append(task.kind.value)
+        event.add("categories", categories)
+        event.add("transp", "TRANSPARENT")
+        event.add("status", "CANCELLED" if state.status is TaskStatus.CANCELLED else "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+# ---------------------------------------------------------------- CSV
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        # A title such as "=HYPERLINK(...)" must not run as a spreadsheet formula.
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    return str(value)
+
+
+def task_table(analysis: Analysis) -> bytes:
+    data = status_data(analysis.site, analysis.status, analysis.health, [])
+    rows = sorted(data["tasks"], key=lambda t: (t["project"], t["id"]))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
+    return buffer.getvalue().encode("utf-8-sig")

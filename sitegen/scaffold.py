@@ -1,0 +1,305 @@
+"""File templates for `sitegen new` and `sitegen init`, and the team's id conventions.
+
+Ids follow the marketing team's guide: tasks ``MKT-YYYYMM-NNN-NN`` (month, project
+number, sub-task number), risks ``R-NN``, reports ``<date>-<author>.md``. Every file
+is written with python-frontmatter and never over an existing one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+
+from sitegen import __version__
+from sitegen.i18n import Messages
+from sitegen.model import Project, Site, is_safe_id
+
+TASK_ID = re.compile(r"^MKT-(\d{6})-(\d{3})-(.+)$")
+RISK_ID = re.compile(r"^R-(\d+)$")
+WORKFLOW_PATH = ".github/workflows/sitegen.yml"
+DEFAULT_SITEGEN_SPEC = f"sitegen=={__version__}"
+
+
+class ScaffoldError(Exception):
+    """A request `new` or `init` cannot carry out; the message says what to do."""
+
+
+# ---------------------------------------------------------------- ids
+
+
+def next_task_id(site: Site, root: Path, project: Project, today: date) -> str:
+    """The project's most used ``MKT-YYYYMM-NNN`` prefix with the next free ``-NN``.
+
+    A project without such ids gets a new prefix: the month of its start (else of
+    ``today``) and the first project number ``NNN`` no other project uses that month.
+    """
+    taken = set(site.task_index) | {p.stem for p in root.glob("*/tasks/*.md")}
+    prefixes = Counter(
+        f"MKT-{m[1]}-{m[2]}" for task in project.tasks if (m := TASK_ID.match(task.id))
+    )
+    if prefixes:
+        prefix = max(prefixes, key=lambda p: (prefixes[p], p))
+    else:
+        start = project.doc.start if project.doc and project.doc.start else None
+        month = (start or today).strftime("%Y%m")
+        used = {int(m[2]) for t in taken if (m := TASK_ID.match(t)) and m[1] == month}
+        number = 1
+        while number in used:
+            number += 1
+        prefix = f"MKT-{month}-{number:03d}"
+    numbers = [
+        int(m[3])
+        for t in taken
+        if (m := TASK_ID.match(t)) and f"MKT-{m[1]}-{m[2]}" == prefix and m[3].isdigit()
+    ]
+    number = max(numbers, default=0) + 1
+    while f"{prefix}-{number:02d}" in taken:
+        number += 1
+    return f"{prefix}-{number:02d}"
+
+
+def next_risk_id(site: Site, root: Path) -> str:
+    """``R-NN`` after the highest numbered risk of the whole site (ids are site-wide)."""
+    taken = {r.id for r in site.risks} | {p.stem for p in root.glob("*/risks/*.md")}
+    numbers = [int(m[1]) for r in taken if (m := RISK_ID.match(r))]
+    number = max(numbers, default=0) + 1
+    while f"R-{number:02d}" in taken:
+        number += 1
+    return f"R-{number:02d}"
+
+
+def slug(text: str) -> str:
+    """A safe id from free text (ASCII letters and digits), or '' if nothing is left."""
+    value = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return value if is_safe_id(value) else ""
+
+
+# ---------------------------------------------------------------- documents
+
+
+def dumps(metadata: dict[str, Any], body: str, hint: str = "") -> str:
+    """Front matter + body; ``hint`` becomes YAML comments before the closing ``---``."""
+    text = frontmatter.dumps(frontmatter.Post(body, **metadata), sort_keys=False)
+    if hint:
+        comments = "\n".join(f"# {line}".rstrip() for line in hint.strip().splitlines())
+        head, sep, tail = text[4:].partition("\n---\n")
+        text = text[:4] + head + "\n" + comments + sep + tail
+    return text.rstrip("\n") + "\n"
+
+
+def write_new(path: Path, text: str) -> Path:
+    """Create ``path`` (and its folder); refuse to replace an existing file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{path} already exists: choose another id or edit that file") from None
+    return path
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value not in (None, "", [])}
+
+
+def task_text(msg: Messages, task_id: str, title: str, owner: str, start: date, end: date,
+              module: str | None = None, depends_on: list[str] | None = None) -> str:  # fmt: skip
+    metadata = _clean(
+        {
+            "id": task_id,
+            "title": title,
+            "owner": owner,
+            "start": start,
+            "end": end,
+            "module": module,
+            "depends_on": depends_on,
+            "status": "todo",
+        }
+    )
+    return dumps(metadata, msg("task.body"), msg("task.hint"))
+
+
+def risk_text(msg: Messages, risk_id: str, title: str, owner: str, impact: str, raised: date,
+              tasks: list[str] | None = None) -> str:  # fmt: skip
+    metadata = _clean(
+        {
+            "id": risk_id,
+            "title": title,
+            "impact": impact,
+            "owner": owner,
+            "status": "open",
+            "tasks": tasks,
+            "raised": raised,
+        }
+    )
+    return dumps(metadata, msg("risk.body"), msg("risk.hint"))
+
+
+def report_text(msg: Messages, day: date, author: str, tasks: list[str]) -> str:
+    metadata = {"date": day, "author": author, "entries": [{"task": t} for t in tasks]}
+    return dumps(metadata, msg("report.body"), msg("report.hint"))
+
+
+def project_text(msg: Messages, title: str, owner: str | None, start: date | None,
+                 end: date | None) -> str:  # fmt: skip
+    metadata = _clean({"title": title, "owner": owner, "start": start, "end": end})
+    return dumps(metadata, msg("project.body"), msg("project.hint"))
+
+
+def open_tasks_of(site: Site, project: Project, author: str, day: date) -> list[str]:
+    """Tasks a report by ``author`` on ``day`` is likely about: theirs, open, under way."""
+    closed = {"done", "cancelled"}
+    return sorted(
+        t.id
+        for t in project.tasks
+        if t.owner == author
+        and (t.status is None or t.status.value not in closed)
+        and t.first_day <= day <= t.end
+    )
+
+
+# ---------------------------------------------------------------- init
+
+
+def workflow_text(sitegen_spec: str = DEFAULT_SITEGEN_SPEC) -> str:
+    template = resources.files("sitegen").joinpath("scaffolds/sitegen.yml").read_text("utf-8")
+    return template.replace("@SITEGEN_SPEC@", sitegen_spec)
+
+
+@dataclass(frozen=True)
+class InitOptions:
+    title: str
+    language: str
+    timezone: str
+    base_url: str
+    today: date
+    sitegen_spec: str = DEFAULT_SITEGEN_SPEC
+
+
+def _yaml_text(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def init_files(options: InitOptions) -> dict[str, str]:
+    """Every file of a new content repository, by relative path."""
+    msg = Messages(options.language, kind="authoring")
+    # The example is under way today (or on the last working day before a weekend), so a
+    # fresh repository checks without warnings.
+    today = options.today
+    anchor = today - timedelta(days=max(today.weekday() - 4, 0))
+    project, lead, writer = "example", msg("init.lead"), msg("init.writer")
+    first, second = f"MKT-{anchor:%Y%m}-001-01", f"MKT-{anchor:%Y%m}-001-02"
+    files = {
+        "site.yaml": msg(
+            "init.site",
+            title=_yaml_text(options.title),
+            language=options.language,
+            timezone=options.timezone,
+            base_url=options.base_url,
+        ),
+        "team.yaml": msg("init.team"),
+        "README.md": msg("init.readme", spec=options.sitegen_spec),
+        ".gitignore": "public/\n",
+        WORKFLOW_PATH: workflow_text(options.sitegen_spec),
+        f"{project}/project.md": dumps(
+            {
+                "title": msg("init.project.title"),
+                "owner": lead,
+                "acceptor": msg("init.project.acceptor"),
+                "start": anchor,
+                "end": anchor + timedelta(days=27),
+                "goal": msg("init.project.goal"),
+                "kpis": [
+                    {
+                        "id": "signups",
+                        "name": msg("init.kpi.name"),
+                        "target": 2000,
+                        "unit": msg("init.kpi.unit"),
+                    }
+                ],
+            },
+            msg("init.project.body"),
+            msg("project.hint"),
+        ),
+        f"{project}/tasks/{first}.md": dumps(
+            {
+                "id": first,
+                "title": msg("init.task1.title"),
+                "owner": lead,
+                "priority": "P0",
+                "start": anchor,
+                "end": anchor + timedelta(days=4),
+                "module": msg("init.module"),
+                "deliverables": [msg("init.task1.deliverable")],
+                "skills": [msg("init.skill.plan")],
+                "status": "doing",
+                "confirmed": True,
+            },
+            msg("init.task1.body"),
+        ),
+        f"{project}/tasks/{second}.md": dumps(
+            {
+                "id": second,
+                "title": msg("init.task2.title"),
+                "owner": writer,
+                "priority": "P1",
+                "start": anchor + timedelta(days=5),
+                "end": anchor + timedelta(days=9),
+                "module": msg("init.module"),
+                "depends_on": [first],
+                "deliverables": [msg("init.task2.deliverable")],
+                "skills": [msg("init.skill.write")],
+                "confirmed": True,
+            },
+            msg("init.task2.body"),
+        ),
+        f"{project}/reports/{anchor.isoformat()}-{lead}.md": dumps(
+            {
+                "date": anchor,
+                "author": lead,
+                "entries": [
+                    {
+                        "task": first,
+                        "plan": msg("init.report.plan"),
+                        "done": msg("init.report.done"),
+                        "planned": 2,
+                        "actual": 2,
+                        "progress": 40,
+                        "evidence": ["https://example.com/brief-draft"],
+                    }
+                ],
+            },
+            msg("init.report.body"),
+        ),
+        f"{project}/risks/R-01.md": dumps(
+            {
+                "id": "R-01",
+                "title": msg("init.risk.title"),
+                "impact": "medium",
+                "owner": lead,
+                "trigger": msg("init.risk.trigger"),
+                "response": msg("init.risk.response"),
+                "status": "open",
+                "tasks": [second],
+                "raised": anchor,
+            },
+            msg("init.risk.body"),
+        ),
+    }
+    return files
+
+
+def write_init(folder: Path, options: InitOptions) -> list[Path]:
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ScaffoldError(f"{folder} is not empty: choose a new or empty folder")
+    written = []
+    for name, text in sorted(init_files(options).items()):
+        written.append(write_new(folder / name, text))
+    return written

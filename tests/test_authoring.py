@@ -1,0 +1,283 @@
+"""Authoring tools: feeds, `new`, `init`, `serve`, annotations and the CI workflows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import time
+import urllib.error
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+import feedparser
+import pytest
+import yaml
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from sitegen.build import analyse
+from sitegen.cli import main
+from sitegen.feeds import CSV_COLUMNS, feed_files
+from sitegen.findings import Severity
+from sitegen.scaffold import WORKFLOW_PATH
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+AS_OF = date(2023, 7, 20)
+PAGES_ACTIONS = ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages")
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    return copy
+
+
+def _errors(root: Path, as_of: date | None = AS_OF) -> list[str]:
+    return [
+        f"{f.file}:{f.line}: {f.message}"
+        for f in analyse(root, as_of).findings
+        if f.severity is Severity.ERROR
+    ]
+
+
+def _with_base_url(root: Path, base_url: str) -> None:
+    site = root / "site.yaml"
+    site.write_text(site.read_text("utf-8") + f"\nbase_url: {base_url}\n", "utf-8")
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def test_feed_is_atom_with_reports_and_alerts_under_base_url(content: Path) -> None:
+    _with_base_url(content, "/status/")
+    files = feed_files(analyse(content, AS_OF))
+    feed = feedparser.parse(files["feed.xml"])
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "市场部任务看板"
+    links = [entry.link for entry in feed.entries]
+    assert any(link.startswith("/status/reports/") for link in links)
+    assert any(link.startswith("/status/tasks/") for link in links)
+    assert all(link.startswith("/status/") for link in links)
+    assert any("2023-07-19" in entry.title for entry in feed.entries)
+    # Nothing dated after the as-of day; entries newest first.
+    assert all(entry.updated[:10] <= "2023-07-20" for entry in feed.entries)
+    assert [e.updated_parsed for e in feed.entries] == sorted(
+        (e.updated_parsed for e in feed.entries), reverse=True
+    )
+    assert len({entry.id for entry in feed.entries}) == len(feed.entries)
+
+
+def test_exports_are_deterministic_and_never_carry_budget() -> None:
+    first = feed_files(analyse(CONTENT, AS_OF))
+    second = feed_files(analyse(CONTENT, AS_OF))
+    assert first == second
+    public = feed_files(analyse(CONTENT, AS_OF, public=True))
+    for data in public.values():
+        assert b"150000" not in data and b"budget" not in data
+
+
+def test_calendar_has_one_all_day_event_per_task() -> None:
+    analysis = analyse(CONTENT, AS_OF)
+    calendar = Calendar.from_ical(feed_files(analysis)["calendar.ics"])
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    assert len(events) == len(analysis.status.tasks)
+    assert set(events) == {f"{t}@{s.project}" for t, s in analysis.status.tasks.items()}
+    event = events["MKT-202307-001-01@q3-launch"]
+    assert event.decoded("DTSTART") == date(2023, 7, 1)
+    assert event.decoded("DTEND") == date(2023, 7, 8)  # end 07-07 inclusive → exclusive 07-08
+    milestone = events["MKT-202307-001-M1@q3-launch"]
+    end = analysis.status.tasks["MKT-202307-001-M1"].task.end
+    assert milestone.decoded("DTEND") - milestone.decoded("DTSTART") == timedelta(days=1)
+    assert milestone.decoded("DTSTART") == end
+
+
+def test_tasks_csv_opens_in_excel() -> None:
+    analysis = analyse(CONTENT, AS_OF)
+    data = feed_files(analysis)["tasks.csv"]
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == len(analysis.status.tasks)
+    first = next(r for r in rows if r["id"] == "MKT-202307-001-01")
+    assert first["title"] == "内容策划"
+    assert first["critical"] in ("true", "false")
+    assert first["actual_progress"] == "100.0"
+
+
+# ---------------------------------------------------------------- new
+
+
+def test_new_files_get_the_next_ids_and_pass_check(content: Path) -> None:
+    runner = CliRunner()
+    commands = [
+        ["new", "task", str(content), "--title", "B站 追加素材", "--owner", "li-si",
+         "--start", "2023-07-24", "--end", "2023-07-26"],
+        ["new", "risk", str(content), "--title", "微博审核延迟", "--owner", "zhou-qi"],
+        ["new", "report", str(content), "--author", "zhou-qi", "--date", "2023-07-21"],
+        ["new", "project", str(content), "--title", "Autumn promo", "--owner", "zhang-san"],
+    ]  # fmt: skip
+    for args in commands:
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+    created = [
+        "q3-launch/tasks/MKT-202307-001-07.md",
+        "q3-launch/risks/R-04.md",
+        "q3-launch/reports/2023-07-21-zhou-qi.md",
+        "autumn-promo/project.md",
+    ]
+    for path in created:
+        assert (content / path).is_file(), path
+    task = (content / created[0]).read_text("utf-8")
+    assert "title: B站 追加素材" in task and "owner: li-si" in task
+    # A task in the new project starts a new MKT-YYYYMM-NNN prefix.
+    result = runner.invoke(
+        main,
+        ["new", "task", str(content), "--project", "autumn-promo", "--title", "Plan",
+         "--owner", "zhang-san", "--start", "2023-09-04", "--end", "2023-09-06"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert len(list((content / "autumn-promo" / "tasks").glob("MKT-*-001-01.md"))) == 1
+    assert _errors(content) == []
+
+
+def test_new_refuses_to_overwrite_and_never_prompts_without_a_terminal(content: Path) -> None:
+    runner = CliRunner()
+    target = content / "q3-launch/reports/2023-07-03-zhao-liu.md"
+    before = target.read_bytes()
+    args = ["new", "report", str(content), "--author", "zhao-liu", "--date", "2023-07-03"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    assert target.read_bytes() == before
+
+    result = runner.invoke(main, ["new", "task", str(content), "--owner", "li-si"], input="")
+    assert result.exit_code == 2
+    assert "--title" in result.output
+    result = runner.invoke(
+        main,
+        ["new", "task", str(content), "--title", "x", "--owner", "nobody", "--end", "2023-07-30"],
+    )
+    assert result.exit_code == 2
+    assert "nobody" in result.output
+
+
+# ---------------------------------------------------------------- init
+
+
+def test_init_writes_a_repository_that_checks_and_builds(tmp_path: Path) -> None:
+    runner = CliRunner()
+    repo = tmp_path / "team-status"
+    result = runner.invoke(main, ["init", str(repo), "--language", "zh-CN"])
+    assert result.exit_code == 0, result.output
+    for name in ("site.yaml", "team.yaml", WORKFLOW_PATH, "example/project.md"):
+        assert (repo / name).is_file(), name
+    assert len(list(repo.glob("example/tasks/*.md"))) >= 2
+    assert list(repo.glob("example/reports/*.md")) and list(repo.glob("example/risks/*.md"))
+    assert _errors(repo, None) == []
+    assert analyse(repo).site.settings.base_url == "/team-status/"
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(repo), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file()
+
+    again = runner.invoke(main, ["init", str(repo)])
+    assert again.exit_code == 2
+    assert "not empty" in again.output
+
+
+# ---------------------------------------------------------------- annotations and workflows
+
+
+def test_check_format_github_prints_annotations() -> None:
+    result = CliRunner().invoke(main, ["check", str(CONTENT), "--as-of", "2023-07-20",
+                                       "--format", "github"])  # fmt: skip
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if line.startswith("::warning ")]
+    assert lines
+    assert all("file=" in line and ",line=" in line and "::" in line[2:] for line in lines)
+    assert any("file=content/q3-launch/reports/" in line for line in lines)
+
+
+def _steps(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+@pytest.mark.parametrize(
+    "path", [REPO / ".github/workflows/ci.yml", REPO / "sitegen/scaffolds/sitegen.yml"]
+)
+def test_workflows_check_build_and_deploy_to_pages(path: Path) -> None:
+    workflow = yaml.safe_load(path.read_text("utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads `on` as true
+    assert "push" in triggers and "pull_request" in triggers
+    uses = [step.get("uses", "") for step in _steps(workflow)]
+    for action in PAGES_ACTIONS:
+        assert any(u.startswith(action + "@") for u in uses), action
+    runs = " ".join(step.get("run", "") for step in _steps(workflow))
+    assert "--format github" in runs and "sitegen build" in runs
+    deploy = next(j for j in workflow["jobs"].values() if "environment" in j)
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_ci_runs_the_test_script() -> None:
+    workflow = yaml.safe_load((REPO / ".github/workflows/ci.yml").read_text("utf-8"))
+    assert any(step.get("run") == "bash .ci/run" for step in _steps(workflow))
+
+
+# ---------------------------------------------------------------- serve
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(predicate, seconds: float = 6.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_serve_rebuilds_and_reloads_on_change(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitegen.serve import VERSION_PATH, PreviewServer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    files_before = sorted(p.relative_to(content) for p in content.rglob("*"))
+    server = PreviewServer(content, port=0, as_of=AS_OF)
+    try:
+        port = server.start()
+        base = f"http://127.0.0.1:{port}"
+        assert server.out.is_relative_to(tmp_path / "cache" / "sitegen")
+        index = _get(base + "/index.html")
+        assert VERSION_PATH in index
+        assert VERSION_PATH.encode() not in (server.out / "index.html").read_bytes()
+        page = f"{base}/tasks/MKT-202307-001-01.html"
+        assert "内容策划" in _get(page)
+        version = server.version
+
+        task = content / "q3-launch/tasks/MKT-202307-001-01.md"
+        task.write_text(task.read_text("utf-8").replace("title: 内容策划", "title: 选题策划"))
+        assert _wait_for(lambda: "选题策划" in _get(page)), "the edit never showed up"
+        # The files are swapped in before the version moves on, so a reload finds them.
+        assert _wait_for(lambda: server.version > version)
+
+        # A broken file: the last good site stays, with the error on top.
+        task.write_text("---\nid: [unclosed\n---\n", "utf-8")
+        assert _wait_for(lambda: 'id="sitegen-errors"' in _get(page)), "no error panel"
+        assert "MKT-202307-001-01.md:" in _get(page)
+        assert '"ok": false' in _get(base + VERSION_PATH)
+    finally:
+        server.stop()
+    assert not server.workdir.exists()
+    with pytest.raises(urllib.error.URLError):
+        _get(f"http://127.0.0.1:{port}/index.html")
+    assert sorted(p.relative_to(content) for p in content.rglob("*")) == files_before

@@ -1,0 +1,221 @@
+"""The built sample site in a real browser (Debian's Chromium driven by Playwright).
+
+Run with ``pytest -m browser``. The test fails (it does not skip) when Chromium is
+missing: install it with ``apt-get install -y chromium``; Playwright never downloads one.
+Screenshots go to ``$SITEGEN_SCREENSHOTS`` when set, else to a pytest temporary folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.cli import main
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SCREENSHOT_PAGES = {
+    "dashboard": "index.html",
+    "project": "projects/q3-launch.html",
+    "task": "tasks/MKT-202307-001-02.html",
+    "person": "people/li-si.html",
+    "weekly": "weekly/2023-W29.html",
+    "retro": "retro/q3-launch.html",
+    "priorities": "priorities.html",
+}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    runner = CliRunner()
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        result = runner.invoke(main, ["build", "content", "-o", str(out), "--as-of", "2023-07-20"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site: Path):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert CHROMIUM.exists(), (
+        f"{CHROMIUM} is missing: install Debian's Chromium with `apt-get install -y chromium`"
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = os.environ.get("SITEGEN_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def _ids(html: str) -> set[str]:
+    return set(re.findall(r'\sid="([^"]+)"', html))
+
+
+def _open(browser, width: int, external: list[str]):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+
+    def guard(route, request) -> None:
+        if urlsplit(request.url).hostname not in ("127.0.0.1", None) and not request.url.startswith(
+            ("data:", "about:")
+        ):
+            external.append(request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    return context
+
+
+def test_every_page_loads_cleanly_and_links_resolve(site: Path, server: str, browser) -> None:
+    external: list[str] = []
+    problems: list[str] = []
+    context = _open(browser, 1280, external)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"{page.url}: console {m.type}: {m.text}")
+            if m.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))
+    page.on(
+        "requestfailed",
+        # a favicon still loading when the test moves on is cancelled (ERR_ABORTED): not a fault
+        lambda r: (
+            problems.append(f"failed {r.url}: {r.failure}")
+            if "ERR_ABORTED" not in (r.failure or "")
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
+    )
+    broken: list[str] = []
+    ids_cache: dict[Path, set[str]] = {}
+    pages = _pages(site)
+    assert len(pages) > 20
+    for path in pages:
+        response = page.goto(server + path)
+        assert response is not None and response.ok, path
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        for href in hrefs:
+            absolute = urljoin(server + path, href)
+            if not absolute.startswith(server):
+                continue  # evidence links to other hosts are not loaded
+            parts = urlsplit(absolute)
+            target = site / unquote(parts.path[len(urlsplit(server).path) :])
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{path}: {href}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = ids_cache.setdefault(target, _ids(target.read_text("utf-8")))
+                if parts.fragment not in ids:
+                    broken.append(f"{path}: {href} (no anchor)")
+    context.close()
+    assert not problems, problems
+    assert not external, external
+    assert not broken, broken
+
+
+def test_file_urls_work_without_a_server(site: Path, browser) -> None:
+    external: list[str] = []
+    context = _open(browser, 1280, external)
+    page = context.new_page()
+    page.goto((site / "tasks" / "MKT-202307-001-02.html").as_uri())
+    page.click("header nav a[href$='index.html'] >> nth=0")
+    assert page.url.endswith("/index.html")
+    assert page.evaluate("document.styleSheets.length") >= 1
+    assert page.evaluate("getComputedStyle(document.body).fontFamily"), (
+        "the stylesheet did not load from file://"
+    )
+    context.close()
+    assert not external
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_horizontal_overflow_and_screenshots(
+    site: Path, server: str, browser, screenshots: Path, width: int
+) -> None:
+    external: list[str] = []
+    context = _open(browser, width, external)
+    page = context.new_page()
+    overflowing = []
+    for path in _pages(site):
+        page.goto(server + path)
+        wide = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if wide > 1:
+            overflowing.append(f"{path}: {wide}px")
+    for name, path in SCREENSHOT_PAGES.items():
+        page.goto(server + path)
+        page.screenshot(path=str(screenshots / f"{name}-{width}.png"), full_page=True)
+    if width == 390:
+        page.goto(server + "index.html")
+        # the Gantt chart scrolls inside its own container instead of widening the page
+        scrollers = page.eval_on_selector_all(
+            ".gantt .scroll",
+            "els => els.map(e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX])",
+        )
+        assert scrollers
+        assert all(style == "auto" for _, _, style in scrollers)
+    context.close()
+    assert not overflowing, overflowing
+    assert not external, external

@@ -1,0 +1,289 @@
+"""The HTML pages: what a reader needs is there and reachable (no browser needed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html import unescape
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+MULTI = REPO / "tests" / "sites" / "multi"
+AS_OF = "2023-07-20"
+HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
+TASK = "MKT-202307-001-02"
+
+
+@contextmanager
+def _cwd(path: Path) -> Iterator[None]:
+    before = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _build(content: Path | str, out: Path, as_of: str = AS_OF) -> Path:
+    with _cwd(REPO):
+        result = CliRunner().invoke(main, ["build", str(content), "-o", str(out), "--as-of", as_of])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build("content", tmp_path_factory.mktemp("pages") / "out")
+
+
+@pytest.fixture(scope="module")
+def multi(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(MULTI, tmp_path_factory.mktemp("multi") / "out", "2023-10-09")
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page).read_text("utf-8")
+
+
+def links(site: Path, page: str) -> list[str]:
+    """Internal link targets of a page, as paths relative to the site root."""
+    found = []
+    for href in HREF.findall(read(site, page)):
+        href = unescape(href)
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith("#") or not parts.path:
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+        found.append(target)
+    return found
+
+
+def crawl(site: Path) -> set[str]:
+    seen, queue = set(), ["index.html"]
+    while queue:
+        page = queue.pop()
+        if page in seen:
+            continue
+        seen.add(page)
+        for target in links(site, page):
+            assert not target.startswith(".."), f"{page} links outside the site: {target}"
+            assert (site / target).is_file(), f"{page} links to missing {target}"
+            if target.endswith(".html"):
+                queue.append(target)
+    return seen
+
+
+def test_every_page_is_reachable_from_the_dashboard(site: Path) -> None:
+    status = json.loads(read(site, "status.json"))
+    reachable = crawl(site)
+    expected = {"index.html", "people/index.html", "risks/index.html", "reports/index.html"}
+    expected |= {"weekly/index.html", "priorities.html", "measures.html"}
+    expected |= {f"tasks/{t['id']}.html" for t in status["tasks"]}
+    expected |= {f"people/{p['id']}.html" for p in status["people"]}
+    expected |= {f"risks/{r['id']}.html" for r in status["risks"]}
+    expected |= {f"projects/{p['id']}.html" for p in status["projects"]}
+    expected |= {"retro/q3-launch.html", "weekly/2023-W28.html", "weekly/2023-W29.html"}
+    reports = {
+        f"reports/q3-launch/{p.stem}.html" for p in (CONTENT / "q3-launch" / "reports").glob("*.md")
+    }
+    assert len(reports) == 15
+    expected |= reports
+    missing = expected - reachable
+    assert not missing, missing
+    every_page = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    assert every_page <= reachable, every_page - reachable
+
+
+def test_links_are_relative(site: Path) -> None:
+    for page in ("index.html", f"tasks/{TASK}.html", "reports/q3-launch/2023-07-10-li-si.html"):
+        html = read(site, page)
+        assert 'href="/' not in html and 'src="/' not in html
+    assert 'href="../static/site.css"' in read(site, f"tasks/{TASK}.html")
+    assert 'href="../../static/site.css"' in read(site, "reports/q3-launch/2023-07-10-li-si.html")
+
+
+def test_dashboard_puts_alerts_first_with_links(site: Path) -> None:
+    html = read(site, "index.html")
+    alerts = html.index('id="alerts-h"')
+    for later in ('id="projects-h"', 'id="briefs-h"', "<svg", 'id="risks-h"'):
+        assert alerts < html.index(later), later
+    # each alert links to the page where it can be acted on
+    assert f'href="tasks/{TASK}.html"' in html  # deviation
+    assert 'href="risks/R-01.html"' in html  # open-high-risk
+    assert 'href="reports/q3-launch/2023-07-18-li-si.html"' in html  # late-report
+    text = _text(html)
+    assert "-50.0%" in text and "偏差预警" in text and "日报迟交" in text and "高风险未解决" in text
+    # health with words, not colour alone, and its reasons
+    assert "红灯（严重）" in text
+    assert "未解决的高风险 R-01 设计资源不足" in text
+    assert "104.0%" in text  # KPI achievement
+    assert "2023年7月20日" in text  # as-of date in the footer
+
+
+def test_task_page_shows_the_guides_table_3(site: Path) -> None:
+    text = _text(read(site, f"tasks/{TASK}.html"))
+    for figure in ("-50.0%", "-33.3%", "50.0%", "66.7%", "-20.0%", "80.0%"):
+        assert figure in text, figure
+    assert "文案（王五）临时负责紧急会议，时间冲突" in text  # problem
+    assert "协调赵六协助完成第2支脚本" in text  # solution
+    assert "script-01-draft.docx" in text  # evidence link
+    assert "MKT-202307-001-01 内容策划" in text  # depends on
+    assert "MKT-202307-001-03 渠道投放" in text  # needed by (dependents)
+    assert "钱十 (设计支持)" in text  # collaborator with role
+    assert "5,000" in text  # budget
+    assert "素材须符合品牌 VI 规范" in text  # body rendered
+
+
+def test_project_page_has_goal_wbs_budget_and_gantt(site: Path) -> None:
+    html = read(site, "projects/q3-launch.html")
+    text = _text(html)
+    for needle in ("任务目标确认表", "公司计划8月推出系列新品", "市场部经理", "工作分解结构"):
+        assert needle in text, needle
+    assert "105,000" in text and "150,000" in text and "70.0%" in text  # budget
+    assert "<table" in html and 'scope="col"' in html
+    assert html.count('id="gantt-h"') == 1
+
+
+def test_gantt_has_a_table_alternative(site: Path) -> None:
+    html = read(site, "index.html")
+    table = html[html.index('class="gantt-table"') :]
+    for column in ("任务ID", "直接责任人", "开始", "结束", "关键路径"):
+        assert column in table
+    assert 'class="scroll gantt-chart"' in html or "<svg" not in html
+
+
+def test_retro_page(site: Path) -> None:
+    text = _text(read(site, "retro/q3-launch.html"))
+    assert "104.0%" in text and "105.0%" in text and "85.0%" in text
+    assert "制定“需求变更管理流程”" in text and "2023年9月15日" in text
+    assert "已完成任务" in text and "日报平均偏差率" in text
+
+
+def test_measures_page_worked_examples(site: Path) -> None:
+    text = _text(read(site, "measures.html"))
+    for figure in ("50.0%", "-50.0%", "66.7%", "-33.3%", "104.0%", "20.0%"):
+        assert figure in text, figure
+
+
+def test_risk_register_order(site: Path) -> None:
+    text = _text(read(site, "risks/index.html"))
+    assert text.index("R-01") < text.index("R-02") < text.index("R-03")
+
+
+def test_weekly_page_agenda(site: Path) -> None:
+    text = _text(read(site, "weekly/2023-W28.html"))
+    assert "滞后任务与原因" in text and "抽查清单" in text
+    assert "文案（王五）临时负责紧急会议" in text
+    assert "-50.0%" in text
+    # the spot check is reproducible
+    again = _text(read(site, "weekly/2023-W28.html"))
+    assert again == text
+
+
+def test_priorities_show_hidden_tasks(site: Path) -> None:
+    text = _text(read(site, "priorities.html"))
+    assert "隐性任务" in text and "MKT-202307-001-06" in text
+    for p in ("P0", "P1", "P2", "P3"):
+        assert p in text
+
+
+def test_people_pages(multi: Path) -> None:
+    html = read(multi, "index.html")
+    assert 'href="people/olga.html"' in html  # overload alert links to the person
+    person = read(multi, "people/olga.html")
+    assert "<svg" in person and 'class="limit"' in person  # load chart with limit line
+    assert "6 / 5" in _text(person)
+    team = _text(read(multi, "people/index.html"))
+    assert "Olga" in team and "overloaded" in team
+    crawl(multi)
+
+
+def test_build_is_deterministic(site: Path, tmp_path: Path) -> None:
+    again = _build("content", tmp_path / "again")
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert (again / path.relative_to(site)).read_bytes() == path.read_bytes(), path
+
+
+@pytest.fixture()
+def content_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    return copy
+
+
+def test_english_build(content_copy: Path, tmp_path: Path) -> None:
+    settings = content_copy / "site.yaml"
+    settings.write_text(
+        re.sub(r"(?m)^language:.*$", "language: en", settings.read_text("utf-8")), "utf-8"
+    )
+    out = _build(content_copy, tmp_path / "out")
+    for page in ("index.html", f"tasks/{TASK}.html", "weekly/2023-W28.html", "measures.html"):
+        html = read(out, page)
+        assert html.startswith('<!doctype html>\n<html lang="en">')
+        nav = html[html.index("<nav") : html.index("</nav>")]
+        assert not re.search(r"[\u4e00-\u9fff]", nav), nav
+        assert "Figures as of 2023-07-20" in html
+    text = _text(read(out, "index.html"))
+    assert "Alerts" in text and "Red (critical)" in text
+
+
+def test_markdown_body_is_sanitised(content_copy: Path, tmp_path: Path) -> None:
+    task = content_copy / "q3-launch" / "tasks" / f"{TASK}.md"
+    task.write_text(
+        task.read_text("utf-8")
+        + '\n<script>alert("x")</script>\n\n'
+        + "[click](javascript:alert(1)) <img src=x onerror=alert(1)>\n",
+        "utf-8",
+    )
+    out = _build(content_copy, tmp_path / "out")
+    html = read(out, f"tasks/{TASK}.html")
+    assert "<script" not in html.lower()
+    assert "javascript:" not in html
+    assert "onerror" not in html
+
+
+def test_theme_override_and_extra_css(content_copy: Path, tmp_path: Path) -> None:
+    templates = content_copy / "_theme" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "risk.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>OVERRIDDEN {{ risk.id }}</h1>'
+        "{% endblock %}",
+        "utf-8",
+    )
+    static = content_copy / "_theme" / "static"
+    static.mkdir()
+    (static / "extra.css").write_text("body{outline:0}", "utf-8")
+    out = _build(content_copy, tmp_path / "out")
+    assert "OVERRIDDEN R-01" in read(out, "risks/R-01.html")
+    assert "OVERRIDDEN" not in read(out, "risks/index.html")
+    assert 'href="../static/extra.css"' in read(out, "tasks/" + TASK + ".html")
+    assert (out / "static" / "extra.css").is_file()
+    assert "extra.css" not in read(_build("content", tmp_path / "plain"), "index.html")
+
+
+def test_public_build_has_no_budget_figures(tmp_path: Path) -> None:
+    with _cwd(REPO):
+        result = CliRunner().invoke(
+            main, ["build", "content", "-o", str(tmp_path / "pub"), "--as-of", AS_OF, "--public"]
+        )
+    assert result.exit_code == 0, result.output
+    text = _text(read(tmp_path / "pub", "projects/q3-launch.html"))
+    assert "150,000" not in text and "105,000" not in text
+    assert not (tmp_path / "pub" / "risks" / "R-02.html").exists()  # internal risk
