@@ -72,10 +72,9 @@ def retro_path(project_id: str) -> str:
 
 
 def report_path(report: ReportDoc) -> str:
-    folder, _, name = report.source.file.rpartition("/")
-    project = folder.split("/")[0] if folder else "_"
-    stem = name[:-3] if name.endswith(".md") else name
-    return f"reports/{project}/{stem}.html"
+    """``reports/<project>/<date>-<author>.html``: built from ids, whatever the file is called."""
+    project = report.source.file.split("/")[0] if "/" in report.source.file else "_"
+    return f"reports/{project}/{report.id}.html"
 
 
 def week_key(day: date) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import markdown
 import nh3
@@ -70,7 +71,7 @@ def _url(context: Any, target: str) -> str:
     relative = posixpath.relpath(target, here or ".")
     if target.endswith("/") and not relative.endswith("/"):
         relative += "/"
-    return relative
+    return quote(relative, safe="/#")
 
 
 @pass_context

@@ -112,6 +112,17 @@ def _duplicates(check: _Checker) -> Iterator[Finding]:
                 file=first.source.file,  # type: ignore[attr-defined]
             ),
         )
+    for project in check.site.projects:
+        reports: dict[str, Document] = {}
+        for report in project.reports:
+            first_report = reports.setdefault(report.id, report)
+            if first_report is not report:
+                yield check.finding(
+                    "duplicate-id",
+                    report.source,
+                    ("date",),
+                    check.msg("duplicate-id.report", id=report.id, file=first_report.source.file),
+                )
     people: dict[str, Person] = {}
     for person in check.site.people:
         first_person = people.setdefault(person.id.casefold(), person)
