@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sitegen.cache import ParseCache
 from sitegen.checks import ProjectHealth, project_health, run_checks
 from sitegen.compute import Status, compute
 from sitegen.findings import Finding, Severity, has_errors, sort_findings
@@ -48,8 +49,10 @@ def today_in(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
 
 
-def analyse(root: Path, as_of: date | None = None, public: bool = False) -> Analysis:
-    loaded = load_site(root)
+def analyse(
+    root: Path, as_of: date | None = None, public: bool = False, cache: bool = True
+) -> Analysis:
+    loaded = load_site(root, ParseCache.for_content(root) if cache else None)
     site = loaded.site
     messages = Messages(site.settings.language)
     findings = loaded.findings + validate_site(site, loaded.broken_ids, messages, loaded.team_ok)

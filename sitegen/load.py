@@ -7,12 +7,14 @@ model; the other files are still loaded, so one run reports every problem.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from sitegen.cache import ParseCache
 from sitegen.findings import Finding, severity_of
 from sitegen.i18n import Messages
 from sitegen.model import (
@@ -27,7 +29,7 @@ from sitegen.model import (
     SiteSettings,
     TaskDoc,
 )
-from sitegen.source import Path_, ReadError, Source, read_front_matter, read_yaml_mapping
+from sitegen.source import Path_, ReadError, Source, read_yaml_mapping
 
 DocT = TypeVar("DocT", bound=Document)
 
@@ -48,9 +50,10 @@ class LoadResult:
 class _Collector:
     """Turns read and validation problems into findings in the site's language."""
 
-    def __init__(self, root: Path, messages: Messages) -> None:
+    def __init__(self, root: Path, messages: Messages, cache: ParseCache | None = None) -> None:
         self.root = root
         self.msg = messages
+        self.cache = cache or ParseCache(None)
         self.findings: list[Finding] = []
 
     def relative(self, path: Path) -> str:
@@ -192,7 +195,7 @@ def _load_document(
 ) -> DocT | None:
     file = collector.relative(path)
     try:
-        fm = read_front_matter(path)
+        fm = collector.cache.front_matter(file, path)
     except ReadError as error:
         collector.read_error(file, error)
         broken_ids.add(path.stem)
@@ -212,14 +215,20 @@ def _load_document(
 def _markdown_files(collector: _Collector, folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
+    if folder.is_symlink() and not _inside(collector.root, folder):
+        collector.add("skipped", collector.relative(folder), 1, collector.msg("symlink-outside"))
+        return []
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
     files = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix.lower() != ".md":
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.lower().endswith(".md"):
             continue
-        if not _inside(collector.root, path):
+        path = folder / entry.name
+        if entry.is_symlink() and not _inside(collector.root, path):
             collector.add("skipped", collector.relative(path), 1, collector.msg("symlink-outside"))
             continue
-        if path.is_file():
+        if entry.is_file():
             files.append(path)
     return files
 
@@ -270,10 +279,10 @@ def _load_project(collector: _Collector, folder: Path, broken_ids: set[str]) -> 
     )
 
 
-def load_site(root: Path) -> LoadResult:
+def load_site(root: Path, cache: ParseCache | None = None) -> LoadResult:
     """Read every content file under ``root``; never raises for bad content."""
     settings, findings, _ = _load_settings(root)
-    collector = _Collector(root, Messages(settings.language))
+    collector = _Collector(root, Messages(settings.language), cache)
     collector.findings.extend(findings)
     errors_before = len(collector.findings)
     people, team_source = _load_team(collector, root)
@@ -290,6 +299,7 @@ def load_site(root: Path) -> LoadResult:
             continue
         projects.append(_load_project(collector, folder, broken_ids))
     site = Site(settings=settings, people=people, projects=projects, team_source=team_source)
+    collector.cache.save()
     return LoadResult(
         site=site, findings=collector.findings, broken_ids=broken_ids, team_ok=team_ok
     )

@@ -130,7 +130,10 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
 
 def read_text(path: Path) -> str:
     """Read a content file as text: UTF-8 (a BOM is allowed), any line endings."""
-    data = path.read_bytes()
+    return decode_text(path.read_bytes())
+
+
+def decode_text(data: bytes) -> str:
     if b"\x00" in data:
         raise ReadError("this is a binary file, not text; remove it or save it as UTF-8 text")
     try:

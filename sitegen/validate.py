@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from sitegen.findings import Finding, severity_of
@@ -27,15 +27,13 @@ class _Checker:
         source: Source,
         path: tuple,
         value: str | None,
-        known: Iterable[str],
+        known: Collection[str],
         what: str,
         **links,
     ) -> Iterator[Finding]:
-        if value is None:
+        if value is None or value in known:
             return
         known = sorted(known)
-        if value in known:
-            return
         close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
         if close:
             hint = self.msg("hint.closest", id=close[0])

@@ -1,0 +1,82 @@
+"""A cache of parsed front matter, keyed on each file's content hash.
+
+It lives in the user cache directory (``$XDG_CACHE_HOME/sitegen``), never in the
+content folder. Parsing is a pure function of a file's bytes, so a hit returns
+exactly what parsing would: a cached build and a cold build are identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.source import FrontMatterDoc, ReadError, decode_text, split_front_matter
+
+# Bump when parsing changes in a way the package version does not capture.
+FORMAT = f"{__version__}/1"
+
+
+def cache_home() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sitegen"
+
+
+class ParseCache:
+    """Parsed documents of one content folder: relative path → (digest, document)."""
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self._entries: dict[str, tuple[bytes, FrontMatterDoc]] = {}
+        self._used: dict[str, tuple[bytes, FrontMatterDoc]] = {}
+        self._changed = False
+        if file is not None:
+            self._entries = self._read(file)
+
+    @classmethod
+    def for_content(cls, root: Path) -> ParseCache:
+        key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        return cls(cache_home() / f"parse-{key}.pickle")
+
+    @staticmethod
+    def _read(file: Path) -> dict[str, tuple[bytes, FrontMatterDoc]]:
+        try:
+            with file.open("rb") as stream:
+                stored = pickle.load(stream)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
+            return {}
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+            return {}
+        return stored.get("entries", {})
+
+    def front_matter(self, relative: str, path: Path) -> FrontMatterDoc:
+        """Parse ``path`` (raising ReadError), or return the parse of the same bytes."""
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).digest()
+        known = self._entries.get(relative)
+        if known is not None and known[0] == digest:
+            self._used[relative] = known
+            return known[1]
+        document = split_front_matter(decode_text(data))
+        self._used[relative] = (digest, document)
+        self._changed = True
+        return document
+
+    def save(self) -> None:
+        """Keep what this run parsed; entries of deleted files are dropped."""
+        if self.file is None or not (self._changed or self._used.keys() != self._entries.keys()):
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump({"format": FORMAT, "entries": self._used}, stream, protocol=5)
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+__all__ = ["ParseCache", "ReadError", "cache_home"]
