@@ -338,63 +338,53 @@ class ProjectHealth:
 def project_health(
     site: Site, status: Status, findings: list[Finding], messages: Messages
 ) -> dict[str, ProjectHealth]:
-    threshold = site.settings.thresholds.deviation
-    overloaded_projects: dict[str, set[str]] = defaultdict(set)
+    """Red, amber or green per project, with the reasons, in one pass over the data."""
+    severe = 2 * metrics.exact(site.settings.thresholds.deviation)
+    red: dict[str, list[str]] = defaultdict(list)
+    amber: dict[str, list[str]] = defaultdict(list)
+    for project in site.projects:
+        for risk in project.risks:
+            if risk.impact is Impact.HIGH and risk.is_open:
+                red[project.id].append(messages("health.risk", id=risk.id, title=risk.title))
+    for state in status.tasks.values():
+        if not state.is_open:
+            continue
+        if state.priority in (Priority.P0, Priority.P1) and state.task.end < status.as_of:
+            red[state.project].append(
+                messages("health.overdue", id=state.task.id, priority=state.priority)
+            )
+        if metrics.is_alert(state.schedule_deviation, severe):
+            red[state.project].append(
+                messages("health.alert", id=state.task.id, value=_signed(state.schedule_deviation))
+            )
+    for entry in status.entries:
+        if entry.day <= status.as_of and metrics.is_alert(entry.deviation, severe):
+            project_id = site.task_project.get(entry.entry.task, entry.project)
+            red[project_id].append(
+                messages("health.alert", id=entry.entry.task, value=_signed(entry.deviation))
+            )
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for finding in findings:
+        if finding.project and finding.severity is Severity.WARNING:
+            counts[finding.project][finding.code] += 1
+    for project_id, by_code in counts.items():
+        amber[project_id].extend(
+            messages("health.warnings", code=code, count=n) for code, n in sorted(by_code.items())
+        )
+    overloaded: dict[str, set[str]] = defaultdict(set)
     for person_id, person in status.people.items():
         for day in person.load.overloaded_days:
             for task_id in person.load.by_day[day]:
-                overloaded_projects[site.task_project.get(task_id, "")].add(person_id)
+                overloaded[site.task_project.get(task_id, "")].add(person_id)
+    for project_id, people in overloaded.items():
+        amber[project_id].append(messages("health.overload", people=", ".join(sorted(people))))
+
     result = {}
     for project in site.projects:
-        red: list[str] = []
-        amber: list[str] = []
-        for risk in project.risks:
-            if risk.impact is Impact.HIGH and risk.is_open:
-                red.append(messages("health.risk", id=risk.id, title=risk.title))
-        for state in status.tasks.values():
-            if (
-                state.project == project.id
-                and state.is_open
-                and state.priority in (Priority.P0, Priority.P1)
-                and state.task.end < status.as_of
-            ):
-                red.append(messages("health.overdue", id=state.task.id, priority=state.priority))
-        severe = 2 * metrics.exact(threshold)
-        for entry in status.entries:
-            in_project = site.task_project.get(entry.entry.task, entry.project) == project.id
-            reported = entry.day <= status.as_of
-            if in_project and reported and metrics.is_alert(entry.deviation, severe):
-                red.append(
-                    messages("health.alert", id=entry.entry.task, value=_signed(entry.deviation))
-                )
-        for state in status.tasks.values():
-            if (
-                state.project == project.id
-                and state.is_open
-                and metrics.is_alert(state.schedule_deviation, severe)
-            ):
-                red.append(
-                    messages(
-                        "health.alert", id=state.task.id, value=_signed(state.schedule_deviation)
-                    )
-                )
-        mine = [f for f in findings if f.project == project.id and f.severity is Severity.WARNING]
-        counts: dict[str, int] = defaultdict(int)
-        for finding in mine:
-            counts[finding.code] += 1
-        amber.extend(
-            messages("health.warnings", code=code, count=n) for code, n in sorted(counts.items())
-        )
-        if overloaded_projects.get(project.id):
-            amber.append(
-                messages(
-                    "health.overload", people=", ".join(sorted(overloaded_projects[project.id]))
-                )
-            )
-        if red:
-            result[project.id] = ProjectHealth(Health.RED, tuple(dict.fromkeys(red)))
-        elif amber:
-            result[project.id] = ProjectHealth(Health.AMBER, tuple(amber))
+        if red.get(project.id):
+            result[project.id] = ProjectHealth(Health.RED, tuple(dict.fromkeys(red[project.id])))
+        elif amber.get(project.id):
+            result[project.id] = ProjectHealth(Health.AMBER, tuple(amber[project.id]))
         else:
             result[project.id] = ProjectHealth(Health.GREEN, ())
     return result
