@@ -92,32 +92,18 @@ def _gantt(context: Any, tasks: Any, title: str, id_prefix: str | None = None) -
         return posixpath.relpath(task_path(task_id), here)
 
     try:
-        svg = str(
-            gantt_svg(
-                list(tasks),
-                status.calendar,
-                status.as_of,
-                context["t"],
-                link,
-                title,
-                id_prefix=id_prefix,
-                threshold=analysis.site.settings.thresholds.deviation,
-            )
+        return gantt_svg(
+            list(tasks),
+            status.calendar,
+            status.as_of,
+            context["t"],
+            link,
+            title,
+            id_prefix=id_prefix,
+            threshold=analysis.site.settings.thresholds.deviation,
         )
     except Exception:  # a chart must never break a page: the table below carries the data
         return None
-    return Markup(_interactive_group(svg))
-
-
-def _interactive_group(svg: str) -> str:
-    """An SVG with links inside cannot be ``role="img"`` (axe: nested-interactive).
-
-    The chart keeps its title and description; as a group its task links stay reachable.
-    """
-    head, sep, rest = svg.partition(">")
-    if "<a " in rest and 'role="img"' in head:
-        head = head.replace('role="img"', 'role="group"', 1)
-    return head + sep + rest
 
 
 @pass_context

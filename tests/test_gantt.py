@@ -1,4 +1,4 @@
-"""The server-rendered Gantt chart (sitegen/gantt.py)."""
+"""The server-rendered Gantt chart (sitegen/gantt/)."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def task_groups(root: ET.Element) -> list[ET.Element]:
 def test_parses_as_svg_with_accessible_name() -> None:
     root = parse(render())
     assert root.tag == f"{SVG}svg"
-    assert root.get("role") == "img"
+    assert root.get("role") == "group"  # its task links make it a group, not an image
     labelled = root.get("aria-labelledby").split()
     assert [root.find(f".//*[@id='{i}']").tag for i in labelled] == [f"{SVG}title", f"{SVG}desc"]
     assert root.find("s:title", NS).text == "Launch plan"

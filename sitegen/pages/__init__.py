@@ -1,0 +1,188 @@
+"""Which pages the site has, and what each one shows.
+
+The modules of this package prepare, in Python, everything a template needs that is not
+a plain field of the model: `paths` names every page, `view` holds the look-ups shared by
+all pages, `weekly`, `retro`, `reports` and `reference` build the pages of one kind.
+Templates only present it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sitegen.i18n import Messages
+from sitegen.model import TaskKind
+from sitegen.pages.page import Page, PageMaker
+from sitegen.pages.paths import (
+    person_path,
+    project_path,
+    report_path,
+    retro_path,
+    risk_path,
+    task_path,
+    week_key,
+    week_monday,
+    week_path,
+)
+from sitegen.pages.reference import priority_matrix, worked_examples
+from sitegen.pages.reports import report_pages
+from sitegen.pages.retro import Measure, retro_measures
+from sitegen.pages.view import Alert, AlertGroup, Bar, Link, LoadChart, SiteView, WbsRow
+from sitegen.pages.weekly import Week, build_week, has_problem, site_weeks
+
+if TYPE_CHECKING:
+    from sitegen.build import Analysis
+
+__all__ = [
+    "Alert",
+    "AlertGroup",
+    "Bar",
+    "Link",
+    "LoadChart",
+    "Measure",
+    "Page",
+    "SiteView",
+    "WbsRow",
+    "Week",
+    "build_week",
+    "has_problem",
+    "person_path",
+    "priority_matrix",
+    "project_path",
+    "report_path",
+    "retro_measures",
+    "retro_path",
+    "risk_path",
+    "site_pages",
+    "task_path",
+    "week_key",
+    "week_monday",
+    "week_path",
+    "worked_examples",
+]
+
+
+def site_pages(analysis: Analysis) -> Iterator[Page]:
+    view = SiteView(analysis)
+    site, status = analysis.site, analysis.status
+    title = site.settings.title
+    ui = Messages(site.settings.language, kind="ui")
+    page = PageMaker(title, {"view": view})
+
+    weeks = site_weeks(view)
+    yield page(
+        "index.html",
+        "dashboard.html",
+        title,
+        "dashboard",
+        groups=view.alert_groups(view.alerts),
+        open_risks=[r for r in view.sorted_risks() if r.is_open],
+        latest=view.latest_reports(),
+        current_week=next((w for w in weeks if w.current), None),
+    )
+    for project in site.projects:
+        kpis = status.kpis.get(project.id, ())
+        yield page(
+            project_path(project.id),
+            "project.html",
+            project.title,
+            "dashboard",
+            project=project,
+            health=analysis.health[project.id],
+            kpis=kpis,
+            wbs=view.wbs(project.id),
+            tasks=view.gantt_order(project.id),
+            budget=view.budget(project.id, project.doc),
+            risks=view.sorted_risks(project.risks),
+            groups=view.alert_groups(view.project_alerts(project.id)),
+        )
+        if project.retro is not None:
+            yield page(
+                retro_path(project.id),
+                "retro.html",
+                ui("retro.title", project=project.title),
+                "dashboard",
+                project=project,
+                retro=project.retro,
+                kpis=kpis,
+                measures=retro_measures(view, project.id),
+            )
+    for state in view.sorted_tasks():
+        yield page(
+            task_path(state.task.id),
+            "task.html",
+            f"{state.task.id} {state.task.title}",
+            "dashboard",
+            state=state,
+            project=view.project(state.project),
+            findings=view.findings_for(task=state.task.id),
+            risks=view.sorted_risks(view.risks_by_task.get(state.task.id, [])),
+        )
+    people = sorted(status.people.values(), key=lambda p: p.person.id)
+    yield page(
+        "people/index.html",
+        "people.html",
+        ui("nav.people"),
+        "people",
+        people=[
+            {"state": p, "open": sum(1 for t in p.tasks if status.tasks[t].is_open)} for p in people
+        ],
+    )
+    for person_state in people:
+        person = person_state.person
+        yield page(
+            person_path(person.id),
+            "person.html",
+            person.display_name,
+            "people",
+            person_state=person_state,
+            person=person,
+            tasks=view.sorted_tasks(status.tasks[t] for t in person_state.tasks),
+            collaborating=view.tasks_where(
+                lambda s, me=person.id: any(c.person == me for c in s.task.collaborators)
+            ),
+            chart=view.load_chart(person.id),
+            reports=sorted(person_state.reports, key=lambda r: r.date, reverse=True),
+            findings=view.findings_for(person=person.id),
+        )
+    yield page(
+        "risks/index.html", "risks.html", ui("nav.risks"), "risks", risks=view.sorted_risks()
+    )
+    for risk_id, risk in view.risks.items():
+        yield page(
+            risk_path(risk_id),
+            "risk.html",
+            f"{risk_id} {risk.title}",
+            "risks",
+            risk=risk,
+            project=view.project(view.risk_project[risk_id]),
+            findings=view.findings_for(file=risk.source.file),
+        )
+    yield from report_pages(view, page, ui)
+    yield page("weekly/index.html", "weekly_index.html", ui("nav.weekly"), "weekly", weeks=weeks)
+    for week in weeks:
+        yield page(
+            week_path(week.key),
+            "weekly.html",
+            ui("weekly.title", week=week.key),
+            "weekly",
+            week=week,
+            weeks=weeks,
+        )
+    yield page(
+        "priorities.html",
+        "priorities.html",
+        ui("nav.priorities"),
+        "priorities",
+        quadrants=priority_matrix(view),
+        hidden=view.tasks_where(lambda s: s.task.kind is TaskKind.HIDDEN),
+    )
+    yield page(
+        "measures.html",
+        "measures.html",
+        ui("nav.measures"),
+        "measures",
+        examples=worked_examples(site.settings.thresholds.deviation),
+        thresholds=site.settings.thresholds,
+    )

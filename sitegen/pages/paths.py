@@ -1,0 +1,48 @@
+"""The site-relative path of every page, built from ids (POSIX, relative to OUT)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sitegen.model import ReportDoc
+
+
+def task_path(task_id: str) -> str:
+    return f"tasks/{task_id}.html"
+
+
+def person_path(person_id: str) -> str:
+    return f"people/{person_id}.html"
+
+
+def project_path(project_id: str) -> str:
+    return f"projects/{project_id}.html"
+
+
+def risk_path(risk_id: str) -> str:
+    return f"risks/{risk_id}.html"
+
+
+def retro_path(project_id: str) -> str:
+    return f"retro/{project_id}.html"
+
+
+def report_path(report: ReportDoc) -> str:
+    """``reports/<project>/<date>-<author>.html``: built from ids, whatever the file is called."""
+    project = report.source.file.split("/")[0] if "/" in report.source.file else "_"
+    return f"reports/{project}/{report.id}.html"
+
+
+def week_key(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_path(key: str) -> str:
+    return f"weekly/{key}.html"
+
+
+def week_monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())

@@ -1,0 +1,374 @@
+"""What every page can look up: links, alerts, task and risk orderings, load charts.
+
+`SiteView` prepares in Python what a template needs that is not a plain field of the
+model (groupings, orderings, derived figures through `sitegen.metrics`); templates only
+present it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from sitegen import metrics
+from sitegen.findings import Finding, Severity
+from sitegen.model import Impact, RiskStatus
+from sitegen.pages.paths import (
+    person_path,
+    project_path,
+    report_path,
+    retro_path,
+    risk_path,
+    task_path,
+    week_key,
+)
+
+if TYPE_CHECKING:
+    from sitegen.build import Analysis
+    from sitegen.compute import EntryState, TaskState
+    from sitegen.model import Person, Project, ProjectDoc, ReportDoc, RiskDoc
+
+#: Alert groups on the dashboard, in the order a reader should see them.
+ALERT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("late", ("overdue", "schedule-deviation", "deviation", "stale", "dependency-order")),
+    ("people", ("overload", "unconfirmed", "skill-mismatch")),
+    ("risks", ("open-high-risk",)),
+    ("reports", ("missing-report", "late-report", "brief-too-long")),
+)
+IMPACT_ORDER = {Impact.HIGH: 0, Impact.MEDIUM: 1, Impact.LOW: 2}
+RISK_STATUS_ORDER = {RiskStatus.OPEN: 0, RiskStatus.IN_PROGRESS: 1, RiskStatus.RESOLVED: 2}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to another page: ``path`` is relative to OUT; templates pass it to url()."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Alert:
+    finding: Finding
+    target: Link | None  # the page that lets the reader act on it
+    related: tuple[Link, ...]  # further pages it concerns
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    key: str
+    alerts: tuple[Alert, ...]
+    count: int
+    subjects: tuple[Link, ...]  # the distinct tasks / people / risks / reports concerned
+
+
+@dataclass(frozen=True)
+class WbsRow:
+    level: int  # 1 module, 2 task, 3+ subtask
+    code: str  # WBS number, e.g. 2.1.1
+    module: str | None
+    state: TaskState | None
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a person's load chart (SVG coordinates prepared here)."""
+
+    day: date
+    count: int
+    tasks: tuple[str, ...]
+    x: float
+    y: float
+    height: float
+    over: bool
+
+
+@dataclass(frozen=True)
+class LoadChart:
+    bars: tuple[Bar, ...]
+    weeks: tuple[tuple[str, float, float], ...]  # (week key, x of first bar, width)
+    limit: int
+    limit_y: float
+    width: float
+    height: float
+    base_y: float
+    scale: int
+    gridlines: tuple[tuple[int, float], ...]
+
+
+class SiteView:
+    """Look-ups and groupings shared by all pages."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        site, status = analysis.site, analysis.status
+        self.site = site
+        self.status = status
+        self.as_of = status.as_of
+        self.threshold = site.settings.thresholds.deviation
+        self.people: dict[str, Person] = site.person_index
+        self.tasks = status.tasks
+        self.projects: dict[str, Project] = {}
+        for project in site.projects:
+            self.projects.setdefault(project.id, project)
+        self.risks: dict[str, RiskDoc] = {}
+        self.risk_project: dict[str, str] = {}
+        for project in site.projects:
+            for risk in project.risks:
+                self.risks.setdefault(risk.id, risk)
+                self.risk_project.setdefault(risk.id, project.id)
+        self.reports: list[ReportDoc] = sorted(
+            site.reports, key=lambda r: (r.date, r.source.file), reverse=True
+        )
+        self.report_project = {r.source.file: p.id for p in site.projects for r in p.reports}
+        # source file -> page, for findings that only know their file
+        self.file_pages: dict[str, Link] = {}
+        for report in site.reports:
+            self.file_pages[report.source.file] = Link(
+                report_path(report), self.report_label(report)
+            )
+        for risk_id, risk in self.risks.items():
+            self.file_pages.setdefault(risk.source.file, Link(risk_path(risk_id), risk_id))
+        for task_id, state in self.tasks.items():
+            self.file_pages.setdefault(state.task.source.file, Link(task_path(task_id), task_id))
+        for project in site.projects:
+            if project.doc is not None:
+                self.file_pages.setdefault(
+                    project.doc.source.file, Link(project_path(project.id), project.title)
+                )
+            if project.retro is not None:
+                self.file_pages.setdefault(
+                    project.retro.source.file, Link(retro_path(project.id), project.title)
+                )
+        self.findings = [f for f in analysis.findings if f.severity is not Severity.ERROR]
+        self.alerts = [self.alert(f) for f in self.findings if f.severity is Severity.WARNING]
+        self.notices = [self.alert(f) for f in self.findings if f.severity is Severity.NOTICE]
+        self.dependents = {tid: s.dependents for tid, s in self.tasks.items()}
+        self.risks_by_task: dict[str, list[RiskDoc]] = defaultdict(list)
+        for risk in self.risks.values():
+            for task_id in risk.tasks:
+                self.risks_by_task[task_id].append(risk)
+
+    # ---- names and links
+
+    def person_name(self, person_id: str | None) -> str:
+        if not person_id:
+            return "—"
+        person = self.people.get(person_id)
+        return person.display_name if person else person_id
+
+    def person_link(self, person_id: str | None) -> Link | None:
+        if person_id and person_id in self.people:
+            return Link(person_path(person_id), self.person_name(person_id))
+        return None
+
+    def task_link(self, task_id: str) -> Link | None:
+        state = self.tasks.get(task_id)
+        if state is None:
+            return None
+        return Link(task_path(task_id), f"{task_id} {state.task.title}")
+
+    def report_label(self, report: ReportDoc) -> str:
+        return f"{report.date.isoformat()} {self.person_name(report.author)}"
+
+    def report_of(self, entry: EntryState) -> Link:
+        return Link(report_path(entry.report), self.report_label(entry.report))
+
+    def project(self, project_id: str | None) -> Project | None:
+        return self.projects.get(project_id) if project_id is not None else None
+
+    # ---- findings
+
+    def alert(self, finding: Finding) -> Alert:
+        file_page = self.file_pages.get(finding.file)
+        task = self.task_link(finding.task) if finding.task else None
+        person = self.person_link(finding.person)
+        if finding.code in ("overload", "missing-report"):
+            target = person
+        elif finding.code in ("late-report", "brief-too-long", "no-evidence", "open-high-risk"):
+            target = file_page
+        else:
+            target = task or file_page or person
+        related = [
+            link
+            for link in (task, file_page, person)
+            if link is not None and (target is None or link.path != target.path)
+        ]
+        if finding.code == "overload" and finding.person in self.status.people:
+            load = self.status.people[finding.person].load
+            ids = sorted({t for d in load.overloaded_days for t in load.by_day[d]})
+            related = [link for tid in ids if (link := self.task_link(tid))]
+        unique = list({link.path: link for link in related}.values())
+        return Alert(finding, target, tuple(unique))
+
+    def alert_groups(self, alerts: list[Alert]) -> list[AlertGroup]:
+        groups = []
+        placed: set[int] = set()
+        for key, codes in ALERT_GROUPS:
+            chosen = [a for a in alerts if a.finding.code in codes]
+            chosen.sort(key=lambda a: (codes.index(a.finding.code), a.finding.sort_key()))
+            placed.update(id(a) for a in chosen)
+            groups.append(self._group(key, chosen))
+        rest = [a for a in alerts if id(a) not in placed]
+        if rest:
+            groups.append(self._group("other", rest))
+        return groups
+
+    def _group(self, key: str, alerts: list[Alert]) -> AlertGroup:
+        subjects = {a.target.path: a.target for a in alerts if a.target is not None}
+        return AlertGroup(key, tuple(alerts), len(alerts), tuple(subjects.values()))
+
+    def project_alerts(self, project_id: str) -> list[Alert]:
+        return [a for a in self.alerts if a.finding.project == project_id]
+
+    def findings_for(self, **match: str) -> list[Alert]:
+        chosen = []
+        for alert in self.alerts + self.notices:
+            f = alert.finding
+            if all(getattr(f, k) == v for k, v in match.items() if k != "file") and (
+                "file" not in match or f.file == match["file"]
+            ):
+                chosen.append(alert)
+        return chosen
+
+    # ---- tasks
+
+    def project_tasks(self, project_id: str) -> list[TaskState]:
+        return [s for s in self.tasks.values() if s.project == project_id]
+
+    def wbs(self, project_id: str) -> list[WbsRow]:
+        """Project → module → task → subtask (via ``parent``), numbered 1, 1.1, 1.1.1."""
+        states = self.project_tasks(project_id)
+        ids = {s.task.id for s in states}
+        children: dict[str, list[TaskState]] = defaultdict(list)
+        roots: list[TaskState] = []
+        for state in states:
+            parent = state.task.parent
+            if parent and parent in ids and parent != state.task.id:
+                children[parent].append(state)
+            else:
+                roots.append(state)
+        order = sorted({s.task.module or "" for s in roots}, key=lambda m: (m == "", m))
+        # modules in the order their first task starts
+        first_start = {
+            m: min((s.task.first_day, s.task.id) for s in roots if (s.task.module or "") == m)
+            for m in order
+        }
+        order.sort(key=lambda m: (m == "", first_start[m]))
+        rows: list[WbsRow] = []
+        seen: set[str] = set()
+
+        def key(s: TaskState) -> tuple:
+            return (s.task.first_day, s.task.end, s.task.id)
+
+        def walk(state: TaskState, code: str, level: int) -> None:
+            if state.task.id in seen:
+                return
+            seen.add(state.task.id)
+            rows.append(WbsRow(level, code, state.task.module, state))
+            for n, child in enumerate(sorted(children[state.task.id], key=key), 1):
+                walk(child, f"{code}.{n}", level + 1)
+
+        for m_index, module in enumerate(order, 1):
+            rows.append(WbsRow(1, str(m_index), module or None, None))
+            mine = sorted((s for s in roots if (s.task.module or "") == module), key=key)
+            for n, state in enumerate(mine, 1):
+                walk(state, f"{m_index}.{n}", 2)
+        return rows
+
+    def gantt_order(self, project_id: str) -> list[TaskState]:
+        """The project's tasks as the Gantt chart lists them: by module, then WBS order."""
+        return [row.state for row in self.wbs(project_id) if row.state is not None]
+
+    def sorted_tasks(self, states: Iterable[TaskState] | None = None) -> list[TaskState]:
+        chosen = self.tasks.values() if states is None else states
+        return sorted(chosen, key=lambda s: (s.task.first_day, s.task.end, s.task.id))
+
+    def tasks_where(self, keep: Callable[[TaskState], bool]) -> list[TaskState]:
+        """The tasks for which ``keep`` holds, in start order."""
+        return self.sorted_tasks(s for s in self.tasks.values() if keep(s))
+
+    def is_alert(self, value: Fraction | None) -> bool:
+        return metrics.is_alert(value, self.threshold)
+
+    def budget(self, project_id: str, doc: ProjectDoc | None) -> dict[str, Any] | None:
+        figures = [
+            s.task.budget for s in self.project_tasks(project_id) if s.task.budget is not None
+        ]
+        project_budget = doc.budget if doc else None
+        if not figures and project_budget is None:
+            return None
+        total = sum(figures) if figures else None
+        return {
+            "tasks": total,
+            "project": project_budget,
+            "share": metrics.ratio(total, project_budget),
+            "rest": (project_budget - total)
+            if total is not None and project_budget is not None
+            else None,
+            "count": len(figures),
+        }
+
+    # ---- people
+
+    def load_chart(self, person_id: str) -> LoadChart | None:
+        load = self.status.people[person_id].load
+        if not load.by_day:
+            return None
+        bar_w, gap, week_gap, top, chart_h = 14.0, 4.0, 14.0, 16.0, 96.0
+        scale = max(load.peak, load.limit) + 1
+        base = top + chart_h
+        bars, weeks = [], []
+        x = 40.0
+        current_week, week_x = None, x
+        for day, tasks in load.by_day.items():
+            key = week_key(day)
+            if key != current_week:
+                if current_week is not None:
+                    weeks.append((current_week, week_x, x - gap - week_x))
+                    x += week_gap
+                current_week, week_x = key, x
+            height = chart_h * len(tasks) / scale
+            bars.append(
+                Bar(day, len(tasks), tasks, x, base - height, height, len(tasks) > load.limit)
+            )
+            x += bar_w + gap
+        weeks.append((current_week or "", week_x, x - gap - week_x))
+        grid = tuple((n, base - chart_h * n / scale) for n in range(0, scale + 1))
+        return LoadChart(
+            tuple(bars),
+            tuple(weeks),
+            load.limit,
+            base - chart_h * load.limit / scale,
+            max(x + 8, 200.0),
+            base + 34,
+            base,
+            scale,
+            grid,
+        )
+
+    # ---- risks
+
+    def sorted_risks(self, risks: list[RiskDoc] | None = None) -> list[RiskDoc]:
+        chosen = list(self.risks.values()) if risks is None else risks
+        return sorted(
+            chosen, key=lambda r: (IMPACT_ORDER[r.impact], RISK_STATUS_ORDER[r.status], r.id)
+        )
+
+    # ---- reports
+
+    def latest_reports(self, n: int = 5) -> list[ReportDoc]:
+        return [r for r in self.reports if r.date <= self.as_of][:n]
+
+    def report_entries(self, report: ReportDoc) -> list[EntryState]:
+        return [e for e in self.status.entries if e.report is report]
+
+    # ---- evidence
+
+    @staticmethod
+    def is_web(url: str) -> bool:
+        return url.startswith(("https://", "http://"))
