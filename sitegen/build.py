@@ -18,7 +18,7 @@ from sitegen.findings import Finding, Severity, has_errors, sort_findings
 from sitegen.i18n import Messages
 from sitegen.load import load_site
 from sitegen.model import Site
-from sitegen.output import write_tree
+from sitegen.output import Staging
 from sitegen.public import internal_files, redact
 from sitegen.reporter import Reporter
 from sitegen.validate import validate_site
@@ -74,16 +74,17 @@ def build(
     as_of: date | None = None,
     strict: bool = False,
     public: bool = False,
+    jobs: int | None = None,
 ) -> bool:
     """Build the site into ``out``; returns False (and writes nothing) on failure."""
-    from sitegen.render import render_site  # templates are only needed when building
+    from sitegen.render import write_site  # templates are only needed when building
 
     analysis = analyse(root, as_of, public)
     reporter.findings(analysis.findings)
     if analysis.failed_strict(strict):
         reporter.failed()
         return False
-    files = render_site(analysis)
-    write_tree(out, files)
-    reporter.built(out, len(files))
+    with Staging(out) as staging:
+        written = write_site(analysis, staging, jobs)
+    reporter.built(out, written)
     return True

@@ -51,14 +51,23 @@ def main() -> None:
     is_flag=True,
     help="Leave out items marked internal and all budget figures.",
 )
-def build(content: Path, output: Path, as_of: date | None, strict: bool, public: bool) -> None:
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Pages rendered in parallel (default: one process per CPU).",
+)
+def build(
+    content: Path, output: Path, as_of: date | None, strict: bool, public: bool, jobs: int | None
+) -> None:
     """Build the site from CONTENT (default ./content) into OUTPUT."""
     from sitegen.build import build as run_build
     from sitegen.reporter import ConsoleReporter
 
     if _inside(output, content):
         raise click.UsageError("the output folder must not be inside the content folder")
-    ok = run_build(content, output, ConsoleReporter(sys.stderr), as_of, strict, public)
+    ok = run_build(content, output, ConsoleReporter(sys.stderr), as_of, strict, public, jobs)
     sys.exit(0 if ok else 1)
 
 

@@ -26,19 +26,42 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
+class Staging:
+    """A fresh folder beside OUT: files are written into it, then it replaces OUT.
+
+    Used as a context manager: leaving the block normally swaps it in; leaving it
+    by an exception (a failed render, Ctrl-C) removes it and OUT stays as it was.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.absolute()
+        self.folder = self.out  # replaced on entry
+
+    def __enter__(self) -> Staging:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        return self
+
+    def write(self, name: str, data: bytes) -> None:
+        target = self.folder / safe_relative(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            return
+        try:
+            _swap(self.folder, self.out)
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+
+
 def write_tree(out: Path, files: Mapping[str, bytes]) -> None:
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
+    with Staging(out) as staging:
         for name in sorted(files):
-            target = staging / safe_relative(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[name])
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            staging.write(name, files[name])
 
 
 def _swap(staging: Path, out: Path) -> None:

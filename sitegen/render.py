@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import posixpath
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from sitegen.build import Analysis
 from sitegen.export import status_data, to_json
 from sitegen.feeds import feed_files
 from sitegen.i18n import Messages
+from sitegen.output import Staging
 from sitegen.pages import Page, site_pages, task_path
 
 OVERRIDE_DIR = "_theme"  # inside a content folder: templates/ and static/ that win over the theme
@@ -46,15 +50,21 @@ class Theme:
 _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS)
 
 
+_MARKDOWN_EXTENSIONS = ("tables", "sane_lists", "fenced_code")
+
+
+@cache
+def _markdown_converter(breaks: bool) -> markdown.Markdown:
+    extensions = [*_MARKDOWN_EXTENSIONS, *(["nl2br"] if breaks else [])]
+    return markdown.Markdown(extensions=extensions)
+
+
 def render_markdown(text: str, breaks: bool = False) -> Markup:
     """Untrusted Markdown to safe HTML: rendered, then cleaned with an allowlist.
 
     ``breaks`` keeps single line breaks (daily briefs are written line by line).
     """
-    extensions = ["tables", "sane_lists", "fenced_code"]
-    if breaks:
-        extensions.append("nl2br")
-    html = markdown.markdown(text or "", extensions=extensions)
+    html = _markdown_converter(breaks).reset().convert(text or "")
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -64,14 +74,19 @@ def render_markdown(text: str, breaks: bool = False) -> Markup:
     return Markup(clean)
 
 
-@pass_context
-def _url(context: Any, target: str) -> str:
-    """A link relative to the page being rendered, so the site works under any sub-path."""
-    here = posixpath.dirname(context["page"].path)
+@cache
+def relative_url(here: str, target: str) -> str:
+    """``target`` (relative to OUT) as seen from the folder ``here``, percent-encoded."""
     relative = posixpath.relpath(target, here or ".")
     if target.endswith("/") and not relative.endswith("/"):
         relative += "/"
     return quote(relative, safe="/#")
+
+
+@pass_context
+def _url(context: Any, target: str) -> str:
+    """A link relative to the page being rendered, so the site works under any sub-path."""
+    return relative_url(posixpath.dirname(context["page"].path), target)
 
 
 @pass_context
@@ -126,6 +141,7 @@ def make_environment(theme: Theme, language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build never sees a template change; skip the stat per page
     )
     ui = Messages(language, kind="ui")
     env.globals.update(t=ui, url=_url, language=language, gantt=_gantt, gantt_legend=_gantt_legend)
@@ -206,26 +222,87 @@ def _static_files(theme: Theme) -> dict[str, bytes]:
     return files
 
 
+class SiteRenderer:
+    """Everything needed to render any page of one analysed site."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        settings = analysis.site.settings
+        theme = Theme.for_content(analysis.root)
+        self.analysis = analysis
+        self.env = make_environment(theme, settings.language)
+        self.static = _static_files(theme)
+        self.shared = {
+            "analysis": analysis,
+            "site": analysis.site,
+            "status": analysis.status,
+            "settings": settings,
+            "has_extra_css": "static/extra.css" in self.static,
+        }
+        self.pages = list(site_pages(analysis))
+
+    def page(self, page: Page) -> bytes:
+        template = self.env.get_template(page.template)
+        return template.render(self.shared, page=page, **page.context).encode("utf-8")
+
+    def data_files(self) -> dict[str, bytes]:
+        """Static assets, status.json and the feeds: everything that is not a page."""
+        analysis = self.analysis
+        files = dict(self.static)
+        files["status.json"] = to_json(
+            status_data(analysis.site, analysis.status, analysis.health, analysis.findings)
+        )
+        files.update(feed_files(analysis))
+        return files
+
+
 def render_site(analysis: Analysis) -> dict[str, bytes]:
-    settings = analysis.site.settings
-    theme = Theme.for_content(analysis.root)
-    env = make_environment(theme, settings.language)
-    files = _static_files(theme)
-    shared = {
-        "analysis": analysis,
-        "site": analysis.site,
-        "status": analysis.status,
-        "settings": settings,
-        "has_extra_css": "static/extra.css" in files,
-    }
-    for page in site_pages(analysis):
-        html = env.get_template(page.template).render(shared, page=page, **page.context)
-        files[page.path] = html.encode("utf-8")
-    files["status.json"] = to_json(
-        status_data(analysis.site, analysis.status, analysis.health, analysis.findings)
-    )
-    files.update(feed_files(analysis))
+    """The whole site in memory (the preview server and tests use this)."""
+    renderer = SiteRenderer(analysis)
+    files = renderer.data_files()
+    for page in renderer.pages:
+        files[page.path] = renderer.page(page)
     return files
 
 
-__all__ = ["Page", "Theme", "render_markdown", "render_site"]
+PARALLEL_FROM = 300  # pages; below this, starting worker processes costs more than it saves
+CHUNK = 64
+
+# Set in forked worker processes only: they inherit the renderer instead of unpickling it.
+_worker: tuple[SiteRenderer, Staging] | None = None
+
+
+def _start_worker(renderer: SiteRenderer, staging: Staging) -> None:
+    global _worker
+    _worker = (renderer, staging)
+
+
+def _render_chunk(indexes: range) -> int:
+    assert _worker is not None
+    renderer, staging = _worker
+    for index in indexes:
+        page = renderer.pages[index]
+        staging.write(page.path, renderer.page(page))
+    return len(indexes)
+
+
+def write_site(analysis: Analysis, staging: Staging, jobs: int | None = None) -> int:
+    """Render every file straight into ``staging``, on ``jobs`` processes; returns the count."""
+    renderer = SiteRenderer(analysis)
+    data = renderer.data_files()
+    for name, content in sorted(data.items()):
+        staging.write(name, content)
+    pages = renderer.pages
+    jobs = jobs or os.cpu_count() or 1
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if jobs == 1 or len(pages) < PARALLEL_FROM or not can_fork:
+        for page in pages:
+            staging.write(page.path, renderer.page(page))
+        return len(data) + len(pages)
+    chunks = [range(i, min(i + CHUNK, len(pages))) for i in range(0, len(pages), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(renderer, staging)) as pool:
+        written = sum(pool.imap_unordered(_render_chunk, chunks))
+    return len(data) + written
+
+
+__all__ = ["Page", "SiteRenderer", "Theme", "render_markdown", "render_site", "write_site"]

@@ -125,6 +125,10 @@ class SiteView:
             site.reports, key=lambda r: (r.date, r.source.file), reverse=True
         )
         self.report_project = {r.source.file: p.id for p in site.projects for r in p.reports}
+        self._entries_by_report: dict[str, list[EntryState]] = defaultdict(list)
+        for entry in status.entries:
+            self._entries_by_report[entry.report.source.file].append(entry)
+        self._finding_index: dict[str, dict[str, list[Alert]]] = {}
         # source file -> page, for findings that only know their file
         self.file_pages: dict[str, Link] = {}
         for report in site.reports:
@@ -226,14 +230,21 @@ class SiteView:
         return [a for a in self.alerts if a.finding.project == project_id]
 
     def findings_for(self, **match: str) -> list[Alert]:
-        chosen = []
-        for alert in self.alerts + self.notices:
-            f = alert.finding
-            if all(getattr(f, k) == v for k, v in match.items() if k != "file") and (
-                "file" not in match or f.file == match["file"]
-            ):
-                chosen.append(alert)
-        return chosen
+        """Alerts and notices whose finding has every given field value, in display order."""
+        if not match:
+            return list(self.alerts + self.notices)
+        field, value = next(iter(match.items()))
+        candidates = self._findings_by(field).get(value, [])
+        return [a for a in candidates if all(getattr(a.finding, k) == v for k, v in match.items())]
+
+    def _findings_by(self, field: str) -> dict[str, list[Alert]]:
+        index = self._finding_index.get(field)
+        if index is None:
+            index = defaultdict(list)
+            for alert in self.alerts + self.notices:
+                index[getattr(alert.finding, field)].append(alert)
+            self._finding_index[field] = index
+        return index
 
     # ---- tasks
 
@@ -365,7 +376,7 @@ class SiteView:
         return [r for r in self.reports if r.date <= self.as_of][:n]
 
     def report_entries(self, report: ReportDoc) -> list[EntryState]:
-        return [e for e in self.status.entries if e.report is report]
+        return self._entries_by_report.get(report.source.file, [])
 
     # ---- evidence
 
