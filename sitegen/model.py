@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from sitegen.source import Source
@@ -29,19 +29,26 @@ def is_safe_id(value: object) -> bool:
     return isinstance(value, str) and SAFE_ID.fullmatch(value) is not None
 
 
-def _normaliser(aliases: dict[str, tuple[str, ...]]):
-    table = {}
+def _enumeration(kind: type[StrEnum], aliases: dict[str, tuple[str, ...]]) -> Any:
+    """An enumeration that also takes Chinese (Simplified and Traditional) names.
+
+    Its JSON Schema lists every accepted spelling, so editors do not flag `高`.
+    """
+    table = {member.value.lower(): member.value for member in kind}
     for canonical, names in aliases.items():
-        table[canonical.lower()] = canonical
-        for name in names:
-            table[name.lower()] = canonical
+        table.update({name.lower(): canonical for name in names})
 
     def normalise(value: object) -> object:
         if isinstance(value, str):
             return table.get(value.strip().lower().replace("-", "_").replace(" ", "_"), value)
         return value
 
-    return normalise
+    spellings = [m.value for m in kind] + [n for names in aliases.values() for n in names]
+    return Annotated[
+        kind,
+        BeforeValidator(normalise),
+        WithJsonSchema({"type": "string", "enum": list(dict.fromkeys(spellings))}),
+    ]
 
 
 class Impact(StrEnum):
@@ -77,51 +84,34 @@ class Priority(StrEnum):
     P3 = "P3"
 
 
-ImpactValue = Annotated[
-    Impact,
-    BeforeValidator(_normaliser({"high": ("高",), "medium": ("中",), "low": ("低",)})),
-]
-RiskStatusValue = Annotated[
+ImpactValue = _enumeration(Impact, {"high": ("高",), "medium": ("中",), "low": ("低",)})
+RiskStatusValue = _enumeration(
     RiskStatus,
-    BeforeValidator(
-        _normaliser(
-            {
-                "open": ("待处理", "待處理"),
-                "in_progress": ("处理中", "處理中"),
-                "resolved": ("已解决", "已解決"),
-            }
-        )
-    ),
-]
-TaskStatusValue = Annotated[
+    {
+        "open": ("待处理", "待處理"),
+        "in_progress": ("处理中", "處理中"),
+        "resolved": ("已解决", "已解決"),
+    },
+)
+TaskStatusValue = _enumeration(
     TaskStatus,
-    BeforeValidator(
-        _normaliser(
-            {
-                "todo": ("待办", "待辦", "未开始", "未開始", "to_do"),
-                "doing": ("进行中", "進行中", "in_progress", "处理中", "處理中"),
-                "done": ("已完成", "完成"),
-                "blocked": ("受阻", "阻塞"),
-                "cancelled": ("已取消", "取消", "canceled"),
-            }
-        )
-    ),
-]
-TaskKindValue = Annotated[
+    {
+        "todo": ("待办", "待辦", "未开始", "未開始", "to_do"),
+        "doing": ("进行中", "進行中", "in_progress", "处理中", "處理中"),
+        "done": ("已完成", "完成"),
+        "blocked": ("受阻", "阻塞"),
+        "cancelled": ("已取消", "取消", "canceled"),
+    },
+)
+TaskKindValue = _enumeration(
     TaskKind,
-    BeforeValidator(
-        _normaliser(
-            {
-                "task": ("任务", "任務"),
-                "milestone": ("里程碑",),
-                "hidden": ("隐性任务", "隱性任務", "隐性", "隱性"),
-            }
-        )
-    ),
-]
-PriorityValue = Annotated[
-    Priority, BeforeValidator(lambda v: v.upper() if isinstance(v, str) else v)
-]
+    {
+        "task": ("任务", "任務"),
+        "milestone": ("里程碑",),
+        "hidden": ("隐性任务", "隱性任務", "隐性", "隱性"),
+    },
+)
+PriorityValue = _enumeration(Priority, {f"P{n}": (f"p{n}",) for n in range(4)})
 
 
 def _scalar_text(value: object) -> object:

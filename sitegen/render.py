@@ -25,6 +25,7 @@ from sitegen.feeds import feed_files
 from sitegen.i18n import Messages
 from sitegen.output import Staging
 from sitegen.pages import Page, site_pages, task_path
+from sitegen.schemas import SCHEMA_KINDS, schema_for
 
 OVERRIDE_DIR = "_theme"  # inside a content folder: templates/ and static/ that win over the theme
 
@@ -252,6 +253,8 @@ class SiteRenderer:
             status_data(analysis.site, analysis.status, analysis.health, analysis.findings)
         )
         files.update(feed_files(analysis))
+        for kind in SCHEMA_KINDS:
+            files[f"schemas/{kind}.json"] = to_json(schema_for(kind))
         return files
 
 
