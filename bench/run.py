@@ -1,0 +1,554 @@
+#!/usr/bin/env python3
+"""Benchmark `sitegen build` against Hugo and an I/O floor on synthetic content.
+
+    python bench/run.py [--size large] [--sizes small,large,xl] [--repeat N] [--seed N]
+
+For every size: generate content (cached under bench/out/), then time, each as a
+fresh process, median of --repeat runs:
+
+  sitegen full build (cold)        empty OUT and empty sitegen cache dir
+  sitegen rebuild, no change       same OUT, nothing edited
+  sitegen rebuild, 1 report edited the body of one report changed before each run
+  sitegen rebuild, 1 task edited   the body of one task changed before each run
+  sitegen check                    `sitegen check --format json` (once per repeat)
+  Hugo full build                  throwaway Hugo site whose content/ hard-links the .md files
+  I/O floor                        bench/iofloor.py: read every input, write one HTML per input
+
+Wall-clock time is time.perf_counter() around spawning and reaping the child.
+Peak memory is the child's own ru_maxrss as returned by os.wait4() for that pid
+(Linux reports KiB), i.e. the max RSS of exactly that process, not a delta.
+A Markdown report is printed on stdout and written to bench/out/report-<sizes>.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+LOGS = OUT / "logs"
+AS_OF = "2023-12-31"
+HUGO = shutil.which("hugo") or "/usr/bin/hugo"
+
+HUGO_CONFIG = """\
+baseURL = "http://example.org/"
+title = "sitegen bench"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+"""
+HUGO_SINGLE = (
+    "<!doctype html><html><head><meta charset=utf-8><title>{{ .Title }}</title></head>"
+    "<body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n"
+)
+HUGO_LIST = (
+    "<!doctype html><html><head><meta charset=utf-8><title>{{ .Title }}</title></head>"
+    "<body><h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}"
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>\n'
+)
+
+
+# --- running one child ---------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_kib: int
+    rc: int
+    log: Path
+
+
+def run_child(
+    cmd: list[str], log: Path, env: dict[str, str] | None = None, timeout: float = 3600.0
+) -> Run:
+    """Spawn, reap with wait4 (for this child's own max RSS), time wall-clock."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as sink:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, usage.ru_maxrss, proc.returncode, log)
+
+
+@dataclass
+class Row:
+    label: str
+    runs: list[Run] = field(default_factory=list)
+    pages: str = ""
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.runs) and all(r.rc == 0 for r in self.runs)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.seconds for r in self.runs) if self.runs else float("nan")
+
+    @property
+    def spread(self) -> str:
+        if len(self.runs) < 2:
+            return ""
+        return f"{min(r.seconds for r in self.runs):.2f}–{max(r.seconds for r in self.runs):.2f}"
+
+    @property
+    def rss_mib(self) -> float:
+        return max(r.rss_kib for r in self.runs) / 1024 if self.runs else float("nan")
+
+
+# --- content ------------------------------------------------------------------------------
+
+
+def file_hash(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_content(size: str, seed: int) -> tuple[Path, float | None]:
+    content = OUT / f"content-{size}-s{seed}"
+    stamp = OUT / f"content-{size}-s{seed}.stamp"
+    want = file_hash(BENCH / "generate.py")
+    if content.is_dir() and stamp.exists() and stamp.read_text().strip() == want:
+        return content, None
+    stamp.unlink(missing_ok=True)
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(BENCH / "generate.py"), size, str(content), "--seed", str(seed)],
+        check=True,
+    )
+    took = time.perf_counter() - start
+    stamp.write_text(want + "\n")
+    return content, took
+
+
+def input_stats(content: Path) -> tuple[int, int, int]:
+    files = md = size = 0
+    for path in content.rglob("*"):
+        if path.is_file():
+            files += 1
+            md += path.suffix == ".md"
+            size += path.stat().st_size
+    return files, md, size
+
+
+def count_files(folder: Path, suffix: str = ".html") -> tuple[int, int]:
+    if not folder.is_dir():
+        return 0, 0
+    total = html = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            total += 1
+            html += path.name.endswith(suffix)
+    return html, total
+
+
+def ensure_hugo_site(size: str, seed: int, content: Path) -> tuple[Path, str]:
+    """bench/out/hugo-<size>/ with content/ hard-linking every .md file of `content`."""
+    site = OUT / f"hugo-{size}"
+    stamp = site / ".mirror-stamp"
+    want = (OUT / f"content-{size}-s{seed}.stamp").read_text().strip()
+    how = "hard links"
+    if not (stamp.exists() and stamp.read_text().strip() == want):
+        if site.exists():
+            shutil.rmtree(site)
+        (site / "layouts" / "_default").mkdir(parents=True)
+        (site / "hugo.toml").write_text(HUGO_CONFIG)
+        (site / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE)
+        (site / "layouts" / "_default" / "list.html").write_text(HUGO_LIST)
+        for path in sorted(content.rglob("*.md")):
+            target = site / "content" / path.relative_to(content)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copy2(path, target)
+                how = "copies"
+        stamp.write_text(want + "\n")
+    return site, how
+
+
+# --- measuring one size ------------------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    size: str
+    content: Path
+    gen_seconds: float | None
+    inputs: tuple[int, int, int]
+    rows: dict[str, Row]
+    findings: dict[str, int]
+    problems: list[str]
+
+
+def touch_body(path: Path, original: bytes, n: int, what: str) -> None:
+    """Append one short line to the Markdown body (keeps front matter and the brief valid)."""
+    path.write_bytes(original.rstrip(b"\n") + f"（{what}修订{n}）\n".encode())
+
+
+def tail(path: Path, lines: int = 25) -> str:
+    text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return "\n".join(text[-lines:])
+
+
+def sitegen_command(rev: str | None) -> tuple[list[str], dict[str, str]]:
+    """The command that runs sitegen: the installed (editable) one, or a committed revision
+    exported with `git archive` into bench/out/sitegen-<sha>/ and put first on PYTHONPATH."""
+    if not rev:
+        found = shutil.which("sitegen")
+        return ([found] if found else [sys.executable, "-m", "sitegen.cli"]), {}
+    sha = subprocess.run(
+        ["git", "rev-parse", "--verify", rev + "^{commit}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    where = OUT / f"sitegen-{sha[:12]}"
+    if not (where / "sitegen" / "cli.py").exists():
+        where.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", sha, "sitegen"], cwd=REPO, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    code = "import sys; from sitegen.cli import main; sys.argv[0] = 'sitegen'; main()"
+    # -P: do not put the current directory (the repo, with its own sitegen/) on sys.path
+    return [sys.executable, "-P", "-c", code], {"PYTHONPATH": str(where)}
+
+
+ROWS = ("full", "noop", "report", "task", "check", "hugo", "floor")
+
+
+def measure(
+    size: str,
+    seed: int,
+    repeat: int,
+    timeout: float,
+    skip_hugo: bool,
+    rev: str | None = None,
+    wanted: tuple[str, ...] = ROWS,
+) -> SizeResult:
+    print(f"[{size}] content ...", file=sys.stderr, flush=True)
+    content, gen_seconds = ensure_content(size, seed)
+    inputs = input_stats(content)
+    site_out = OUT / f"site-{size}"
+    cache = OUT / f"cache-{size}"
+    base, extra_env = sitegen_command(rev)
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache), **extra_env)
+    build = [*base, "build", str(content), "-o", str(site_out), "--as-of", AS_OF]
+    rows: dict[str, Row] = {}
+    problems: list[str] = []
+
+    def go(key: str, label: str, cmd: list[str], before=None, env_=env) -> Row:
+        if key not in wanted:
+            return Row(label)  # not measured, not reported
+        row = rows.setdefault(key, Row(label))
+        for n in range(repeat):
+            if before:
+                before(n)
+            print(f"[{size}] {label} #{n + 1} ...", file=sys.stderr, flush=True)
+            run = run_child(cmd, LOGS / f"{size}-{key}-{n + 1}.log", env_, timeout)
+            print(
+                f"[{size}]   {run.seconds:.2f}s rc={run.rc} rss={run.rss_kib // 1024}MiB",
+                file=sys.stderr,
+                flush=True,
+            )
+            row.runs.append(run)
+            if run.rc != 0:
+                problems.append(
+                    f"{size} / {label}: exit {run.rc} (log {run.log})\n```\n{tail(run.log)}\n```"
+                )
+                break
+        return row
+
+    def cold(_n: int) -> None:
+        shutil.rmtree(site_out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
+    row = go("full", "sitegen full build (cold)", build, cold)
+    if "full" not in wanted and {"noop", "report", "task"} & set(wanted):
+        # rebuild rows need an OUT: one untimed build first
+        row.runs.append(run_child(build, LOGS / f"{size}-prepare.log", env, timeout))
+    html, total = count_files(site_out)
+    row.pages = f"{html} html / {total} files"
+    if row.ok:
+        go("noop", "sitegen rebuild, no change", build).pages = row.pages
+
+        reports = sorted(content.glob("*/reports/*.md"))
+        tasks = sorted(content.glob("*/tasks/*.md"))
+        report = reports[len(reports) // 2]
+        task = tasks[len(tasks) // 2]
+        for key, label, path in (
+            ("report", "sitegen rebuild, 1 report changed", report),
+            ("task", "sitegen rebuild, 1 task changed", task),
+        ):
+            original = path.read_bytes()
+            try:
+                r = go(
+                    key, label, build, lambda n, p=path, o=original, k=key: touch_body(p, o, n, k)
+                )
+                r.note = str(path.relative_to(content))
+                r.pages = row.pages
+            finally:
+                path.write_bytes(original)
+        # A final build so OUT matches the restored content.
+        run_child(build, LOGS / f"{size}-restore.log", env, timeout)
+
+    check = [*base, "check", str(content), "--as-of", AS_OF, "--format", "json"]
+    check_row = go("check", "sitegen check (json)", check)
+    findings: dict[str, int] = {}
+    if check_row.runs:
+        try:
+            text = check_row.runs[-1].log.read_text(encoding="utf-8")
+            data = json.loads(text[text.index("{") :])
+            for f in data["findings"]:
+                findings[f["severity"]] = findings.get(f["severity"], 0) + 1
+        except (ValueError, KeyError) as error:
+            problems.append(f"{size} / check: could not read JSON findings ({error})")
+
+    if not skip_hugo:
+        hugo_site, how = ensure_hugo_site(size, seed, content)
+        public = hugo_site / "public"
+        hugo_env = dict(os.environ, HUGO_CACHEDIR=str(hugo_site / "cache"))
+
+        def hugo_cold(_n: int) -> None:
+            shutil.rmtree(public, ignore_errors=True)
+            shutil.rmtree(hugo_site / "cache", ignore_errors=True)
+            shutil.rmtree(hugo_site / "resources", ignore_errors=True)
+
+        hugo = [HUGO, "--quiet", "-s", str(hugo_site), "-d", str(public)]
+        hrow = go("hugo", "Hugo full build (cold)", hugo, hugo_cold, hugo_env)
+        hrow.pages = "{} html / {} files".format(*count_files(public))
+        hrow.note = f"content/ = {how} of the .md files, front matter unchanged"
+
+    floor_out = OUT / f"floor-{size}"
+    floor = [sys.executable, str(BENCH / "iofloor.py"), str(content), str(floor_out)]
+    frow = go(
+        "floor",
+        "I/O floor (read all, write 1 HTML each)",
+        floor,
+        lambda _n: shutil.rmtree(floor_out, ignore_errors=True),
+    )
+    frow.pages = "{} html / {} files".format(*count_files(floor_out))
+    return SizeResult(size, content, gen_seconds, inputs, rows, findings, problems)
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def machine() -> list[str]:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    try:
+        hugo = subprocess.run([HUGO, "version"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        hugo = "not found"
+    sitegen_version = "?"
+    try:
+        from importlib.metadata import version
+
+        sitegen_version = version("sitegen")
+    except Exception:
+        pass
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "sitegen", "themes"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    mem = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) // 1024} MiB"
+    except OSError:
+        pass
+    load = (
+        " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        if Path("/proc/loadavg").exists()
+        else "?"
+    )
+    return [
+        f"- load average when the report was written (1/5/15 min): {load}"
+        " (other processes share this machine; compare rows of one run, not runs)",
+        f"- machine: nproc={nproc}, CPU: {cpu}, RAM: {mem}, "
+        f"{platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()} ({sys.executable})",
+        f"- {hugo}",
+        f"- sitegen {sitegen_version}, git {head}"
+        + (
+            f" + {len(dirty.splitlines())} uncommitted file(s) in sitegen/ or themes/"
+            if dirty
+            else ""
+        ),
+    ]
+
+
+def fmt_ratio(a: float, b: float) -> str:
+    if not (a == a and b == b) or b == 0:  # NaN checks
+        return "n/a"
+    return f"{a / b:.1f}×"
+
+
+def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> str:
+    what = (
+        f"- sitegen under test: git revision {rev} (exported with git archive)"
+        if rev
+        else ("- sitegen under test: the installed (editable) working tree")
+    )
+    out = [
+        "# sitegen benchmark",
+        "",
+        *machine(),
+        what,
+        f"- --as-of {AS_OF}; median of {repeat} run(s);"
+        " peak RSS = max over runs of the child's own ru_maxrss from os.wait4()",
+        "",
+    ]
+    by_size = {r.size: r for r in results}
+    for res in results:
+        rows = res.rows
+        files, md, size = res.inputs
+        gen = (
+            f", generated in {res.gen_seconds:.1f}s" if res.gen_seconds is not None else " (cached)"
+        )
+        out += [
+            f"## {res.size}",
+            "",
+            f"Input: {files} files ({md} Markdown), {size / 1e6:.1f} MB, "
+            f"`{res.content.relative_to(REPO)}`{gen}."
+            + (
+                " Findings (check): "
+                + ", ".join(f"{v} {k}" for k, v in sorted(res.findings.items()))
+                if res.findings
+                else ""
+            ),
+            "",
+            "| measurement | seconds (median) | min–max | peak RSS MiB | output | ratio |",
+            "|---|---:|---:|---:|---|---|",
+        ]
+        hugo = rows.get("hugo")
+        hugo_s = hugo.median if hugo and hugo.ok else float("nan")
+        hugo_m = hugo.rss_mib if hugo and hugo.ok else float("nan")
+        full = rows.get("full")
+        full_s = full.median if full and full.ok else float("nan")
+        for key, row in rows.items():
+            ratio = ""
+            if not row.ok:
+                pass
+            elif key == "full":
+                time_ratio = fmt_ratio(row.median, hugo_s)
+                ratio = f"{time_ratio} Hugo full; mem {fmt_ratio(row.rss_mib, hugo_m)} Hugo"
+            elif key in ("noop", "task"):
+                ratio = f"{fmt_ratio(row.median, full_s)} of own full build"
+            elif key == "report":
+                ratio = (
+                    f"{fmt_ratio(row.median, hugo_s)} Hugo full; "
+                    f"{fmt_ratio(row.median, full_s)} of own full build"
+                )
+            elif key == "floor" and full_s == full_s:
+                ratio = f"sitegen full = {fmt_ratio(full_s, row.median)} floor"
+            secs = f"{row.median:.2f}" if row.ok else f"FAILED (rc {row.runs[-1].rc})"
+            label = row.label + (f" ({row.note})" if row.note else "")
+            out.append(
+                f"| {label} | {secs} | {row.spread} | {row.rss_mib:.0f} | {row.pages} | {ratio} |"
+            )
+        out.append("")
+        if res.problems:
+            out += ["Problems:", "", *res.problems, ""]
+    if "large" in by_size and "xl" in by_size:
+        out += [
+            "## xl / large",
+            "",
+            "| measurement | large s | xl s | xl/large |",
+            "|---|---:|---:|---:|",
+        ]
+        for key in ("full", "noop", "report", "task", "check", "hugo", "floor"):
+            a, b = by_size["large"].rows.get(key), by_size["xl"].rows.get(key)
+            if a and b and a.ok and b.ok:
+                growth = fmt_ratio(b.median, a.median)
+                out.append(f"| {a.label} | {a.median:.2f} | {b.median:.2f} | {growth} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark sitegen against Hugo and an I/O floor.")
+    parser.add_argument("--size", default="large", help="one size (default: large)")
+    parser.add_argument(
+        "--sizes", help="comma-separated sizes, e.g. small,large,xl (overrides --size)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per child process")
+    parser.add_argument("--skip-hugo", action="store_true")
+    parser.add_argument(
+        "--rows",
+        default=",".join(ROWS),
+        help=f"comma-separated subset of: {','.join(ROWS)} (default: all)",
+    )
+    parser.add_argument(
+        "--sitegen-rev",
+        metavar="REV",
+        help="benchmark this git revision of sitegen/ (exported to bench/out/) "
+        "instead of the installed working tree",
+    )
+    args = parser.parse_args(argv)
+    sizes = [s.strip() for s in (args.sizes or args.size).split(",") if s.strip()]
+    sys.path.insert(0, str(BENCH))
+    from generate import SIZES
+
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size(s): {', '.join(unknown)}; choose from {', '.join(SIZES)}")
+    rows = tuple(r.strip() for r in args.rows.split(",") if r.strip())
+    if set(rows) - set(ROWS):
+        parser.error(f"unknown row(s): {', '.join(sorted(set(rows) - set(ROWS)))}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = [
+        measure(
+            s, args.seed, max(1, args.repeat), args.timeout, args.skip_hugo, args.sitegen_rev, rows
+        )
+        for s in sizes
+    ]
+    report = render(results, max(1, args.repeat), args.sitegen_rev)
+    tag = "-".join(sizes) + (f"-{args.sitegen_rev}" if args.sitegen_rev else "")
+    tag += "" if rows == ROWS else "-" + "-".join(rows)
+    (OUT / f"report-{tag}.md").write_text(report + "\n", encoding="utf-8")
+    print(report)
+    return 0 if all(row.ok for res in results for row in res.rows.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
