@@ -45,14 +45,15 @@ class Rules:
         person = self.site.person_index.get(person_id)
         return f"{person.display_name} ({person_id})" if person and person.name else person_id
 
-    def finding(self, code: str, source: Source, path: tuple, key: str, **values) -> Finding:
+    def finding(self, code: str, source: Source, path: tuple, **values) -> Finding:
+        """A finding whose message is the catalog entry named like its code."""
         links = {k: values[k] for k in ("project", "task", "person", "day") if k in values}
         return Finding(
             code,
             severity_of(code),
             source.file,
             source.line(*path),
-            self.msg(key, **values),
+            self.msg(code, **values),
             **links,
         )
 
@@ -67,7 +68,6 @@ def _entry_deviation(rules: Rules) -> Iterator[Finding]:
                 "deviation",
                 state.report.source,
                 ("entries", state.index, "actual"),
-                "deviation",
                 task=entry.task,
                 person=state.report.author,
                 project=_project_of(rules, entry.task, state.project),
@@ -92,7 +92,6 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
             "schedule-deviation",
             task.source,
             ("plan",) if task.plan else ("end",),
-            "schedule-deviation",
             **links,
             id=task.id,
             actual=rules.pct_of_100(state.actual),
@@ -101,9 +100,7 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
             date=today.isoformat(),
         )
     if state.is_open and task.end < today:
-        yield rules.finding(
-            "overdue", task.source, ("end",), "overdue", **links, id=task.id, end=task.end
-        )
+        yield rules.finding("overdue", task.source, ("end",), **links, id=task.id, end=task.end)
     if state.status is TaskStatus.DOING:
         reported = [e.day for e in state.entries if e.day <= today]
         last = max(reported) if reported else None
@@ -118,7 +115,6 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
                 "stale",
                 task.source,
                 ("status",) if task.status else ("id",),
-                "stale",
                 **links,
                 id=task.id,
                 days=quiet,
@@ -138,7 +134,6 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
                 "dependency-order",
                 task.source,
                 ("depends_on", index),
-                "dependency-order",
                 **links,
                 id=task.id,
                 start=task.first_day,
@@ -150,7 +145,6 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
             "unconfirmed",
             task.source,
             ("confirmed",),
-            "unconfirmed",
             **links,
             id=task.id,
             who=rules.name(task.owner),
@@ -162,7 +156,6 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
             "skill-mismatch",
             task.source,
             ("skills",),
-            "skill-mismatch",
             **links,
             id=task.id,
             who=rules.name(task.owner),
@@ -173,9 +166,7 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
         and not task.deliverables
         and state.status is not TaskStatus.CANCELLED
     ):
-        yield rules.finding(
-            "no-deliverable", task.source, ("id",), "no-deliverable", **links, id=task.id
-        )
+        yield rules.finding("no-deliverable", task.source, ("id",), **links, id=task.id)
     if (
         state.is_leaf
         and task.kind is not TaskKind.MILESTONE
@@ -186,7 +177,6 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
             "too-coarse",
             task.source,
             ("end",),
-            "too-coarse",
             **links,
             id=task.id,
             days=state.duration,
@@ -206,7 +196,6 @@ def _overload(rules: Rules) -> Iterator[Finding]:
             "overload",
             person.person.source,
             ("id",),
-            "overload",
             person=person_id,
             who=rules.name(person_id),
             peak=person.load.peak,
@@ -234,7 +223,6 @@ def _missing_reports(rules: Rules) -> Iterator[Finding]:
             "missing-report",
             first.task.source,
             ("owner",),
-            "missing-report",
             project=first.project,
             task=first.task.id,
             person=person_id,
@@ -263,7 +251,6 @@ def _report_rules(rules: Rules) -> Iterator[Finding]:
                         "late-report",
                         report.source,
                         ("submitted",),
-                        "late-report",
                         **links,
                         who=rules.name(report.author),
                         date=report.date,
@@ -287,7 +274,6 @@ def _report_rules(rules: Rules) -> Iterator[Finding]:
                         "no-evidence",
                         report.source,
                         ("entries", index, "progress"),
-                        "no-evidence",
                         **links,
                         task=entry.task,
                     )
@@ -301,7 +287,6 @@ def _risk_rules(rules: Rules) -> Iterator[Finding]:
                     "open-high-risk",
                     risk.source,
                     ("impact",),
-                    "open-high-risk",
                     project=project.id,
                     person=risk.owner,
                     id=risk.id,
