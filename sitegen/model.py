@@ -13,7 +13,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
 from sitegen.source import Source
@@ -311,13 +319,12 @@ class Collaborator(BaseModel):
     role: Text | None = None
 
 
-def _collaborator(value: object) -> object:
-    if isinstance(value, str):
-        return {"person": value}
-    return value
+def _collaborator(value: str | Collaborator) -> Collaborator:
+    return Collaborator(person=value) if isinstance(value, str) else value
 
 
-CollaboratorValue = Annotated[Collaborator, BeforeValidator(_collaborator)]
+# A team id, or {person, role}; always a Collaborator once validated.
+CollaboratorValue = Annotated[str | Collaborator, AfterValidator(_collaborator)]
 
 
 class TaskDoc(Document):

@@ -13,6 +13,6 @@ def schema_for(kind: str | None) -> dict[str, Any]:
     if kind is None:
         return {name: schema_for(name) for name in SCHEMA_KINDS}
     schema = DOCUMENT_KINDS[kind].model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"  # what most editors support
     schema.setdefault("title", kind)
     return schema
