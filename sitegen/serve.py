@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import shutil
 import tempfile
 import threading
@@ -26,6 +25,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from sitegen.cache import cache_home
 from sitegen.findings import Severity
 from sitegen.i18n import Messages
 from sitegen.reporter import format_text
@@ -38,11 +38,6 @@ ERROR_STYLE = (
     "position:relative;z-index:99999;margin:0;padding:1em 1.5em;background:#fff0f0;"
     "color:#600;border-bottom:3px solid #c00;font:14px/1.5 system-ui,sans-serif"
 )
-
-
-def cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sitegen"
 
 
 class PreviewServer:
@@ -71,7 +66,7 @@ class PreviewServer:
         self._threads: list[threading.Thread] = []
         self._httpd: ThreadingHTTPServer | None = None
         digest = hashlib.sha256(str(self.content).encode()).hexdigest()[:12]
-        cache = cache_root()
+        cache = cache_home()
         if cache.resolve().is_relative_to(self.content):
             cache = Path(tempfile.gettempdir()) / "sitegen"  # never write inside CONTENT
         cache.mkdir(parents=True, exist_ok=True)
@@ -82,8 +77,8 @@ class PreviewServer:
 
     def rebuild(self) -> bool:
         from sitegen.build import analyse
-        from sitegen.output import write_tree
-        from sitegen.render import render_site
+        from sitegen.output import Staging
+        from sitegen.render import write_site
 
         try:
             analysis = analyse(self.content, self.as_of)
@@ -91,7 +86,8 @@ class PreviewServer:
             ok = not analysis.failed
             lines = [format_text(f) for f in analysis.findings if f.severity is Severity.ERROR]
             if ok:
-                write_tree(self.out, render_site(analysis))
+                with Staging(self.out) as staging:
+                    write_site(analysis, staging, jobs=1)  # no fork: this process has threads
                 self.base_url = analysis.site.settings.base_url
         except Exception as error:  # a crash must not stop the preview
             ok = False
