@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from sitegen.findings import Finding, severity_of
 from sitegen.i18n import Messages
@@ -75,11 +76,11 @@ def _unsafe_ids(check: _Checker) -> Iterator[Finding]:
                 yield check.finding(
                     "unsafe-id", doc.source, ("id",), check.msg("unsafe-id", id=doc.id)
                 )
-        for task in project.tasks:
-            stem = task.source.file.rsplit("/", 1)[-1].removesuffix(".md")
-            if is_safe_id(task.id) and task.id != stem:
+        for doc in [*project.tasks, *project.risks]:  # tasks/<ID>.md, risks/<ID>.md
+            stem = doc.source.file.rsplit("/", 1)[-1].removesuffix(".md")
+            if is_safe_id(doc.id) and doc.id != stem:
                 yield check.finding(
-                    "field", task.source, ("id",), check.msg("id.stem", id=task.id, stem=stem)
+                    "field", doc.source, ("id",), check.msg("id.stem", id=doc.id, stem=stem)
                 )
     for person in check.site.people:
         if not is_safe_id(person.id):
@@ -183,16 +184,22 @@ def _references(check: _Checker) -> Iterator[Finding]:
 
 
 def _dates(check: _Checker) -> Iterator[Finding]:
+    """A later date before an earlier one: end/start, a risk's due or resolved_on/raised."""
     for project in check.site.projects:
-        spans: list[tuple[Document, object, object]] = [(t, t.start, t.end) for t in project.tasks]
+        spans: list[tuple[Document, str, date | None, date | None]] = [
+            (t, "end", t.start, t.end) for t in project.tasks
+        ]
         if project.doc:
-            spans.append((project.doc, project.doc.start, project.doc.end))
-        for doc, start, end in spans:
-            if start is not None and end is not None and end < start:  # type: ignore[operator]
+            spans.append((project.doc, "end", project.doc.start, project.doc.end))
+        for risk in project.risks:
+            spans.append((risk, "due", risk.raised, risk.due))
+            spans.append((risk, "resolved_on", risk.raised, risk.resolved_on))
+        for doc, key, start, end in spans:
+            if start is not None and end is not None and end < start:
                 yield check.finding(
                     "dates",
                     doc.source,
-                    ("end",),
+                    (key,),
                     check.msg("dates", start=start, end=end),
                     project=project.id,
                 )
