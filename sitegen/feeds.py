@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import heapq
 import io
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.build import Analysis
 from sitegen.export import status_data
 from sitegen.findings import Finding
 from sitegen.i18n import Messages
-from sitegen.model import ReportDoc, TaskKind, TaskStatus
+from sitegen.model import Project, ReportDoc, TaskKind, TaskStatus
 from sitegen.pages import project_path, report_path, task_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -52,12 +56,22 @@ CSV_COLUMNS = (
 )
 
 
-def feed_files(analysis: Analysis) -> dict[str, bytes]:
-    """``feed.xml``, ``calendar.ics`` and ``tasks.csv`` for the built site."""
+# A feed entry before it is built: when it was updated, a tie-breaking key, and its builder.
+Candidate = tuple[datetime, str, Callable[[], ET.Element]]
+
+
+def feed_files(analysis: Analysis, data: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """``feed.xml``, ``calendar.ics`` and ``tasks.csv`` for the built site.
+
+    ``data`` is the site's :func:`~sitegen.export.status_data` when the caller has already
+    built it (only its tasks are used); without it, it is computed here.
+    """
+    if data is None:
+        data = status_data(analysis.site, analysis.status, analysis.health, [])
     return {
         "feed.xml": atom_feed(analysis),
         "calendar.ics": task_calendar(analysis),
-        "tasks.csv": task_table(analysis),
+        "tasks.csv": task_table(data),
     }
 
 
@@ -94,34 +108,42 @@ def _person_name(analysis: Analysis, person_id: str) -> str:
     return person.display_name if person else person_id
 
 
-def _report_entries(analysis: Analysis, msg: Messages) -> list[tuple[datetime, str, ET.Element]]:
+def _report_candidates(analysis: Analysis, msg: Messages) -> list[Candidate]:
     as_of = analysis.status.as_of
-    result = []
+    zone = ZoneInfo(analysis.site.settings.timezone)
+    result: list[Candidate] = []
     for project in analysis.site.projects:
         for report in project.reports:
             if report.date > as_of:
                 continue  # not filed yet on the as-of day
-            updated = report.submitted or _local(analysis, report.date)
+            updated = report.submitted or datetime.combine(report.date, time(), zone)
             if updated.tzinfo is None:
-                updated = updated.replace(tzinfo=ZoneInfo(analysis.site.settings.timezone))
-            entry = ET.Element(f"{{{ATOM}}}entry")
-            title = msg(
-                "feed.report.title",
-                date=report.date.isoformat(),
-                name=_person_name(analysis, report.author),
-                project=project.title,
-            )
-            _sub(entry, "id", _stable_id(analysis, "report", project.id, report.id))
-            _sub(entry, "title", title)
-            _sub(entry, "updated", _stamp(updated))
-            author = _sub(entry, "author")
-            _sub(author, "name", _person_name(analysis, report.author))
-            href = site_url(analysis, report_path(report))
-            _sub(entry, "link", rel="alternate", type="text/html", href=href)
-            _sub(entry, "category", term=project.id, label=project.title)
-            _sub(entry, "summary", _report_summary(analysis, report, msg), type="text")
-            result.append((updated, f"report:{project.id}:{report.id}", entry))
+                updated = updated.replace(tzinfo=zone)
+            build = partial(_report_entry, analysis, msg, project, report, updated)
+            result.append((updated, f"report:{project.id}:{report.id}", build))
     return result
+
+
+def _report_entry(
+    analysis: Analysis, msg: Messages, project: Project, report: ReportDoc, updated: datetime
+) -> ET.Element:
+    entry = ET.Element(f"{{{ATOM}}}entry")
+    title = msg(
+        "feed.report.title",
+        date=report.date.isoformat(),
+        name=_person_name(analysis, report.author),
+        project=project.title,
+    )
+    _sub(entry, "id", _stable_id(analysis, "report", project.id, report.id))
+    _sub(entry, "title", title)
+    _sub(entry, "updated", _stamp(updated))
+    author = _sub(entry, "author")
+    _sub(author, "name", _person_name(analysis, report.author))
+    href = site_url(analysis, report_path(report))
+    _sub(entry, "link", rel="alternate", type="text/html", href=href)
+    _sub(entry, "category", term=project.id, label=project.title)
+    _sub(entry, "summary", _report_summary(analysis, report, msg), type="text")
+    return entry
 
 
 def _report_summary(analysis: Analysis, report: ReportDoc, msg: Messages) -> str:
@@ -137,13 +159,15 @@ def _report_summary(analysis: Analysis, report: ReportDoc, msg: Messages) -> str
     return "\n".join(lines)
 
 
-def _visible(analysis: Analysis, finding: Finding) -> bool:
-    """In a public build, drop alerts about anything the redaction removed."""
+def _visible(analysis: Analysis, projects: set[str], finding: Finding) -> bool:
+    """In a public build, drop alerts about anything the redaction removed.
+
+    ``projects`` holds the ids of the site's projects.
+    """
     if not analysis.public:
         return True
     if finding.task and finding.task not in analysis.status.tasks:
         return False
-    projects = {p.id for p in analysis.site.projects}
     if finding.project and finding.project not in projects:
         return False
     return not (finding.person and finding.person not in analysis.site.person_index)
@@ -157,31 +181,48 @@ def _alert_link(analysis: Analysis, finding: Finding) -> str:
     return site_url(analysis)
 
 
-def _alert_entries(analysis: Analysis, msg: Messages) -> list[tuple[datetime, str, ET.Element]]:
-    result = []
+def _alert_candidates(analysis: Analysis, msg: Messages) -> list[Candidate]:
+    projects = {p.id for p in analysis.site.projects}
+    as_of = analysis.status.as_of
+    midnight: dict[date, datetime] = {}  # the alerts share a few days
+    result: list[Candidate] = []
     for finding in analysis.findings:
-        if finding.code not in ALERT_CODES or not _visible(analysis, finding):
+        if finding.code not in ALERT_CODES or not _visible(analysis, projects, finding):
             continue
-        day = analysis.status.as_of
+        day = as_of
         if finding.day:
             with contextlib.suppress(ValueError):
                 day = date.fromisoformat(finding.day)
-        if day > analysis.status.as_of:
+        if day > as_of:
             continue  # about a report filed after the as-of day
-        updated = _local(analysis, day)
+        updated = midnight.get(day)
+        if updated is None:
+            updated = midnight[day] = _local(analysis, day)
         key = ":".join(
             str(part)
             for part in (finding.code, finding.file, finding.line, finding.task, finding.day)
         )
-        entry = ET.Element(f"{{{ATOM}}}entry")
-        _sub(entry, "id", _stable_id(analysis, "alert", key))
-        _sub(entry, "title", msg("feed.alert.title", code=finding.code, message=finding.message))
-        _sub(entry, "updated", _stamp(updated))
-        _sub(entry, "link", rel="alternate", type="text/html", href=_alert_link(analysis, finding))
-        _sub(entry, "category", term=finding.code)
-        _sub(entry, "summary", f"{finding.file}:{finding.line}: {finding.message}", type="text")
-        result.append((updated, f"alert:{key}", entry))
+        build = partial(_alert_entry, analysis, msg, finding, key, updated)
+        result.append((updated, f"alert:{key}", build))
     return result
+
+
+def _alert_entry(
+    analysis: Analysis, msg: Messages, finding: Finding, key: str, updated: datetime
+) -> ET.Element:
+    entry = ET.Element(f"{{{ATOM}}}entry")
+    _sub(entry, "id", _stable_id(analysis, "alert", key))
+    _sub(entry, "title", msg("feed.alert.title", code=finding.code, message=finding.message))
+    _sub(entry, "updated", _stamp(updated))
+    _sub(entry, "link", rel="alternate", type="text/html", href=_alert_link(analysis, finding))
+    _sub(entry, "category", term=finding.code)
+    _sub(entry, "summary", f"{finding.file}:{finding.line}: {finding.message}", type="text")
+    return entry
+
+
+def _newest_first(candidate: Candidate) -> tuple[float, str]:
+    """Newest first; ties by a stable key (comparing instants, whatever their offsets)."""
+    return (-candidate[0].timestamp(), candidate[1])
 
 
 def atom_feed(analysis: Analysis) -> bytes:
@@ -190,10 +231,9 @@ def atom_feed(analysis: Analysis) -> bytes:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     feed.set("{http://www.w3.org/XML/1998/namespace}lang", settings.language)
-    entries = _report_entries(analysis, msg) + _alert_entries(analysis, msg)
-    # Newest first; ties by a stable key (comparing instants, whatever their offsets).
-    entries.sort(key=lambda item: (-item[0].timestamp(), item[1]))
-    entries = entries[:FEED_LIMIT]
+    candidates = _report_candidates(analysis, msg) + _alert_candidates(analysis, msg)
+    # Choose the newest FEED_LIMIT first (same order as a full sort), then build only those.
+    entries = heapq.nsmallest(FEED_LIMIT, candidates, key=_newest_first)
     updated = max([_local(analysis, analysis.status.as_of)] + [e[0] for e in entries])
     _sub(feed, "id", _stable_id(analysis, "feed"))
     _sub(feed, "title", settings.title)
@@ -204,8 +244,8 @@ def atom_feed(analysis: Analysis) -> bytes:
     author = _sub(feed, "author")
     _sub(author, "name", settings.title)
     _sub(feed, "generator", "sitegen")
-    for _updated, _key, entry in entries:
-        feed.append(entry)
+    for _updated, _key, build in entries:
+        feed.append(build())
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -213,12 +253,35 @@ def atom_feed(analysis: Analysis) -> bytes:
 # ---------------------------------------------------------------- iCalendar
 
 
+def _shared_values() -> Callable[[str, Hashable], object]:
+    """``encoded(name, value)``: the property icalendar would add, encoded once per value.
+
+    Many events share a value (the stamp, a day, a status); encoding it once and adding the
+    encoded property (which ``Component.add`` keeps as is) skips icalendar's type inference.
+    """
+    from icalendar import Event
+
+    cache: dict[tuple[str, Hashable], object] = {}
+
+    def encoded(name: str, value: Hashable) -> object:
+        key = (name, value)
+        if key not in cache:
+            holder = Event()
+            holder.add(name, value)
+            cache[key] = holder[name]
+        return cache[key]
+
+    return encoded
+
+
 def task_calendar(analysis: Analysis) -> bytes:
     from icalendar import Calendar, Event
 
     settings = analysis.site.settings
     msg = Messages(settings.language, kind="authoring")
-    stamp = datetime.combine(analysis.status.as_of, time(), UTC)
+    encoded = _shared_values()
+    stamp = encoded("dtstamp", datetime.combine(analysis.status.as_of, time(), UTC))
+    transparent = encoded("transp", "TRANSPARENT")
     calendar = Calendar()
     calendar.add("prodid", "-//sitegen//status site//EN")
     calendar.add("version", "2.0")
@@ -233,8 +296,9 @@ def task_calendar(analysis: Analysis) -> bytes:
         event = Event()
         event.add("uid", f"{task.id}@{state.project}")
         event.add("dtstamp", stamp)
-        event.add("dtstart", first)
-        event.add("dtend", last + timedelta(days=1))  # all-day events end exclusive
+        event.add("dtstart", encoded("dtstart", first))
+        # all-day events end exclusive
+        event.add("dtend", encoded("dtend", last + timedelta(days=1)))
         event.add("summary", f"{task.id} {task.title}")
         lines = [
             msg("calendar.owner", name=_person_name(analysis, task.owner)),
@@ -250,8 +314,9 @@ def task_calendar(analysis: Analysis) -> bytes:
         if task.kind is not TaskKind.TASK:
             categories.append(task.kind.value)
         event.add("categories", categories)
-        event.add("transp", "TRANSPARENT")
-        event.add("status", "CANCELLED" if state.status is TaskStatus.CANCELLED else "CONFIRMED")
+        event.add("transp", transparent)
+        cancelled = state.status is TaskStatus.CANCELLED
+        event.add("status", encoded("status", "CANCELLED" if cancelled else "CONFIRMED"))
         calendar.add_component(event)
     return calendar.to_ical()
 
@@ -272,8 +337,8 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def task_table(analysis: Analysis) -> bytes:
-    data = status_data(analysis.site, analysis.status, analysis.health, [])
+def task_table(data: dict[str, Any]) -> bytes:
+    """``tasks.csv`` from the tasks of the site's status data."""
     rows = sorted(data["tasks"], key=lambda t: (t["project"], t["id"]))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -33,8 +33,13 @@ class Finding:
     day: str | None = None
 
     def export(self) -> dict[str, object]:
-        data = asdict(self)
-        return {key: data[key] for key in ("code", "severity", "file", "line", "message")}
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "message": self.message,
+        }
 
     def sort_key(self) -> tuple[object, ...]:
         return (_SEVERITY_ORDER[self.severity], self.file, self.line, self.code, self.message)

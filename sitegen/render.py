@@ -249,10 +249,9 @@ class SiteRenderer:
         """Static assets, status.json and the feeds: everything that is not a page."""
         analysis = self.analysis
         files = dict(self.static)
-        files["status.json"] = to_json(
-            status_data(analysis.site, analysis.status, analysis.health, analysis.findings)
-        )
-        files.update(feed_files(analysis))
+        data = status_data(analysis.site, analysis.status, analysis.health, analysis.findings)
+        files["status.json"] = to_json(data)
+        files.update(feed_files(analysis, data))
         for kind in SCHEMA_KINDS:
             files[f"schemas/{kind}.json"] = to_json(schema_for(kind))
         return files

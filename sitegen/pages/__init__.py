@@ -139,9 +139,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             person_state=person_state,
             person=person,
             tasks=view.sorted_tasks(status.tasks[t] for t in person_state.tasks),
-            collaborating=view.tasks_where(
-                lambda s, me=person.id: any(c.person == me for c in s.task.collaborators)
-            ),
+            collaborating=view.collaborating(person.id),
             chart=view.load_chart(person.id),
             reports=sorted(person_state.reports, key=lambda r: r.date, reverse=True),
             findings=view.findings_for(person=person.id),

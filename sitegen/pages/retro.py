@@ -32,12 +32,7 @@ def retro_measures(view: SiteView, project_id: str) -> list[Measure]:
             on_time += 1
     with_reports = [s for s in done if any(e.entry.progress is not None for e in s.entries)]
     alerts = view.project_alerts(project_id)
-    deviations = [
-        e.deviation
-        for e in view.status.entries
-        if e.deviation is not None
-        and view.site.task_project.get(e.entry.task, e.project) == project_id
-    ]
+    deviations = [e.deviation for e in view.project_entries(project_id) if e.deviation is not None]
     average = sum(deviations, Fraction(0)) / len(deviations) if deviations else None
     entries_alerting = sum(1 for d in deviations if view.is_alert(d))
     return [

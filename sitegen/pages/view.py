@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sitegen import metrics
@@ -100,6 +101,11 @@ class LoadChart:
     gridlines: tuple[tuple[int, float], ...]
 
 
+def start_key(state: TaskState) -> tuple[date, date, str]:
+    """Start order: first day, then end, then id."""
+    return (state.task.first_day, state.task.end, state.task.id)
+
+
 class SiteView:
     """Look-ups and groupings shared by all pages."""
 
@@ -112,6 +118,15 @@ class SiteView:
         self.threshold = site.settings.thresholds.deviation
         self.people: dict[str, Person] = site.person_index
         self.tasks = status.tasks
+        # All tasks in start order, sorted once: every ordered task list is a slice of it.
+        self._start_order: list[TaskState] = sorted(self.tasks.values(), key=start_key)
+        self._project_tasks: dict[str, list[TaskState]] = defaultdict(list)
+        self._collaborating: dict[str, list[TaskState]] = defaultdict(list)
+        for state in self.tasks.values():
+            self._project_tasks[state.project].append(state)
+        for state in self._start_order:
+            for person_id in dict.fromkeys(c.person for c in state.task.collaborators):
+                self._collaborating[person_id].append(state)
         self.projects: dict[str, Project] = {}
         for project in site.projects:
             self.projects.setdefault(project.id, project)
@@ -151,6 +166,9 @@ class SiteView:
         self.findings = [f for f in analysis.findings if f.severity is not Severity.ERROR]
         self.alerts = [self.alert(f) for f in self.findings if f.severity is Severity.WARNING]
         self.notices = [self.alert(f) for f in self.findings if f.severity is Severity.NOTICE]
+        self._project_alerts: dict[str | None, list[Alert]] = defaultdict(list)
+        for alert in self.alerts:
+            self._project_alerts[alert.finding.project].append(alert)
         self.dependents = {tid: s.dependents for tid, s in self.tasks.items()}
         self.risks_by_task: dict[str, list[RiskDoc]] = defaultdict(list)
         for risk in self.risks.values():
@@ -227,7 +245,7 @@ class SiteView:
         return AlertGroup(key, tuple(alerts), len(alerts), tuple(subjects.values()))
 
     def project_alerts(self, project_id: str) -> list[Alert]:
-        return [a for a in self.alerts if a.finding.project == project_id]
+        return list(self._project_alerts.get(project_id, ()))
 
     def findings_for(self, **match: str) -> list[Alert]:
         """Alerts and notices whose finding has every given field value, in display order."""
@@ -249,7 +267,19 @@ class SiteView:
     # ---- tasks
 
     def project_tasks(self, project_id: str) -> list[TaskState]:
-        return [s for s in self.tasks.values() if s.project == project_id]
+        return list(self._project_tasks.get(project_id, ()))
+
+    def project_entries(self, project_id: str) -> list[EntryState]:
+        """Report entries about the project's tasks (or, for an unknown task, filed in it)."""
+        return list(self._entries_by_project.get(project_id, ()))
+
+    @cached_property
+    def _entries_by_project(self) -> dict[str, list[EntryState]]:
+        grouped: dict[str, list[EntryState]] = defaultdict(list)
+        task_project = self.site.task_project
+        for entry in self.status.entries:
+            grouped[task_project.get(entry.entry.task, entry.project)].append(entry)
+        return grouped
 
     def wbs(self, project_id: str) -> list[WbsRow]:
         """Project → module → task → subtask (via ``parent``), numbered 1, 1.1, 1.1.1."""
@@ -263,12 +293,12 @@ class SiteView:
                 children[parent].append(state)
             else:
                 roots.append(state)
-        order = sorted({s.task.module or "" for s in roots}, key=lambda m: (m == "", m))
+        by_module: dict[str, list[TaskState]] = defaultdict(list)
+        for state in roots:
+            by_module[state.task.module or ""].append(state)
+        order = sorted(by_module, key=lambda m: (m == "", m))
         # modules in the order their first task starts
-        first_start = {
-            m: min((s.task.first_day, s.task.id) for s in roots if (s.task.module or "") == m)
-            for m in order
-        }
+        first_start = {m: min((s.task.first_day, s.task.id) for s in by_module[m]) for m in order}
         order.sort(key=lambda m: (m == "", first_start[m]))
         rows: list[WbsRow] = []
         seen: set[str] = set()
@@ -286,7 +316,7 @@ class SiteView:
 
         for m_index, module in enumerate(order, 1):
             rows.append(WbsRow(1, str(m_index), module or None, None))
-            mine = sorted((s for s in roots if (s.task.module or "") == module), key=key)
+            mine = sorted(by_module[module], key=key)
             for n, state in enumerate(mine, 1):
                 walk(state, f"{m_index}.{n}", 2)
         return rows
@@ -296,12 +326,18 @@ class SiteView:
         return [row.state for row in self.wbs(project_id) if row.state is not None]
 
     def sorted_tasks(self, states: Iterable[TaskState] | None = None) -> list[TaskState]:
-        chosen = self.tasks.values() if states is None else states
-        return sorted(chosen, key=lambda s: (s.task.first_day, s.task.end, s.task.id))
+        """``states`` (all tasks if None) in start order."""
+        if states is None:
+            return list(self._start_order)
+        return sorted(states, key=start_key)
 
     def tasks_where(self, keep: Callable[[TaskState], bool]) -> list[TaskState]:
         """The tasks for which ``keep`` holds, in start order."""
-        return self.sorted_tasks(s for s in self.tasks.values() if keep(s))
+        return [s for s in self._start_order if keep(s)]
+
+    def collaborating(self, person_id: str) -> list[TaskState]:
+        """The tasks that list ``person_id`` as a collaborator, in start order."""
+        return list(self._collaborating.get(person_id, ()))
 
     def is_alert(self, value: Fraction | None) -> bool:
         return metrics.is_alert(value, self.threshold)

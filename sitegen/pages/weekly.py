@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -49,9 +49,52 @@ def spot_check_key(entry: EntryState) -> str:
     return hashlib.sha256(f"{entry.report.source.file}#{entry.index}".encode()).hexdigest()
 
 
+@dataclass
+class WeekIndex:
+    """What the reviews need, grouped by ISO week key in one pass over the site.
+
+    Each group keeps the order of the list it comes from, so a week built from its groups
+    lists things exactly as filtering the whole list would.
+    """
+
+    entries: dict[str, list[EntryState]] = field(default_factory=lambda: defaultdict(list))
+    reports: dict[str, list[ReportDoc]] = field(default_factory=lambda: defaultdict(list))
+    alerts: dict[str, list[Alert]] = field(default_factory=lambda: defaultdict(list))
+    raised: dict[str, list[RiskDoc]] = field(default_factory=lambda: defaultdict(list))
+    resolved: dict[str, list[RiskDoc]] = field(default_factory=lambda: defaultdict(list))
+    open_risks: list[RiskDoc] = field(default_factory=list)
+    done: dict[str, list[TaskState]] = field(default_factory=lambda: defaultdict(list))
+    starting: dict[str, list[TaskState]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, view: SiteView) -> WeekIndex:
+        index = cls()
+        for entry in view.status.entries:
+            index.entries[week_key(entry.day)].append(entry)
+        for report in view.reports:
+            index.reports[week_key(report.date)].append(report)
+        for alert in view.alerts:
+            if alert.finding.day:
+                index.alerts[week_key(date.fromisoformat(alert.finding.day))].append(alert)
+        for risk in view.sorted_risks():
+            if risk.raised is not None:
+                index.raised[week_key(risk.raised)].append(risk)
+            if risk.resolved_on is not None:
+                index.resolved[week_key(risk.resolved_on)].append(risk)
+            if risk.is_open:
+                index.open_risks.append(risk)
+        for state in view.tasks.values():
+            if state.status is TaskStatus.DONE:
+                index.done[week_key(state.task.end)].append(state)
+            if state.status is not TaskStatus.CANCELLED:
+                index.starting[week_key(state.task.first_day)].append(state)
+        return index
+
+
 def site_weeks(view: SiteView) -> list[Week]:
     """One review per week that a task spans or a report falls in, oldest first."""
-    return [build_week(view, key) for key in _week_keys(view)]
+    index = WeekIndex.of(view)
+    return [build_week(view, key, index) for key in _week_keys(view)]
 
 
 def _week_keys(view: SiteView) -> list[str]:
@@ -66,32 +109,22 @@ def _week_keys(view: SiteView) -> list[str]:
     return sorted(keys)
 
 
-def build_week(view: SiteView, key: str) -> Week:
+def build_week(view: SiteView, key: str, index: WeekIndex | None = None) -> Week:
+    """The review of week ``key``; ``index`` is :meth:`WeekIndex.of` the view, if built."""
+    if index is None:
+        index = WeekIndex.of(view)
     year, number = int(key[:4]), int(key[6:])
     monday = date.fromisocalendar(year, number, 1)
     sunday = monday + timedelta(days=6)
-
-    def inside(day: date | None) -> bool:
-        return day is not None and monday <= day <= sunday
-
-    entries = [e for e in view.status.entries if inside(e.day)]
+    entries = index.entries.get(key, [])
     by_task: dict[str, list[EntryState]] = defaultdict(list)
     for entry in entries:
         by_task[entry.entry.task].append(entry)
-    current = inside(view.as_of)
-    risks = view.sorted_risks()
-    next_monday = sunday + timedelta(days=1)
-
-    def finished(state: TaskState) -> bool:
-        return (state.status is TaskStatus.DONE and inside(state.task.end)) or any(
-            e.entry.progress == 100 for e in by_task.get(state.task.id, [])
-        )
-
-    def starting_next(state: TaskState) -> bool:
-        return (
-            next_monday <= state.task.first_day <= next_monday + timedelta(days=6)
-            and state.status is not TaskStatus.CANCELLED
-        )
+    current = monday <= view.as_of <= sunday
+    finished = {s.task.id: s for s in index.done.get(key, [])}
+    for task_id, task_entries in by_task.items():
+        if task_id in view.tasks and any(e.entry.progress == 100 for e in task_entries):
+            finished[task_id] = view.tasks[task_id]
 
     return Week(
         key,
@@ -99,18 +132,16 @@ def build_week(view: SiteView, key: str) -> Week:
         sunday,
         lagging=tuple(_lagging(view, by_task, current)),
         problems=tuple(e for e in entries if has_problem(e)),
-        new_risks=tuple(r for r in risks if inside(r.raised)),
-        open_risks=tuple(
-            r for r in risks if r.is_open and (r.raised is None or r.raised <= sunday)
+        new_risks=tuple(index.raised.get(key, [])),
+        open_risks=tuple(r for r in index.open_risks if r.raised is None or r.raised <= sunday),
+        resolved_risks=tuple(index.resolved.get(key, [])),
+        finished=tuple(view.sorted_tasks(finished.values())),
+        starting_next=tuple(
+            view.sorted_tasks(index.starting.get(week_key(sunday + timedelta(days=1)), []))
         ),
-        resolved_risks=tuple(r for r in risks if inside(r.resolved_on)),
-        finished=tuple(view.tasks_where(finished)),
-        starting_next=tuple(view.tasks_where(starting_next)),
         spot_checks=tuple(sorted(entries, key=spot_check_key)[:SPOT_CHECKS]),
-        reports=tuple(r for r in view.reports if inside(r.date)),
-        alerts=tuple(
-            a for a in view.alerts if a.finding.day and inside(date.fromisoformat(a.finding.day))
-        ),
+        reports=tuple(index.reports.get(key, [])),
+        alerts=tuple(index.alerts.get(key, [])),
         entries=len(entries),
         current=current,
     )
@@ -119,9 +150,16 @@ def build_week(view: SiteView, key: str) -> Week:
 def _lagging(
     view: SiteView, by_task: dict[str, list[EntryState]], current: bool
 ) -> list[dict[str, Any]]:
-    """Tasks that fell behind this week, by their entries or (this week) their schedule."""
+    """Tasks that fell behind this week, by their entries or (this week) their schedule.
+
+    Only the current week looks at every task; another week only at those with entries.
+    """
     lagging = []
-    for task_id, state in view.tasks.items():
+    candidates = view.tasks if current else by_task
+    for task_id in candidates:
+        state = view.tasks.get(task_id)
+        if state is None:
+            continue
         behind = [e for e in by_task.get(task_id, []) if view.is_alert(e.deviation)]
         schedule = current and state.is_open and view.is_alert(state.schedule_deviation)
         if not behind and not schedule:
