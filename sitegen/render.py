@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import posixpath
@@ -302,8 +303,14 @@ def write_site(analysis: Analysis, staging: Staging, jobs: int | None = None) ->
         return len(data) + len(pages)
     chunks = [range(i, min(i + CHUNK, len(pages))) for i in range(0, len(pages), CHUNK)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(renderer, staging)) as pool:
-        written = sum(pool.imap_unordered(_render_chunk, chunks))
+    # Frozen objects are left alone by the collector, so the forked workers do not copy
+    # the pages of the analysed site just to update their GC bookkeeping.
+    gc.freeze()
+    try:
+        with context.Pool(jobs, initializer=_start_worker, initargs=(renderer, staging)) as pool:
+            written = sum(pool.imap_unordered(_render_chunk, chunks))
+    finally:
+        gc.unfreeze()
     return len(data) + written
 
 
