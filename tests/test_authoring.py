@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -281,3 +283,15 @@ def test_serve_rebuilds_and_reloads_on_change(
     with pytest.raises(urllib.error.URLError):
         _get(f"http://127.0.0.1:{port}/index.html")
     assert sorted(p.relative_to(content) for p in content.rglob("*")) == files_before
+
+
+def test_workflows_validate_against_githubs_workflow_schema(tmp_path: Path) -> None:
+    init = CliRunner().invoke(main, ["init", str(tmp_path / "team-site")])
+    assert init.exit_code == 0, init.output
+    written = tmp_path / "team-site" / ".github" / "workflows" / "sitegen.yml"
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+         str(REPO / ".github/workflows/ci.yml"), str(written)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
