@@ -69,10 +69,13 @@ class WeekIndex:
     @classmethod
     def of(cls, view: SiteView) -> WeekIndex:
         index = cls()
+        # Reports dated after the as-of day were not filed yet on that day.
         for entry in view.status.entries:
-            index.entries[week_key(entry.day)].append(entry)
+            if entry.day <= view.as_of:
+                index.entries[week_key(entry.day)].append(entry)
         for report in view.reports:
-            index.reports[week_key(report.date)].append(report)
+            if report.date <= view.as_of:
+                index.reports[week_key(report.date)].append(report)
         for alert in view.alerts:
             if alert.finding.day:
                 index.alerts[week_key(date.fromisoformat(alert.finding.day))].append(alert)
@@ -105,7 +108,8 @@ def _week_keys(view: SiteView) -> list[str]:
             keys.add(week_key(day))
             day += timedelta(days=7)
     for report in view.site.reports:
-        keys.add(week_key(report.date))
+        if report.date <= view.as_of:
+            keys.add(week_key(report.date))
     return sorted(keys)
 
 
@@ -162,7 +166,8 @@ def _lagging(
             continue
         behind = [e for e in by_task.get(task_id, []) if view.is_alert(e.deviation)]
         schedule = current and state.is_open and view.is_alert(state.schedule_deviation)
-        if not behind and not schedule:
+        overdue = current and state.is_open and state.task.end < view.as_of
+        if not behind and not schedule and not overdue:
             continue
         worst = min((e.deviation for e in behind if e.deviation is not None), default=None)
         reasons = [e for e in by_task.get(task_id, []) if has_problem(e)]
@@ -172,6 +177,7 @@ def _lagging(
                 "entries": behind,
                 "worst": worst,
                 "schedule": state.schedule_deviation if schedule else None,
+                "overdue": overdue,
                 "reasons": reasons,
             }
         )
