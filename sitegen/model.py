@@ -138,8 +138,11 @@ def _as_list(value: object) -> object:
 
 Text = Annotated[str, BeforeValidator(_scalar_text)]
 TextList = Annotated[list[Text], BeforeValidator(_as_list)]
-Number = Decimal
-Percent = Annotated[Decimal, Field(ge=0, le=100)]
+# Exact decimals; their schema says "number" in every pydantic version, as editors expect.
+Number = Annotated[Decimal, WithJsonSchema({"type": "number"})]
+Percent = Annotated[
+    Decimal, Field(ge=0, le=100), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})
+]
 
 
 class Document(BaseModel):
@@ -185,7 +188,9 @@ def expand_dates(entries: list[str]) -> frozenset[date]:
 class Thresholds(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    deviation: Decimal = Field(Decimal("0.20"), gt=0, le=1)
+    deviation: Annotated[
+        Decimal, WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 1})
+    ] = Field(Decimal("0.20"), gt=0, le=1)
     max_concurrent: int = Field(5, ge=1)
     report_deadline: str = Field("17:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
     brief_max_chars: int = Field(200, ge=1)
