@@ -186,9 +186,7 @@ def test_an_interrupted_build_leaves_the_previous_output(tmp_path, monkeypatch):
 
 
 def test_public_build_leaves_out_internal_items_and_budgets(tmp_path):
-    site = make_site(
-        tmp_path, TASK.replace("end: 2024-03-05", "end: 2024-03-05\nbudget: 98765")
-    )
+    site = make_site(tmp_path, TASK.replace("end: 2024-03-05", "end: 2024-03-05\nbudget: 98765"))
     tasks = site / "p" / "tasks"
     (tasks / "SECRET-1.md").write_text(
         TASK.replace("A-1", "SECRET-1")
