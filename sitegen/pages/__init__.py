@@ -34,6 +34,8 @@ from sitegen.pages.weekly import Week, build_week, has_problem, site_weeks
 if TYPE_CHECKING:
     from sitegen.build import Analysis
 
+DASHBOARD_ALERTS = 10  # alerts a group shows on the dashboard; alerts.html lists them all
+
 __all__ = [
     "Alert",
     "AlertGroup",
@@ -77,9 +79,17 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         title,
         "dashboard",
         groups=view.alert_groups(view.alerts),
+        dashboard_alerts=DASHBOARD_ALERTS,
         open_risks=[r for r in view.sorted_risks() if r.is_open],
         latest=view.latest_reports(),
         current_week=next((w for w in weeks if w.current), None),
+    )
+    yield page(
+        "alerts.html",
+        "alerts.html",
+        ui("alerts.all_title"),
+        "dashboard",
+        groups=view.alert_groups(view.alerts),
     )
     for project in site.projects:
         kpis = status.kpis.get(project.id, ())

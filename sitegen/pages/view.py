@@ -42,6 +42,7 @@ ALERT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 IMPACT_ORDER = {Impact.HIGH: 0, Impact.MEDIUM: 1, Impact.LOW: 2}
 RISK_STATUS_ORDER = {RiskStatus.OPEN: 0, RiskStatus.IN_PROGRESS: 1, RiskStatus.RESOLVED: 2}
+GANTT_FOCUS = 30  # tasks a dashboard Gantt shows before it narrows to those needing attention
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,14 @@ class Bar:
     y: float
     height: float
     over: bool
+
+
+@dataclass(frozen=True)
+class GanttFocus:
+    """The tasks a summary Gantt shows, and how many it leaves to the full chart."""
+
+    tasks: tuple[TaskState, ...]
+    hidden: int
 
 
 @dataclass(frozen=True)
@@ -324,6 +333,31 @@ class SiteView:
     def gantt_order(self, project_id: str) -> list[TaskState]:
         """The project's tasks as the Gantt chart lists them: by module, then WBS order."""
         return [row.state for row in self.wbs(project_id) if row.state is not None]
+
+    def gantt_focus(self, project_id: str, limit: int = GANTT_FOCUS) -> GanttFocus:
+        """A project's Gantt for the dashboard: all of it when small, else what needs eyes.
+
+        Beyond ``limit`` tasks the chart keeps open tasks that are late or behind, then
+        those under way on the as-of day, then critical ones, in Gantt order.
+        """
+        ordered = self.gantt_order(project_id)
+        if len(ordered) <= limit:
+            return GanttFocus(tuple(ordered), 0)
+
+        def urgency(state: TaskState) -> int | None:
+            if not state.is_open:
+                return None
+            if state.task.end < self.as_of or self.is_alert(state.schedule_deviation):
+                return 0
+            if state.task.first_day <= self.as_of <= state.task.end:
+                return 1
+            return 2 if state.critical else None
+
+        ranked = [
+            (rank, index) for index, s in enumerate(ordered) if (rank := urgency(s)) is not None
+        ]
+        chosen = sorted(index for _rank, index in sorted(ranked)[:limit])
+        return GanttFocus(tuple(ordered[i] for i in chosen), len(ordered) - len(chosen))
 
     def sorted_tasks(self, states: Iterable[TaskState] | None = None) -> list[TaskState]:
         """``states`` (all tasks if None) in start order."""
