@@ -179,7 +179,9 @@ def test_file_urls_work_without_a_server(site: Path, browser) -> None:
     context = _open(browser, 1280, external)
     page = context.new_page()
     page.goto((site / "tasks" / "MKT-202307-001-02.html").as_uri())
-    page.click("header nav a[href$='index.html'] >> nth=0")
+    with page.expect_navigation():
+        page.click("header nav a[href$='index.html'] >> nth=0")
+    page.wait_for_load_state("load")  # the stylesheet counts only once the page has loaded
     assert page.url.endswith("/index.html")
     assert page.evaluate("document.styleSheets.length") >= 1
     assert page.evaluate("getComputedStyle(document.body).fontFamily"), (
