@@ -15,7 +15,14 @@ class Severity(StrEnum):
 ERROR_CODES = frozenset(
     {"parse", "field", "duplicate-id", "unknown-ref", "cycle", "dates", "unsafe-id"}
 )
-NOTICE_CODES = frozenset({"no-evidence", "no-deliverable", "too-coarse", "unknown-key"})
+# The guide's rules, in the order of SPEC §6; the measures page explains each.
+WARNING_CODES = (
+    "deviation", "schedule-deviation", "overload", "overdue", "stale", "dependency-order",
+    "late-report", "missing-report", "brief-too-long", "unconfirmed", "skill-mismatch",
+    "open-high-risk",
+)  # fmt: skip
+RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse")
+NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, "unknown-key"})
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 
 
