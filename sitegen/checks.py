@@ -19,11 +19,6 @@ from sitegen.workdays import ONE_DAY
 from sitegen.workload import day_runs
 
 
-def _signed(value) -> str:
-    shown = metrics.percent(value)
-    return "—" if shown is None else f"{shown:+.1f}%"
-
-
 @dataclass(frozen=True)
 class Rules:
     site: Site
@@ -35,11 +30,10 @@ class Rules:
         return self.site.settings.thresholds
 
     def pct(self, value) -> str:
-        shown = metrics.percent(value)
-        return "—" if shown is None else f"{shown:.1f}%"
+        return metrics.percent_text(value)
 
     def pct_of_100(self, value) -> str:
-        return self.pct(None if value is None else value / 100)
+        return metrics.percent_text(None if value is None else value / 100)
 
     def name(self, person_id: str) -> str:
         person = self.site.person_index.get(person_id)
@@ -340,13 +334,21 @@ def project_health(
             )
         if metrics.is_alert(state.schedule_deviation, severe):
             red[state.project].append(
-                messages("health.alert", id=state.task.id, value=_signed(state.schedule_deviation))
+                messages(
+                    "health.alert",
+                    id=state.task.id,
+                    value=metrics.percent_text(signed=True, value=state.schedule_deviation),
+                )
             )
     for entry in status.entries:
         if entry.day <= status.as_of and metrics.is_alert(entry.deviation, severe):
             project_id = site.task_project.get(entry.entry.task, entry.project)
             red[project_id].append(
-                messages("health.alert", id=entry.entry.task, value=_signed(entry.deviation))
+                messages(
+                    "health.alert",
+                    id=entry.entry.task,
+                    value=metrics.percent_text(signed=True, value=entry.deviation),
+                )
             )
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for finding in findings:

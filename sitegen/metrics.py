@@ -49,6 +49,15 @@ def percent(value: Fraction | None) -> float | None:
     return float(scaled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def percent_text(value: Fraction | None, signed: bool = False) -> str:
+    """How a percentage is shown: '66.7%', signed '-33.3%' / '+12.5%' (zero is '0.0%');
+    '—' when there is no value."""
+    shown = percent(value)
+    if shown is None:
+        return "—"
+    return f"{shown:+.1f}%" if signed and shown else f"{shown:.1f}%"
+
+
 def planned_progress(
     start: date,
     end: date,

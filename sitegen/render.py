@@ -163,17 +163,11 @@ def make_environment(theme: Theme, language: str) -> Environment:
 
 def _pct(value: Any, scale: int = 1) -> str:
     """A fraction (scale 1) or a percentage (scale 100) as '66.7%'."""
-    if value is None:
-        return "—"
-    shown = metrics.percent(metrics.exact(value) / scale)
-    return f"{shown:.1f}%"
+    return metrics.percent_text(None if value is None else metrics.exact(value) / scale)
 
 
 def _signed(value: Any) -> str:
-    if value is None:
-        return "—"
-    shown = metrics.percent(value)
-    return f"{shown:+.1f}%" if shown else "0.0%"
+    return metrics.percent_text(value, signed=True)
 
 
 def _day(value: date | None, language: str) -> str:

@@ -40,7 +40,4 @@ def truncate(text: str, units: int = LABEL_UNITS) -> str:
 
 def percent(value: Fraction | None) -> str | None:
     """A 0–100 percentage rounded to one decimal, as SPEC §5 shows it."""
-    if value is None:
-        return None
-    shown = metrics.percent(Fraction(value) / 100)
-    return f"{shown:.1f}%"
+    return None if value is None else metrics.percent_text(Fraction(value) / 100)
