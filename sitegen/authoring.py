@@ -9,7 +9,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import click
 from sitegen.build import today_in
 from sitegen.i18n import Messages
 from sitegen.model import Project, Site, is_safe_id
+from sitegen.options import CONTENT_DIR, DAY, as_of_option
 from sitegen.scaffold import (
     DEFAULT_SITEGEN_SPEC,
     InitOptions,
@@ -34,13 +35,7 @@ from sitegen.scaffold import (
     write_new,
 )
 
-CONTENT_DIR = click.Path(file_okay=False, dir_okay=True, exists=True, path_type=Path)
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 KINDS = ("task", "risk", "report", "project")
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value else None
 
 
 def _interactive() -> bool:
@@ -58,8 +53,7 @@ class _Asker:
             return value
         if not _interactive():
             raise click.UsageError(self.msg("new.missing", option=option))
-        answer = click.prompt(self.msg(prompt), type=kind)
-        return answer.date() if isinstance(answer, datetime) else answer
+        return click.prompt(self.msg(prompt), type=kind)
 
 
 def _load(content: Path) -> tuple[Site, Messages]:
@@ -119,10 +113,10 @@ def _write(content: Path, path: Path, text: str, msg: Messages) -> None:
 @click.option("--project", "project_id", help="Project (folder name) the file belongs to.")
 @click.option("--title", help="Title of the task, risk or project.")
 @click.option("--owner", help="Owner's team id.")
-@click.option("--start", type=DATE, help="Start date (task: default today).")
-@click.option("--end", type=DATE, help="End date (inclusive).")
+@click.option("--start", type=DAY, help="Start date (task: default today).")
+@click.option("--end", type=DAY, help="End date (inclusive).")
 @click.option("--author", help="Report author's team id.")
-@click.option("--date", "day", type=DATE, help="Report date (default today).")
+@click.option("--date", "day", type=DAY, help="Report date (default today).")
 @click.option("--id", "new_id", help="Use this id instead of the next free one.")
 @click.option(
     "--impact",
@@ -139,10 +133,10 @@ def new(
     project_id: str | None,
     title: str | None,
     owner: str | None,
-    start: datetime | None,
-    end: datetime | None,
+    start: date | None,
+    end: date | None,
     author: str | None,
-    day: datetime | None,
+    day: date | None,
     new_id: str | None,
     impact: str,
     module: str | None,
@@ -156,7 +150,7 @@ def new(
     site, msg = _load(content)
     ask = _Asker(msg)
     today = today_in(site.settings.timezone)
-    first, last = _day(start), _day(end)
+    first, last = start, end
 
     if kind == "project":
         title = ask(title, "--title", "new.prompt.title")
@@ -172,7 +166,7 @@ def new(
 
     if kind == "report":
         author = _person(site, msg, ask(author, "--author", "new.prompt.author"))
-        report_day = _day(day) or today
+        report_day = day or today
         theirs = [p.id for p in site.projects if open_tasks_of(site, p, author, report_day)]
         project = _project(site, msg, ask, project_id, theirs)
         tasks = open_tasks_of(site, project, author, report_day)
@@ -187,7 +181,7 @@ def new(
     if kind == "task":
         task_id = _safe(msg, new_id or next_task_id(site, content, project, today))
         first = first or today
-        last = ask(last, "--end", "new.prompt.end", DATE)
+        last = ask(last, "--end", "new.prompt.end", DAY)
         _check_dates(msg, first, last)
         for dependency in depends_on:
             if dependency not in site.task_index:
@@ -197,7 +191,7 @@ def new(
         _write(content, content / project.folder / "tasks" / f"{task_id}.md", text, msg)
     else:
         risk_id = _safe(msg, new_id or next_risk_id(site, content))
-        text = risk_text(msg, risk_id, title, owner, impact, _day(day) or today)
+        text = risk_text(msg, risk_id, title, owner, impact, day or today)
         _write(content, content / project.folder / "risks" / f"{risk_id}.md", text, msg)
 
 
@@ -265,8 +259,8 @@ def init(
 @click.argument("content", type=CONTENT_DIR, default="content")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--as-of", type=DATE, help="Compute everything as of this date (YYYY-MM-DD).")
-def serve(content: Path, port: int, host: str, as_of: datetime | None) -> None:
+@as_of_option
+def serve(content: Path, port: int, host: str, as_of: date | None) -> None:
     """Preview CONTENT at http://HOST:PORT; rebuilds on save and reloads the browser.
 
     The site is built into the user cache folder, never into CONTENT. A build with
@@ -283,7 +277,7 @@ def serve(content: Path, port: int, host: str, as_of: datetime | None) -> None:
     def log(line: str) -> None:
         click.echo(line, err=True)
 
-    server = PreviewServer(content, host, port, _day(as_of), log=log)
+    server = PreviewServer(content, host, port, as_of, log=log)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill` cleans up like Ctrl-C
     try:
         try:

@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
 from sitegen import __version__
+from sitegen.options import CONTENT_DIR, as_of_option
 
-CONTENT_DIR = click.Path(file_okay=False, dir_okay=True, exists=True, path_type=Path)
-
-
-def _as_of(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
-    return value.date() if value else None
-
-
-as_of_option = click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    callback=_as_of,
-    help="Compute everything as of this date (YYYY-MM-DD) instead of today.",
-)
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
 
 

@@ -1,0 +1,34 @@
+"""Command-line parameter types shared by every command."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+CONTENT_DIR = click.Path(file_okay=False, dir_okay=True, exists=True, path_type=Path)
+
+
+class DayType(click.DateTime):
+    """A calendar day written YYYY-MM-DD, given to the command as a ``date``."""
+
+    name = "date"
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        return super().convert(value, param, ctx).date()
+
+
+DAY = DayType()
+
+as_of_option = click.option(
+    "--as-of",
+    type=DAY,
+    help="Compute everything as of this date (YYYY-MM-DD) instead of today.",
+)
