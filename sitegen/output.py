@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 
@@ -56,12 +55,6 @@ class Staging:
         except BaseException:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
-
-
-def write_tree(out: Path, files: Mapping[str, bytes]) -> None:
-    with Staging(out) as staging:
-        for name in sorted(files):
-            staging.write(name, files[name])
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -1,4 +1,4 @@
-"""Stage 5: render pages and static files into memory (path → bytes)."""
+"""Stage 5: render the pages and data files of an analysed site into the staging folder."""
 
 from __future__ import annotations
 
@@ -252,15 +252,6 @@ class SiteRenderer:
         return files
 
 
-def render_site(analysis: Analysis) -> dict[str, bytes]:
-    """The whole site in memory (the preview server and tests use this)."""
-    renderer = SiteRenderer(analysis)
-    files = renderer.data_files()
-    for page in renderer.pages:
-        files[page.path] = renderer.page(page)
-    return files
-
-
 PARALLEL_FROM = 300  # pages; below this, starting worker processes costs more than it saves
 CHUNK = 64
 
@@ -308,4 +299,4 @@ def write_site(analysis: Analysis, staging: Staging, jobs: int | None = None) ->
     return len(data) + written
 
 
-__all__ = ["Page", "SiteRenderer", "Theme", "render_markdown", "render_site", "write_site"]
+__all__ = ["Page", "SiteRenderer", "Theme", "render_markdown", "write_site"]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.output import Staging, UnsafeOutputPath, safe_relative, write_tree
+from sitegen.output import Staging, UnsafeOutputPath, safe_relative
+
+
+def write_tree(out, files: dict[str, bytes]) -> None:
+    with Staging(out) as staging:
+        for name, data in sorted(files.items()):
+            staging.write(name, data)
 
 
 @pytest.mark.parametrize(
