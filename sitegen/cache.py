@@ -52,9 +52,10 @@ class ParseCache:
             return {}
         return stored.get("entries", {})
 
-    def front_matter(self, relative: str, path: Path) -> FrontMatterDoc:
+    def front_matter(self, relative: str, path: Path | str) -> FrontMatterDoc:
         """Parse ``path`` (raising ReadError), or return the parse of the same bytes."""
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            data = stream.read()
         digest = hashlib.sha256(data).digest()
         known = self._entries.get(relative)
         if known is not None and known[0] == digest:

@@ -52,12 +52,16 @@ class _Collector:
 
     def __init__(self, root: Path, messages: Messages, cache: ParseCache | None = None) -> None:
         self.root = root
+        self._root_prefix = os.path.join(os.fspath(root), "")
         self.msg = messages
         self.cache = cache or ParseCache(None)
         self.findings: list[Finding] = []
 
-    def relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+    def relative(self, path: Path | str) -> str:
+        text = os.fspath(path)
+        if text.startswith(self._root_prefix):
+            return text[len(self._root_prefix) :].replace(os.sep, "/")
+        return Path(os.path.relpath(text, self.root)).as_posix()
 
     def add(self, code: str, file: str, line: int, message: str, **links: Any) -> None:
         self.findings.append(Finding(code, severity_of(code), file, line, message, **links))
@@ -191,14 +195,15 @@ def _load_team(collector: _Collector, root: Path) -> tuple[list[Person], Source]
 
 
 def _load_document(
-    collector: _Collector, path: Path, model: type[DocT], broken_ids: set[str]
+    collector: _Collector, path: Path | str, model: type[DocT], broken_ids: set[str]
 ) -> DocT | None:
     file = collector.relative(path)
+    stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     try:
         fm = collector.cache.front_matter(file, path)
     except ReadError as error:
         collector.read_error(file, error)
-        broken_ids.add(path.stem)
+        broken_ids.add(stem)
         return None
     except OSError as error:
         collector.add("parse", file, 1, collector.msg("parse.os", problem=error.strerror))
@@ -208,11 +213,13 @@ def _load_document(
     )
     if doc is None:
         raw_id = fm.data.get("id")
-        broken_ids.add(str(raw_id) if raw_id is not None else path.stem)
+        broken_ids.add(str(raw_id) if raw_id is not None else stem)
     return doc
 
 
-def _markdown_files(collector: _Collector, folder: Path) -> list[Path]:
+def _markdown_files(collector: _Collector, folder: Path) -> list[str]:
+    """The Markdown files directly in ``folder``, as paths (plain strings: thousands of
+    them, and pathlib objects cost more than the parse cache lookup they feed)."""
     if not folder.is_dir():
         return []
     if folder.is_symlink() and not _inside(collector.root, folder):
@@ -224,12 +231,13 @@ def _markdown_files(collector: _Collector, folder: Path) -> list[Path]:
     for entry in entries:
         if entry.name.startswith(".") or not entry.name.lower().endswith(".md"):
             continue
-        path = folder / entry.name
-        if entry.is_symlink() and not _inside(collector.root, path):
-            collector.add("skipped", collector.relative(path), 1, collector.msg("symlink-outside"))
+        if entry.is_symlink() and not _inside(collector.root, Path(entry.path)):
+            collector.add(
+                "skipped", collector.relative(entry.path), 1, collector.msg("symlink-outside")
+            )
             continue
         if entry.is_file():
-            files.append(path)
+            files.append(entry.path)
     return files
 
 

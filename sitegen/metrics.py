@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from sitegen.workdays import WorkCalendar
 
@@ -17,12 +18,17 @@ Number = int | Decimal | Fraction
 HUNDRED = Fraction(100)
 
 
+# Progress values repeat (0, 50, 100…): a build converts the same few thousand numbers
+# hundreds of thousands of times, and Fraction construction is slow. The functions are
+# pure, so memoising them cannot change a result.
+@lru_cache(maxsize=8192, typed=True)
 def exact(value: Number | float) -> Fraction:
     if isinstance(value, float):
         return Fraction(Decimal(repr(value)))
     return Fraction(value)
 
 
+@lru_cache(maxsize=8192, typed=True)
 def ratio(actual: Number | None, planned: Number | None) -> Fraction | None:
     """actual / planned, or None when planned is 0 or unknown (completion, achievement)."""
     if actual is None or planned is None or exact(planned) == 0:
@@ -30,6 +36,7 @@ def ratio(actual: Number | None, planned: Number | None) -> Fraction | None:
     return exact(actual) / exact(planned)
 
 
+@lru_cache(maxsize=8192, typed=True)
 def deviation(actual: Number | None, planned: Number | None) -> Fraction | None:
     """(actual − planned) / planned: negative when behind, None without a plan."""
     share = ratio(actual, planned)
