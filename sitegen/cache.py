@@ -52,19 +52,20 @@ class ParseCache:
             return {}
         return stored.get("entries", {})
 
-    def front_matter(self, relative: str, path: Path | str) -> FrontMatterDoc:
-        """Parse ``path`` (raising ReadError), or return the parse of the same bytes."""
+    def front_matter(self, relative: str, path: Path | str) -> tuple[bytes, FrontMatterDoc]:
+        """Parse ``path`` (raising ReadError), or return the parse of the same bytes;
+        with the digest of those bytes."""
         with open(path, "rb") as stream:
             data = stream.read()
         digest = hashlib.sha256(data).digest()
         known = self._entries.get(relative)
         if known is not None and known[0] == digest:
             self._used[relative] = known
-            return known[1]
+            return known
         document = split_front_matter(decode_text(data))
         self._used[relative] = (digest, document)
         self._changed = True
-        return document
+        return digest, document
 
     def save(self) -> None:
         """Keep what this run parsed; entries of deleted files are dropped."""

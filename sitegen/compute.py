@@ -46,6 +46,10 @@ class EntryState:
     def day(self) -> date:
         return self.report.date
 
+    def fingerprint_parts(self) -> tuple[object, ...]:
+        # `entry` is report.entries[index]: the report already stands for it.
+        return (self.report, self.index, self.project, self.completion, self.deviation)
+
 
 @dataclass(frozen=True)
 class TaskState:

@@ -200,7 +200,7 @@ def _load_document(
     file = collector.relative(path)
     stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     try:
-        fm = collector.cache.front_matter(file, path)
+        digest, fm = collector.cache.front_matter(file, path)
     except ReadError as error:
         collector.read_error(file, error)
         broken_ids.add(stem)
@@ -208,9 +208,8 @@ def _load_document(
     except OSError as error:
         collector.add("parse", file, 1, collector.msg("parse.os", problem=error.strerror))
         return None
-    doc = _validate(
-        collector, model, Source(file, fm.lines, body_line=fm.body_line), fm.data, fm.body
-    )
+    source = Source(file, fm.lines, body_line=fm.body_line, content_digest=digest)
+    doc = _validate(collector, model, source, fm.data, fm.body)
     if doc is None:
         raw_id = fm.data.get("id")
         broken_ids.add(str(raw_id) if raw_id is not None else stem)

@@ -154,6 +154,17 @@ class Document(BaseModel):
     body: SkipJsonSchema[str] = Field("", exclude=True)
     source: SkipJsonSchema[Source] = Field(default_factory=lambda: Source(""), exclude=True)
 
+    def fingerprint_parts(self) -> tuple[object, ...]:
+        """What incremental builds digest for this document.
+
+        A document loaded from a file is a function of the file's bytes, so the source
+        (which carries their digest) stands for every field. A copy with changed fields
+        must drop that digest (see `sitegen.public`); it is then digested field by field.
+        """
+        if self.source.content_digest:
+            return (self.source,)
+        return tuple(vars(self).items())
+
 
 # ---------------------------------------------------------------- site.yaml / team.yaml
 

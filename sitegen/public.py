@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from sitegen.model import Project, Site
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from sitegen.model import Document, Project, Site
+
+DocT = TypeVar("DocT", bound=Document)
+
+
+def _changed(doc: DocT, **update: Any) -> DocT:
+    """A copy of ``doc`` with ``update``; no longer what its file says, so its source
+    loses the content digest that fingerprints would otherwise trust."""
+    source = replace(doc.source, content_digest=b"")
+    return doc.model_copy(update={**update, "source": source})
 
 
 def redact(site: Site) -> Site:
@@ -17,14 +29,13 @@ def redact(site: Site) -> Site:
         projects.append(project)
     kept_projects = []
     for project in projects:
-        doc = project.doc.model_copy(update={"budget": None}) if project.doc else None
+        doc = _changed(project.doc, budget=None) if project.doc else None
         tasks = [
-            t.model_copy(
-                update={
-                    "budget": None,
-                    "depends_on": [d for d in t.depends_on if d not in hidden_tasks],
-                    "parent": None if t.parent in hidden_tasks else t.parent,
-                }
+            _changed(
+                t,
+                budget=None,
+                depends_on=[d for d in t.depends_on if d not in hidden_tasks],
+                parent=None if t.parent in hidden_tasks else t.parent,
             )
             for t in project.tasks
             if t.id not in hidden_tasks
@@ -34,9 +45,9 @@ def redact(site: Site) -> Site:
             if report.internal or report.author in hidden_people:
                 continue
             entries = [e for e in report.entries if e.task not in hidden_tasks]
-            reports.append(report.model_copy(update={"entries": entries}))
+            reports.append(_changed(report, entries=entries))
         risks = [
-            r.model_copy(update={"tasks": [t for t in r.tasks if t not in hidden_tasks]})
+            _changed(r, tasks=[t for t in r.tasks if t not in hidden_tasks])
             for r in project.risks
             if not r.internal
         ]

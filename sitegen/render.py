@@ -26,6 +26,7 @@ from sitegen.feeds import feed_files
 from sitegen.i18n import Messages
 from sitegen.output import Staging
 from sitegen.pages import Page, site_pages, task_path
+from sitegen.pages.lookups import Lookups
 from sitegen.schemas import SCHEMA_KINDS, schema_for
 
 OVERRIDE_DIR = "_theme"  # inside a content folder: templates/ and static/ that win over the theme
@@ -101,8 +102,6 @@ def _gantt(context: Any, tasks: Any, title: str, id_prefix: str | None = None) -
         from sitegen.gantt import gantt_svg
     except ImportError:
         return None
-    analysis = context["analysis"]
-    status = analysis.status
     here = posixpath.dirname(context["page"].path) or "."
 
     def link(task_id: str) -> str:
@@ -111,13 +110,13 @@ def _gantt(context: Any, tasks: Any, title: str, id_prefix: str | None = None) -
     try:
         return gantt_svg(
             list(tasks),
-            status.calendar,
-            status.as_of,
+            context["calendar"],
+            context["as_of"],
             context["t"],
             link,
             title,
             id_prefix=id_prefix,
-            threshold=analysis.site.settings.thresholds.deviation,
+            threshold=context["settings"].thresholds.deviation,
         )
     except Exception:  # a chart must never break a page: the table below carries the data
         return None
@@ -227,11 +226,13 @@ class SiteRenderer:
         self.analysis = analysis
         self.env = make_environment(theme, settings.language)
         self.static = _static_files(theme)
+        # Everything a template sees besides its page's own context; all of it is part
+        # of every page's fingerprint (see `fingerprints`).
         self.shared = {
-            "analysis": analysis,
-            "site": analysis.site,
-            "status": analysis.status,
             "settings": settings,
+            "as_of": analysis.status.as_of,
+            "calendar": analysis.status.calendar,
+            "lookup": Lookups.for_site(analysis.site, analysis.status),
             "has_extra_css": "static/extra.css" in self.static,
         }
         self.pages = list(site_pages(analysis))

@@ -26,6 +26,13 @@ class Source:
     lines: Mapping[Path_, int] = field(default_factory=dict)
     first_line: int = 1
     body_line: int = 1
+    # A digest of the file's bytes, when known: `lines` is a function of them, so
+    # fingerprints can use it instead of walking every key's line.
+    content_digest: bytes = b""
+
+    def fingerprint_parts(self) -> tuple[object, ...]:
+        lines = self.content_digest or tuple(self.lines.items())
+        return (self.file, lines, self.first_line, self.body_line)
 
     def line(self, *path: str | int) -> int:
         """The line of the most specific known node along ``path``."""

@@ -71,7 +71,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
     site, status = analysis.site, analysis.status
     title = site.settings.title
     ui = Messages(site.settings.language, kind="ui")
-    page = PageMaker(title, {"view": view})
+    page = PageMaker(title)
 
     weeks = site_weeks(view)
     yield page(
@@ -80,7 +80,10 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         title,
         "dashboard",
         groups=view.alert_groups(view.alerts),
+        alert_total=len(view.alerts),
+        notices=view.notices,
         dashboard_alerts=DASHBOARD_ALERTS,
+        cards=view.project_cards(),
         open_risks=[r for r in view.sorted_risks() if r.is_open],
         latest=view.latest_reports(),
         current_week=next((w for w in weeks if w.current), None),
@@ -91,6 +94,8 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         ui("alerts.all_title"),
         "dashboard",
         groups=view.alert_groups(view.alerts),
+        alert_total=len(view.alerts),
+        notices=view.notices,
     )
     for project in site.projects:
         kpis = status.kpis.get(project.id, ())

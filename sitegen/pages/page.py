@@ -18,17 +18,16 @@ class Page:
 
 @dataclass(frozen=True)
 class PageMaker:
-    """Makes the pages of one site: every page gets the shared context and a description."""
+    """Makes the pages of one site, each with its description."""
 
     site_title: str
-    common: dict[str, Any]
 
     def __call__(self, path: str, template: str, name: str, section: str, **context: Any) -> Page:
         return Page(
             path,
             template,
             name,
-            {**self.common, **context},
+            context,
             section,
             f"{name} · {self.site_title}",
         )

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from sitegen import metrics
 from sitegen.findings import Finding, Severity
 from sitegen.model import Impact, RiskStatus
+from sitegen.pages.lookups import Link, Lookups
 from sitegen.pages.paths import (
     person_path,
     project_path,
-    report_path,
     retro_path,
     risk_path,
     task_path,
@@ -30,7 +30,8 @@ from sitegen.pages.paths import (
 
 if TYPE_CHECKING:
     from sitegen.build import Analysis
-    from sitegen.compute import EntryState, TaskState
+    from sitegen.checks import ProjectHealth
+    from sitegen.compute import EntryState, KpiState, TaskState
     from sitegen.model import Person, Project, ProjectDoc, ReportDoc, RiskDoc
 
 #: Alert groups on the dashboard, in the order a reader should see them.
@@ -46,14 +47,6 @@ GANTT_FOCUS = 30  # tasks a dashboard Gantt shows before it narrows to those nee
 
 
 @dataclass(frozen=True)
-class Link:
-    """A link to another page: ``path`` is relative to OUT; templates pass it to url()."""
-
-    path: str
-    text: str
-
-
-@dataclass(frozen=True)
 class Alert:
     finding: Finding
     target: Link | None  # the page that lets the reader act on it
@@ -66,6 +59,16 @@ class AlertGroup:
     alerts: tuple[Alert, ...]
     count: int
     subjects: tuple[Link, ...]  # the distinct tasks / people / risks / reports concerned
+
+
+@dataclass(frozen=True)
+class ProjectCard:
+    """A project on the dashboard: its health, KPIs and (focused) Gantt chart."""
+
+    project: Project
+    health: ProjectHealth
+    kpis: tuple[KpiState, ...]
+    chart: GanttFocus
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,9 @@ class SiteView:
         self.site = site
         self.status = status
         self.as_of = status.as_of
-        self.threshold = site.settings.thresholds.deviation
         self.people: dict[str, Person] = site.person_index
         self.tasks = status.tasks
+        self.lookup = Lookups.for_site(site, status)
         # All tasks in start order, sorted once: every ordered task list is a slice of it.
         self._start_order: list[TaskState] = sorted(self.tasks.values(), key=start_key)
         self._project_tasks: dict[str, list[TaskState]] = defaultdict(list)
@@ -156,9 +159,7 @@ class SiteView:
         # source file -> page, for findings that only know their file
         self.file_pages: dict[str, Link] = {}
         for report in site.reports:
-            self.file_pages[report.source.file] = Link(
-                report_path(report), self.report_label(report)
-            )
+            self.file_pages[report.source.file] = self.lookup.report_link(report)
         for risk_id, risk in self.risks.items():
             self.file_pages.setdefault(risk.source.file, Link(risk_path(risk_id), risk_id))
         for task_id, state in self.tasks.items():
@@ -187,10 +188,7 @@ class SiteView:
     # ---- names and links
 
     def person_name(self, person_id: str | None) -> str:
-        if not person_id:
-            return "—"
-        person = self.people.get(person_id)
-        return person.display_name if person else person_id
+        return self.lookup.person_name(person_id)
 
     def person_link(self, person_id: str | None) -> Link | None:
         if person_id and person_id in self.people:
@@ -204,10 +202,10 @@ class SiteView:
         return Link(task_path(task_id), f"{task_id} {state.task.title}")
 
     def report_label(self, report: ReportDoc) -> str:
-        return f"{report.date.isoformat()} {self.person_name(report.author)}"
+        return self.lookup.report_label(report)
 
     def report_of(self, entry: EntryState) -> Link:
-        return Link(report_path(entry.report), self.report_label(entry.report))
+        return self.lookup.report_of(entry)
 
     def project(self, project_id: str | None) -> Project | None:
         return self.projects.get(project_id) if project_id is not None else None
@@ -334,6 +332,17 @@ class SiteView:
         """The project's tasks as the Gantt chart lists them: by module, then WBS order."""
         return [row.state for row in self.wbs(project_id) if row.state is not None]
 
+    def project_cards(self) -> list[ProjectCard]:
+        return [
+            ProjectCard(
+                project,
+                self.analysis.health[project.id],
+                tuple(self.status.kpis.get(project.id, ())),
+                self.gantt_focus(project.id),
+            )
+            for project in self.site.projects
+        ]
+
     def gantt_focus(self, project_id: str, limit: int = GANTT_FOCUS) -> GanttFocus:
         """A project's Gantt for the dashboard: all of it when small, else what needs eyes.
 
@@ -374,7 +383,7 @@ class SiteView:
         return list(self._collaborating.get(person_id, ()))
 
     def is_alert(self, value: Fraction | None) -> bool:
-        return metrics.is_alert(value, self.threshold)
+        return self.lookup.is_alert(value)
 
     def budget(self, project_id: str, doc: ProjectDoc | None) -> dict[str, Any] | None:
         figures = [
@@ -447,9 +456,3 @@ class SiteView:
 
     def report_entries(self, report: ReportDoc) -> list[EntryState]:
         return self._entries_by_report.get(report.source.file, [])
-
-    # ---- evidence
-
-    @staticmethod
-    def is_web(url: str) -> bool:
-        return url.startswith(("https://", "http://"))

@@ -1,0 +1,137 @@
+"""Digests of the data a page is rendered from, for incremental builds.
+
+A page is re-rendered when the digest of everything it can read changes. That is only
+safe if "everything it can read" is data the digest sees, so `Fingerprinter` accepts
+plain data only (numbers, text, dates, enums, containers, dataclasses, pydantic models)
+and refuses anything else — a function or a view object in a page's context is a
+TypeError, not a page that silently goes stale.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+DIGEST_SIZE = 16
+
+
+def _blake(*parts: bytes) -> bytes:
+    hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    for part in parts:
+        hasher.update(part)
+    return hasher.digest()
+
+
+class Fingerprinter:
+    """Digests values; composite objects are digested once per instance.
+
+    The memo keeps a reference to every object it has seen, so an id is never reused
+    for a different object while the fingerprinter lives. Values must not change while
+    it is in use (a build computes everything before it renders anything).
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, bytes]] = {}
+
+    def digest(self, value: Any) -> bytes:
+        return self._digest(value)
+
+    def _digest(self, value: Any) -> bytes:
+        kind = type(value)
+        scalar = _SCALARS.get(kind)
+        if scalar is not None:
+            return scalar(value)
+        if not value and kind in _EMPTY:
+            return _EMPTY[kind]
+        known = self._memo.get(id(value))
+        if known is not None:
+            return known[1]
+        digest = self._composite(value)
+        self._memo[id(value)] = (value, digest)
+        return digest
+
+    def _composite(self, value: Any) -> bytes:
+        if isinstance(value, list | tuple):
+            return _blake(b"L", *map(self._digest, value))
+        if isinstance(value, dict):
+            parts = [b"D"]
+            for key, item in value.items():
+                parts += (self._digest(key), self._digest(item))
+            return _blake(*parts)
+        if isinstance(value, set | frozenset):
+            return _blake(b"S", *sorted(map(self._digest, value)))
+        parts = getattr(value, "fingerprint_parts", None)
+        if parts is not None:  # the object says which of its values stand for it
+            return _blake(_type_name(value), *map(self._digest, parts()))
+        if isinstance(value, BaseModel):
+            return self._object(value, vars(value))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            return self._object(value, fields)
+        # str/int/… subclasses (enums, Markup) and everything else
+        for base, encode in _SCALARS.items():
+            if isinstance(value, base):
+                return _blake(_type_name(value), encode(value))
+        raise TypeError(f"a page can only be rendered from data; got {type(value).__qualname__}")
+
+    def _object(self, value: Any, fields: dict[str, Any]) -> bytes:
+        parts = [_type_name(value)]
+        for name, item in fields.items():
+            parts += (name.encode(), self._digest(item))
+        return _blake(*parts)
+
+
+_EMPTY = {kind: _blake(b"L") for kind in (list, tuple)} | {dict: _blake(b"D")}
+
+
+def _type_name(value: Any) -> bytes:
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}".encode()
+
+
+def _text(value: str) -> bytes:
+    return b"s" + value.encode("utf-8", "surrogatepass") + b"\0"
+
+
+_SCALARS: dict[type, Any] = {
+    str: _text,
+    bytes: lambda v: b"b" + hashlib.blake2b(v, digest_size=DIGEST_SIZE).digest(),
+    bool: lambda v: b"T" if v else b"F",
+    int: lambda v: b"i" + str(v).encode() + b"\0",
+    float: lambda v: b"f" + repr(v).encode() + b"\0",
+    Decimal: lambda v: b"d" + str(v).encode() + b"\0",
+    Fraction: lambda v: b"q" + f"{v.numerator}/{v.denominator}".encode() + b"\0",
+    date: lambda v: b"a" + v.isoformat().encode(),
+    datetime: lambda v: b"t" + v.isoformat().encode() + b"\0",
+    time: lambda v: b"h" + v.isoformat().encode() + b"\0",
+    type(None): lambda v: b"N",
+    Enum: lambda v: b"e" + _type_name(v) + str(v.value).encode() + b"\0",
+    Path: lambda v: b"p" + v.as_posix().encode() + b"\0",
+}
+# Enum members are instances of their own classes, never of Enum exactly: try them first
+# in the isinstance fallback, before their mixed-in str/int base.
+_SCALARS = {Enum: _SCALARS.pop(Enum), **_SCALARS}
+
+
+def files_digest(folders: list[Path] | tuple[Path, ...], pattern: str = "*") -> bytes:
+    """The names and bytes of every file under ``folders``, in a stable order."""
+    hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    for index, folder in enumerate(folders):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                hasher.update(f"{index}:{path.relative_to(folder).as_posix()}\0".encode())
+                hasher.update(_blake(path.read_bytes()))
+    return hasher.digest()
+
+
+__all__ = ["Fingerprinter", "files_digest"]

@@ -1,0 +1,62 @@
+"""What every template may look up besides its own page's context.
+
+Kept to small, slowly changing data (the team, task titles, the alert threshold) because
+it is part of every page's fingerprint: a change here re-renders the whole site, while a
+page's own context only re-renders that page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from sitegen import metrics
+from sitegen.pages.paths import report_path
+
+if TYPE_CHECKING:
+    from sitegen.compute import EntryState, Status
+    from sitegen.model import Person, ReportDoc, Site
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to another page: ``path`` is relative to OUT; templates pass it to url()."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Lookups:
+    people: dict[str, Person]
+    task_titles: dict[str, str]
+    threshold: Decimal
+
+    @classmethod
+    def for_site(cls, site: Site, status: Status) -> Lookups:
+        titles = {task_id: state.task.title for task_id, state in status.tasks.items()}
+        return cls(site.person_index, titles, site.settings.thresholds.deviation)
+
+    def person_name(self, person_id: str | None) -> str:
+        if not person_id:
+            return "—"
+        person = self.people.get(person_id)
+        return person.display_name if person else person_id
+
+    def report_label(self, report: ReportDoc) -> str:
+        return f"{report.date.isoformat()} {self.person_name(report.author)}"
+
+    def report_link(self, report: ReportDoc) -> Link:
+        return Link(report_path(report), self.report_label(report))
+
+    def report_of(self, entry: EntryState) -> Link:
+        return self.report_link(entry.report)
+
+    def is_alert(self, value: Fraction | None) -> bool:
+        return metrics.is_alert(value, self.threshold)
+
+    @staticmethod
+    def is_web(url: str) -> bool:
+        return url.startswith(("https://", "http://"))
