@@ -1,7 +1,8 @@
 """The build, stage by stage: load → validate → compute → check → render → write.
 
 Everything is loaded and computed before anything is written; a build with
-errors writes nothing, so OUT keeps its previous contents.
+errors writes nothing, so OUT keeps its previous contents. Only files whose inputs
+changed since the previous build into the same OUT are rendered and written.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from sitegen.checks import ProjectHealth, project_health, run_checks
 from sitegen.compute import Status, compute
 from sitegen.findings import Finding, Severity, has_errors, sort_findings
 from sitegen.i18n import Messages
+from sitegen.incremental import OutputState
 from sitegen.load import load_site
 from sitegen.model import Site
-from sitegen.output import Staging
 from sitegen.public import internal_files, redact
 from sitegen.reporter import Reporter
 from sitegen.validate import validate_site
@@ -75,16 +76,35 @@ def build(
     strict: bool = False,
     public: bool = False,
     jobs: int | None = None,
+    full: bool = False,
 ) -> bool:
-    """Build the site into ``out``; returns False (and writes nothing) on failure."""
-    from sitegen.render import write_site  # templates are only needed when building
+    """Build the site into ``out``; returns False (and writes nothing) on failure.
 
+    ``full`` renders every file again instead of only those whose inputs changed.
+    """
     analysis = analyse(root, as_of, public)
     reporter.findings(analysis.findings)
     if analysis.failed_strict(strict):
         reporter.failed()
         return False
-    with Staging(out) as staging:
-        written = write_site(analysis, staging, jobs)
-    reporter.built(out, written)
+    written, total = write_output(analysis, out, jobs, incremental=not full)
+    reporter.built(out, written, total - written)
     return True
+
+
+def write_output(
+    analysis: Analysis, out: Path, jobs: int | None = None, incremental: bool = True
+) -> tuple[int, int]:
+    """Render and write the files of ``analysis`` that OUT does not hold yet; returns
+    (files written, files in the site)."""
+    from sitegen.render import SiteRenderer, write_files  # templates: only when building
+
+    renderer = SiteRenderer(analysis)
+    data_sources = renderer.data_sources()
+    fingerprints = renderer.fingerprints(data_sources)
+    state = OutputState.load(out, enabled=incremental)
+    stale = state.stale(fingerprints)
+    with state.writer(fingerprints, stale) as target:
+        write_files(renderer, stale, target, data_sources, jobs)
+    state.record(fingerprints, stale)
+    return len(stale), len(fingerprints)

@@ -46,8 +46,19 @@ def main() -> None:
     default=None,
     help="Pages rendered in parallel (default: one process per CPU).",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Render every page again, not only those whose inputs changed since the last build.",
+)
 def build(
-    content: Path, output: Path, as_of: date | None, strict: bool, public: bool, jobs: int | None
+    content: Path,
+    output: Path,
+    as_of: date | None,
+    strict: bool,
+    public: bool,
+    jobs: int | None,
+    full: bool,
 ) -> None:
     """Build the site from CONTENT (default ./content) into OUTPUT."""
     from sitegen.build import build as run_build
@@ -55,7 +66,8 @@ def build(
 
     if _inside(output, content):
         raise click.UsageError("the output folder must not be inside the content folder")
-    ok = run_build(content, output, ConsoleReporter(sys.stderr), as_of, strict, public, jobs)
+    reporter = ConsoleReporter(sys.stderr)
+    ok = run_build(content, output, reporter, as_of, strict, public, jobs, full=full)
     sys.exit(0 if ok else 1)
 
 

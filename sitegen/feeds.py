@@ -24,15 +24,16 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sitegen.build import Analysis
 from sitegen.export import status_data
 from sitegen.findings import Finding
 from sitegen.i18n import Messages
-from sitegen.model import Project, ReportDoc, TaskKind, TaskStatus
+from sitegen.model import Project, ReportDoc, SiteSettings, TaskKind, TaskStatus
 from sitegen.pages import project_path, report_path, task_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -70,7 +71,9 @@ def feed_files(analysis: Analysis, data: dict[str, Any] | None = None) -> dict[s
         data = status_data(analysis.site, analysis.status, analysis.health, [])
     return {
         "feed.xml": atom_feed(analysis),
-        "calendar.ics": task_calendar(analysis),
+        "calendar.ics": task_calendar(
+            analysis.site.settings, analysis.status.as_of, calendar_rows(analysis)
+        ),
         "tasks.csv": task_table(data),
     }
 
@@ -274,48 +277,88 @@ def _shared_values() -> Callable[[str, Hashable], object]:
     return encoded
 
 
-def task_calendar(analysis: Analysis) -> bytes:
+class CalendarRow(NamedTuple):
+    """What the calendar shows of one task."""
+
+    task: str
+    project: str
+    project_title: str
+    title: str
+    kind: TaskKind
+    module: str | None
+    first: date
+    last: date
+    owner: str  # display name
+    status: TaskStatus
+    priority: str
+    actual: Fraction | None
+    link: str
+
+
+def calendar_rows(analysis: Analysis) -> list[CalendarRow]:
+    titles = {p.id: p.title for p in analysis.site.projects}
+    states = sorted(analysis.status.tasks.values(), key=lambda s: (s.project, s.task.id))
+    rows = []
+    for state in states:
+        task = state.task
+        first = task.end if task.kind is TaskKind.MILESTONE else task.first_day
+        rows.append(
+            CalendarRow(
+                task.id,
+                state.project,
+                titles.get(state.project, state.project),
+                task.title,
+                task.kind,
+                task.module,
+                first,
+                max(task.end, first),
+                _person_name(analysis, task.owner),
+                state.status,
+                state.priority.value,
+                state.actual,
+                site_url(analysis, task_path(task.id)),
+            )
+        )
+    return rows
+
+
+def task_calendar(settings: SiteSettings, as_of: date, rows: list[CalendarRow]) -> bytes:
+    """``calendar.ics``: one all-day event per task (see `calendar_rows`)."""
     from icalendar import Calendar, Event
 
-    settings = analysis.site.settings
     msg = Messages(settings.language, kind="authoring")
     encoded = _shared_values()
-    stamp = encoded("dtstamp", datetime.combine(analysis.status.as_of, time(), UTC))
+    stamp = encoded("dtstamp", datetime.combine(as_of, time(), UTC))
     transparent = encoded("transp", "TRANSPARENT")
     calendar = Calendar()
     calendar.add("prodid", "-//sitegen//status site//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", settings.title)
-    titles = {p.id: p.title for p in analysis.site.projects}
-    states = sorted(analysis.status.tasks.values(), key=lambda s: (s.project, s.task.id))
-    for state in states:
-        task = state.task
-        first = task.end if task.kind is TaskKind.MILESTONE else task.first_day
-        last = max(task.end, first)
+    for row in rows:
         event = Event()
-        event.add("uid", f"{task.id}@{state.project}")
+        event.add("uid", f"{row.task}@{row.project}")
         event.add("dtstamp", stamp)
-        event.add("dtstart", encoded("dtstart", first))
+        event.add("dtstart", encoded("dtstart", row.first))
         # all-day events end exclusive
-        event.add("dtend", encoded("dtend", last + timedelta(days=1)))
-        event.add("summary", f"{task.id} {task.title}")
+        event.add("dtend", encoded("dtend", row.last + timedelta(days=1)))
+        event.add("summary", f"{row.task} {row.title}")
         lines = [
-            msg("calendar.owner", name=_person_name(analysis, task.owner)),
-            msg("calendar.status", status=state.status.value, priority=state.priority.value),
+            msg("calendar.owner", name=row.owner),
+            msg("calendar.status", status=row.status.value, priority=row.priority),
         ]
-        if state.actual is not None:
-            lines.append(msg("calendar.progress", value=f"{float(state.actual):.1f}"))
-        lines.append(site_url(analysis, task_path(task.id)))
+        if row.actual is not None:
+            lines.append(msg("calendar.progress", value=f"{float(row.actual):.1f}"))
+        lines.append(row.link)
         event.add("description", "\n".join(lines))
-        categories = [titles.get(state.project, state.project)]
-        if task.module:
-            categories.append(task.module)
-        if task.kind is not TaskKind.TASK:
-            categories.append(task.kind.value)
+        categories = [row.project_title]
+        if row.module:
+            categories.append(row.module)
+        if row.kind is not TaskKind.TASK:
+            categories.append(row.kind.value)
         event.add("categories", categories)
         event.add("transp", transparent)
-        cancelled = state.status is TaskStatus.CANCELLED
+        cancelled = row.status is TaskStatus.CANCELLED
         event.add("status", encoded("status", "CANCELLED" if cancelled else "CONFIRMED"))
         calendar.add_component(event)
     return calendar.to_ical()

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from pydantic import BaseModel
 DIGEST_SIZE = 16
 
 
-def _blake(*parts: bytes) -> bytes:
+def blake(*parts: bytes) -> bytes:
     hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
     for part in parts:
         hasher.update(part)
@@ -60,40 +62,52 @@ class Fingerprinter:
 
     def _composite(self, value: Any) -> bytes:
         if isinstance(value, list | tuple):
-            return _blake(b"L", *map(self._digest, value))
+            return blake(b"L", *map(self._digest, value))
         if isinstance(value, dict):
             parts = [b"D"]
             for key, item in value.items():
                 parts += (self._digest(key), self._digest(item))
-            return _blake(*parts)
+            return blake(*parts)
         if isinstance(value, set | frozenset):
-            return _blake(b"S", *sorted(map(self._digest, value)))
+            return blake(b"S", *sorted(map(self._digest, value)))
         parts = getattr(value, "fingerprint_parts", None)
         if parts is not None:  # the object says which of its values stand for it
-            return _blake(_type_name(value), *map(self._digest, parts()))
+            return blake(_type_name(value), *map(self._digest, parts()))
         if isinstance(value, BaseModel):
-            return self._object(value, vars(value))
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-            return self._object(value, fields)
+            return self._object(value, vars(value).items())
+        names = _dataclass_fields(type(value))
+        if names:
+            return self._object(value, ((name, getattr(value, name)) for name in names))
         # str/int/… subclasses (enums, Markup) and everything else
         for base, encode in _SCALARS.items():
             if isinstance(value, base):
-                return _blake(_type_name(value), encode(value))
+                return blake(_type_name(value), encode(value))
         raise TypeError(f"a page can only be rendered from data; got {type(value).__qualname__}")
 
-    def _object(self, value: Any, fields: dict[str, Any]) -> bytes:
-        parts = [_type_name(value)]
-        for name, item in fields.items():
-            parts += (name.encode(), self._digest(item))
-        return _blake(*parts)
+    def _object(self, value: Any, fields: Iterable[tuple[str, Any]]) -> bytes:
+        hasher = hashlib.blake2b(_type_name(value), digest_size=DIGEST_SIZE)
+        for name, item in fields:
+            hasher.update(name.encode())
+            hasher.update(self._digest(item))
+        return hasher.digest()
 
 
-_EMPTY = {kind: _blake(b"L") for kind in (list, tuple)} | {dict: _blake(b"D")}
+_EMPTY = {kind: blake(b"L") for kind in (list, tuple)} | {dict: blake(b"D")}
+
+
+@cache
+def _dataclass_fields(kind: type) -> tuple[str, ...]:
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def _type_name(value: Any) -> bytes:
-    kind = type(value)
+    return _qualified_name(type(value))
+
+
+@cache
+def _qualified_name(kind: type) -> bytes:
     return f"{kind.__module__}.{kind.__qualname__}".encode()
 
 
@@ -130,8 +144,8 @@ def files_digest(folders: list[Path] | tuple[Path, ...], pattern: str = "*") -> 
         for path in sorted(folder.rglob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:
                 hasher.update(f"{index}:{path.relative_to(folder).as_posix()}\0".encode())
-                hasher.update(_blake(path.read_bytes()))
+                hasher.update(blake(path.read_bytes()))
     return hasher.digest()
 
 
-__all__ = ["Fingerprinter", "files_digest"]
+__all__ = ["Fingerprinter", "blake", "files_digest"]

@@ -1,8 +1,10 @@
-"""Stage 6: write the rendered files into OUT atomically.
+"""Stage 6: write the rendered files into OUT.
 
-Everything is written into a fresh folder beside OUT, which then replaces OUT in
-two renames; until the swap the previous OUT stays exactly as it was, and an
+A full build writes everything into a fresh folder beside OUT, which then replaces
+OUT in two renames; until the swap the previous OUT stays exactly as it was, and an
 interrupted build leaves at most a stray temporary folder, never a half-built OUT.
+An incremental build (`Update`) renders its few changed files into such a folder too
+and moves them into OUT one rename each once all of them are rendered.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Set
 from pathlib import Path, PurePosixPath
 
 
@@ -70,3 +73,42 @@ def _swap(staging: Path, out: Path) -> None:
         os.rename(retired, out)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+class Update(Staging):
+    """Changes OUT in place: the files written here replace theirs in OUT when the block
+    ends normally; files of OUT not in ``keep`` are removed, so OUT ends up as a build
+    into an empty folder would leave it."""
+
+    def __init__(self, out: Path, keep: Set[str]) -> None:
+        super().__init__(out)
+        self.keep = keep
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None:
+                self._move_in()
+                self._remove_others()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _move_in(self) -> None:
+        for folder, _, names in os.walk(self.folder):
+            target = self.out / Path(folder).relative_to(self.folder)
+            target.mkdir(parents=True, exist_ok=True)
+            for name in names:
+                os.replace(os.path.join(folder, name), target / name)
+
+    def _remove_others(self) -> None:
+        for folder, subfolders, names in os.walk(self.out, topdown=False):
+            relative = Path(folder).relative_to(self.out).as_posix()
+            prefix = "" if relative == "." else relative + "/"
+            for name in names:
+                if prefix + name not in self.keep:
+                    os.remove(os.path.join(folder, name))
+            for name in subfolders:
+                path = os.path.join(folder, name)
+                if os.path.islink(path):
+                    os.remove(path)
+                elif not os.listdir(path):
+                    os.rmdir(path)

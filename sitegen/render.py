@@ -6,9 +6,10 @@ import gc
 import multiprocessing
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,22 @@ from urllib.parse import quote
 
 import markdown
 import nh3
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+)
 from markupsafe import Markup
 
 from sitegen import metrics
 from sitegen.build import Analysis
+from sitegen.cache import cache_home
 from sitegen.export import status_data, to_json
-from sitegen.feeds import feed_files
+from sitegen.feeds import atom_feed, calendar_rows, task_calendar, task_table
+from sitegen.fingerprint import Fingerprinter, blake, files_digest
 from sitegen.i18n import Messages
 from sitegen.output import Staging
 from sitegen.pages import Page, site_pages, task_path
@@ -134,9 +144,20 @@ def _gantt_legend(context: Any) -> Markup | None:
         return None
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates, kept between builds (Jinja checks each against its source)."""
+    folder = cache_home() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 def make_environment(theme: Theme, language: str) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.template_dirs]),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -218,16 +239,16 @@ def _static_files(theme: Theme) -> dict[str, bytes]:
 
 
 class SiteRenderer:
-    """Everything needed to render any page of one analysed site."""
+    """Everything needed to render any file of one analysed site."""
 
     def __init__(self, analysis: Analysis) -> None:
         settings = analysis.site.settings
-        theme = Theme.for_content(analysis.root)
+        self.theme = Theme.for_content(analysis.root)
         self.analysis = analysis
-        self.env = make_environment(theme, settings.language)
-        self.static = _static_files(theme)
+        self.env = make_environment(self.theme, settings.language)
+        self.static = _static_files(self.theme)
         # Everything a template sees besides its page's own context; all of it is part
-        # of every page's fingerprint (see `fingerprints`).
+        # of every page's fingerprint.
         self.shared = {
             "settings": settings,
             "as_of": analysis.status.as_of,
@@ -235,69 +256,111 @@ class SiteRenderer:
             "lookup": Lookups.for_site(analysis.site, analysis.status),
             "has_extra_css": "static/extra.css" in self.static,
         }
-        self.pages = list(site_pages(analysis))
+        self.pages = {page.path: page for page in site_pages(analysis)}
 
     def page(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
         return template.render(self.shared, page=page, **page.context).encode("utf-8")
 
-    def data_files(self) -> dict[str, bytes]:
-        """Static assets, status.json and the feeds: everything that is not a page."""
+    def data_sources(self) -> dict[str, tuple[Any, Callable[[], bytes]]]:
+        """Every file that is not a page: what it is made from, and how to make it."""
         analysis = self.analysis
-        files = dict(self.static)
+        settings, as_of = analysis.site.settings, analysis.status.as_of
         data = status_data(analysis.site, analysis.status, analysis.health, analysis.findings)
-        files["status.json"] = to_json(data)
-        files.update(feed_files(analysis, data))
-        for kind in SCHEMA_KINDS:
-            files[f"schemas/{kind}.json"] = to_json(schema_for(kind))
-        return files
+        rows = calendar_rows(analysis)
+        sources: dict[str, tuple[Any, Callable[[], bytes]]] = {
+            name: (content, partial(bytes, content)) for name, content in self.static.items()
+        }
+        sources["status.json"] = (data, partial(to_json, data))
+        sources["tasks.csv"] = (data["tasks"], partial(task_table, data))
+        sources["calendar.ics"] = (
+            (settings, as_of, rows),
+            partial(task_calendar, settings, as_of, rows),
+        )
+        feed_inputs = (analysis.site, analysis.status, analysis.findings, analysis.public)
+        sources["feed.xml"] = (feed_inputs, partial(atom_feed, analysis))
+        for kind in SCHEMA_KINDS:  # made by sitegen's code alone
+            sources[f"schemas/{kind}.json"] = (kind, partial(_schema_file, kind))
+        return sources
+
+    def fingerprints(
+        self, data_sources: dict[str, tuple[Any, Callable[[], bytes]]]
+    ) -> dict[str, bytes]:
+        """Every output file → a digest of all it is made from: sitegen's own code and
+        templates, the theme; for a page the shared template data and its context, for
+        any other file the inputs `data_sources` names."""
+        digest = Fingerprinter().digest
+        common = blake(_code_digest(), files_digest(self.theme.template_dirs))
+        prints = {name: blake(common, digest(inputs)) for name, (inputs, _) in data_sources.items()}
+        pages = blake(common, digest(self.shared))
+        for path, page in self.pages.items():
+            inputs = (page.template, page.title, page.section, page.description, page.context)
+            prints[path] = blake(pages, path.encode(), digest(inputs))
+        return prints
+
+
+def _schema_file(kind: str) -> bytes:
+    return to_json(schema_for(kind))
+
+
+@cache
+def _code_digest() -> bytes:
+    """sitegen's own files: a changed formula or template must re-render every page."""
+    return files_digest([Path(__file__).parent])
 
 
 PARALLEL_FROM = 300  # pages; below this, starting worker processes costs more than it saves
 CHUNK = 64
 
 # Set in forked worker processes only: they inherit the renderer instead of unpickling it.
-_worker: tuple[SiteRenderer, Staging] | None = None
+_worker: tuple[SiteRenderer, Staging, list[Page]] | None = None
 
 
-def _start_worker(renderer: SiteRenderer, staging: Staging) -> None:
+def _start_worker(renderer: SiteRenderer, staging: Staging, pages: list[Page]) -> None:
     global _worker
-    _worker = (renderer, staging)
+    _worker = (renderer, staging, pages)
 
 
 def _render_chunk(indexes: range) -> int:
     assert _worker is not None
-    renderer, staging = _worker
+    renderer, staging, pages = _worker
     for index in indexes:
-        page = renderer.pages[index]
+        page = pages[index]
         staging.write(page.path, renderer.page(page))
     return len(indexes)
 
 
-def write_site(analysis: Analysis, staging: Staging, jobs: int | None = None) -> int:
-    """Render every file straight into ``staging``, on ``jobs`` processes; returns the count."""
-    renderer = SiteRenderer(analysis)
-    data = renderer.data_files()
-    for name, content in sorted(data.items()):
-        staging.write(name, content)
-    pages = renderer.pages
+def write_files(
+    renderer: SiteRenderer,
+    names: list[str],
+    staging: Staging,
+    data_sources: dict[str, tuple[Any, Callable[[], bytes]]],
+    jobs: int | None = None,
+) -> int:
+    """Make the files ``names`` straight into ``staging``, pages on ``jobs`` processes."""
+    wanted = set(names)
+    data_names = sorted(name for name in wanted if name in data_sources)
+    for name in data_names:
+        staging.write(name, data_sources[name][1]())
+    pages = [page for path, page in renderer.pages.items() if path in wanted]
     jobs = jobs or os.cpu_count() or 1
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if jobs == 1 or len(pages) < PARALLEL_FROM or not can_fork:
         for page in pages:
             staging.write(page.path, renderer.page(page))
-        return len(data) + len(pages)
+        return len(data_names) + len(pages)
     chunks = [range(i, min(i + CHUNK, len(pages))) for i in range(0, len(pages), CHUNK)]
     context = multiprocessing.get_context("fork")
     # Frozen objects are left alone by the collector, so the forked workers do not copy
     # the pages of the analysed site just to update their GC bookkeeping.
     gc.freeze()
     try:
-        with context.Pool(jobs, initializer=_start_worker, initargs=(renderer, staging)) as pool:
+        initargs = (renderer, staging, pages)
+        with context.Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
             written = sum(pool.imap_unordered(_render_chunk, chunks))
     finally:
         gc.unfreeze()
-    return len(data) + written
+    return len(data_names) + written
 
 
-__all__ = ["Page", "SiteRenderer", "Theme", "render_markdown", "write_site"]
+__all__ = ["Page", "SiteRenderer", "Theme", "render_markdown", "write_files"]

@@ -19,7 +19,7 @@ class Reporter:
     def failed(self) -> None:
         pass
 
-    def built(self, out: Path, files: int) -> None:
+    def built(self, out: Path, files: int, unchanged: int = 0) -> None:
         pass
 
 
@@ -37,8 +37,9 @@ class BufferedReporter(Reporter):
     def failed(self) -> None:
         self.did_fail = True
 
-    def built(self, out: Path, files: int) -> None:
+    def built(self, out: Path, files: int, unchanged: int = 0) -> None:
         self.written = (out, files)
+        self.unchanged = unchanged
 
 
 def format_text(finding: Finding) -> str:
@@ -91,6 +92,7 @@ class ConsoleReporter(Reporter):
                 "build failed: fix the errors above; the previous output was left as it was\n"
             )
 
-    def built(self, out: Path, files: int) -> None:
+    def built(self, out: Path, files: int, unchanged: int = 0) -> None:
         if self.style == "text":
-            self.stream.write(f"built {files} files into {out}\n")
+            kept = f" ({unchanged} unchanged)" if unchanged else ""
+            self.stream.write(f"built {files} files into {out}{kept}\n")

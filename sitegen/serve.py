@@ -76,9 +76,7 @@ class PreviewServer:
     # ------------------------------------------------------------ building
 
     def rebuild(self) -> bool:
-        from sitegen.build import analyse
-        from sitegen.output import Staging
-        from sitegen.render import write_site
+        from sitegen.build import analyse, write_output
 
         try:
             analysis = analyse(self.content, self.as_of)
@@ -86,8 +84,7 @@ class PreviewServer:
             ok = not analysis.failed
             lines = [format_text(f) for f in analysis.findings if f.severity is Severity.ERROR]
             if ok:
-                with Staging(self.out) as staging:
-                    write_site(analysis, staging, jobs=1)  # no fork: this process has threads
+                write_output(analysis, self.out, jobs=1)  # no fork: this process has threads
                 self.base_url = analysis.site.settings.base_url
         except Exception as error:  # a crash must not stop the preview
             ok = False

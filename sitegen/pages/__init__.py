@@ -131,7 +131,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             f"{state.task.id} {state.task.title}",
             "dashboard",
             state=state,
-            project=view.project(state.project),
+            project=view.project_ref(state.project),
             findings=view.findings_for(task=state.task.id),
             risks=view.sorted_risks(view.risks_by_task.get(state.task.id, [])),
         )
@@ -170,19 +170,21 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             f"{risk_id} {risk.title}",
             "risks",
             risk=risk,
-            project=view.project(view.risk_project[risk_id]),
+            project=view.project_ref(view.risk_project[risk_id]),
             findings=view.findings_for(file=risk.source.file),
         )
     yield from report_pages(view, page, ui)
     yield page("weekly/index.html", "weekly_index.html", ui("nav.weekly"), "weekly", weeks=weeks)
-    for week in weeks:
+    keys = [week.key for week in weeks]
+    for index, week in enumerate(weeks):
         yield page(
             week_path(week.key),
             "weekly.html",
             ui("weekly.title", week=week.key),
             "weekly",
             week=week,
-            weeks=weeks,
+            previous_week=keys[index - 1] if index else None,
+            next_week=keys[index + 1] if index + 1 < len(keys) else None,
         )
     yield page(
         "priorities.html",

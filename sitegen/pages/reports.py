@@ -27,7 +27,7 @@ def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page
             view.report_label(report),
             "reports",
             report=report,
-            project=view.project(view.report_project.get(report.source.file)),
+            project=view.project_ref(view.report_project.get(report.source.file)),
             entries=view.report_entries(report),
             findings=view.findings_for(file=report.source.file),
         )

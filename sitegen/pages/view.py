@@ -62,6 +62,12 @@ class AlertGroup:
 
 
 @dataclass(frozen=True)
+class ProjectRef:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
 class ProjectCard:
     """A project on the dashboard: its health, KPIs and (focused) Gantt chart."""
 
@@ -209,6 +215,12 @@ class SiteView:
 
     def project(self, project_id: str | None) -> Project | None:
         return self.projects.get(project_id) if project_id is not None else None
+
+    def project_ref(self, project_id: str | None) -> ProjectRef | None:
+        """A project as a page that only links to it sees it: a change elsewhere in the
+        project does not make such a page (and its fingerprint) change."""
+        project = self.project(project_id)
+        return None if project is None else ProjectRef(project.id, project.title)
 
     # ---- findings
 

@@ -1,0 +1,153 @@
+"""Incremental builds write only what changed, and always end as a clean build would.
+
+Each case edits a copy of the multi-project site (or OUT itself), rebuilds into the same
+OUT, and compares the result byte for byte with a full build of the same content into an
+empty folder with an empty cache.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+from sitegen.reporter import BufferedReporter
+
+SITE = Path(__file__).resolve().parent / "sites" / "multi"
+AS_OF = date(2023, 10, 9)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def run(content: Path, out: Path, **options) -> BufferedReporter:
+    reporter = BufferedReporter()
+    options.setdefault("as_of", AS_OF)
+    assert build(content, out, reporter, jobs=1, **options), [str(f) for f in reporter.reported]
+    return reporter
+
+
+def clean_build(content: Path, out: Path, monkeypatch, **options) -> dict[str, bytes]:
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(out.parent / f"{out.name}-cache"))
+        run(content, out, **options)
+    return tree(out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text("utf-8") + text, "utf-8")
+
+
+REPORT = "launch/reports/2023-10-07-pat.md"
+EDITS: dict[str, Callable[[Path], None]] = {
+    "report body": lambda c: append(c / REPORT, "\nOne more line.\n"),
+    "report progress": lambda c: edit(c / REPORT, "progress: 41", "progress: 12"),
+    "report removed": lambda c: (c / REPORT).unlink(),
+    "report added": lambda c: (c / "launch/reports/2023-10-08-pat.md").write_text(
+        (c / REPORT).read_text("utf-8").replace("2023-10-07", "2023-10-08"), "utf-8"
+    ),
+    "task title": lambda c: edit(c / "launch/tasks/L-02.md", "title: ", "title: Renamed "),
+    "task body": lambda c: append(c / "launch/tasks/L-03.md", "\nA note.\n"),
+    "task end": lambda c: edit(c / "launch/tasks/L-02.md", "end: 2023-10-", "end: 2023-11-"),
+    "risk status": lambda c: edit(c / "launch/risks/R-L1.md", "status: ", "status: resolved\nx: "),
+    "person name": lambda c: edit(c / "team.yaml", "name: Olga Petrova", "name: Olga P."),
+    "site title": lambda c: edit(c / "site.yaml", "title: Multi", "title: Many"),
+    "theme override": lambda c: (
+        (c / "_theme/static").mkdir(parents=True)
+        or (c / "_theme/static/extra.css").write_text("body{color:red}", "utf-8")
+    ),
+}
+
+
+@pytest.mark.parametrize("change", EDITS)
+def test_an_incremental_build_equals_a_clean_build(change, tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    shutil.copytree(SITE, content)
+    out = tmp_path / "out"
+    run(content, out)
+    EDITS[change](content)
+    reporter = run(content, out)
+    assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
+    assert reporter.written[1] > 0, "the edit changed nothing"
+
+
+def test_nothing_changed_nothing_written(tmp_path):
+    out = tmp_path / "out"
+    first = run(SITE, out)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = run(SITE, out)
+    assert again.written[1] == 0
+    assert again.unchanged == first.written[1]
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_one_report_body_rewrites_only_the_pages_that_show_it(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SITE, content)
+    out = tmp_path / "out"
+    total = run(content, out).written[1]
+    EDITS["report body"](content)
+    written = run(content, out).written[1]
+    # the report page, its month and week, the task and person pages that list it,
+    # the dashboard, the feed… but not the other task, risk and report pages
+    assert 0 < written < total / 3
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["edited", "deleted", "extra file", "extra folder"],
+)
+def test_a_damaged_output_folder_is_repaired(damage, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run(SITE, out)
+    page = out / "tasks" / "L-02.html"
+    if damage == "edited":
+        page.write_bytes(page.read_bytes().replace(b"L-02", b"L-99"))
+    elif damage == "deleted":
+        page.unlink()
+    elif damage == "extra file":
+        (out / "tasks" / "stray.html").write_text("x")
+    else:
+        (out / "stray" / "deep").mkdir(parents=True)
+        (out / "stray" / "deep" / "x.html").write_text("x")
+    run(SITE, out)
+    assert tree(out) == clean_build(SITE, tmp_path / "clean", monkeypatch)
+    assert not (out / "stray").exists()
+
+
+@pytest.mark.parametrize("options", [{"public": True}, {"as_of": date(2023, 9, 28)}])
+def test_changed_options_rebuild_what_they_change(options, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run(SITE, out)
+    run(SITE, out, **options)
+    assert tree(out) == clean_build(SITE, tmp_path / "clean", monkeypatch, **options)
+    run(SITE, out)
+    assert tree(out) == clean_build(SITE, tmp_path / "clean-again", monkeypatch)
+
+
+def test_full_renders_everything_again(tmp_path):
+    out = tmp_path / "out"
+    first = run(SITE, out)
+    again = run(SITE, out, full=True)
+    assert again.written[1] == first.written[1]
+    assert again.unchanged == 0
+
+
+def test_a_page_context_that_is_not_data_is_refused():
+    from sitegen.fingerprint import Fingerprinter
+
+    with pytest.raises(TypeError, match="only be rendered from data"):
+        Fingerprinter().digest({"view": object()})
