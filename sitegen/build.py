@@ -7,6 +7,9 @@ changed since the previous build into the same OUT are rendered and written.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -46,6 +49,23 @@ class Analysis:
         return self.failed
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector.
+
+    Loading and analysing a site allocates about a million long-lived objects and frees
+    almost none; the collector would scan them again and again (40% of the time of a
+    large build). Memory is still freed by reference counting meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def today_in(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
 
@@ -53,6 +73,11 @@ def today_in(timezone: str) -> date:
 def analyse(
     root: Path, as_of: date | None = None, public: bool = False, cache: bool = True
 ) -> Analysis:
+    with collector_paused():
+        return _analyse(root, as_of, public, cache)
+
+
+def _analyse(root: Path, as_of: date | None, public: bool, cache: bool) -> Analysis:
     loaded = load_site(root, ParseCache.for_content(root) if cache else None)
     site = loaded.site
     messages = Messages(site.settings.language)
@@ -99,9 +124,10 @@ def write_output(
     (files written, files in the site)."""
     from sitegen.render import SiteRenderer, write_files  # templates: only when building
 
-    renderer = SiteRenderer(analysis)
-    data_sources = renderer.data_sources()
-    fingerprints = renderer.fingerprints(data_sources)
+    with collector_paused():
+        renderer = SiteRenderer(analysis)
+        data_sources = renderer.data_sources()
+        fingerprints = renderer.fingerprints(data_sources)
     state = OutputState.load(out, enabled=incremental)
     stale = state.stale(fingerprints)
     with state.writer(fingerprints, stale) as target:

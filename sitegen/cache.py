@@ -17,7 +17,7 @@ from sitegen import __version__
 from sitegen.source import FrontMatterDoc, ReadError, decode_text, split_front_matter
 
 # Bump when parsing changes in a way the package version does not capture.
-FORMAT = f"{__version__}/1"
+FORMAT = f"{__version__}/2"
 
 
 def cache_home() -> Path:

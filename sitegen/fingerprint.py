@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
@@ -48,6 +47,9 @@ class Fingerprinter:
 
     def _digest(self, value: Any) -> bytes:
         kind = type(value)
+        if kind is str:  # by far the most common value: no call for it
+            data = value.encode("utf-8", "surrogatepass")
+            return b"s%d:" % len(data) + data
         scalar = _SCALARS.get(kind)
         if scalar is not None:
             return scalar(value)
@@ -56,50 +58,62 @@ class Fingerprinter:
         known = self._memo.get(id(value))
         if known is not None:
             return known[1]
-        digest = self._composite(value)
+        digest = self._composite(value, kind)
         self._memo[id(value)] = (value, digest)
         return digest
 
-    def _composite(self, value: Any) -> bytes:
-        if isinstance(value, list | tuple):
-            return blake(b"L", *map(self._digest, value))
-        if isinstance(value, dict):
-            parts = [b"D"]
+    def _composite(self, value: Any, kind: type) -> bytes:
+        digest = self._digest
+        if kind is list or kind is tuple:
+            hasher = hashlib.blake2b(b"L", digest_size=DIGEST_SIZE)
+            for item in value:
+                hasher.update(digest(item))
+            return hasher.digest()
+        if kind is dict:
+            hasher = hashlib.blake2b(b"D", digest_size=DIGEST_SIZE)
             for key, item in value.items():
-                parts += (self._digest(key), self._digest(item))
-            return blake(*parts)
+                hasher.update(digest(key))
+                hasher.update(digest(item))
+            return hasher.digest()
         if isinstance(value, set | frozenset):
-            return blake(b"S", *sorted(map(self._digest, value)))
+            return blake(b"S", *sorted(map(digest, value)))
+        hasher = hashlib.blake2b(_qualified_name(kind), digest_size=DIGEST_SIZE)
         parts = getattr(value, "fingerprint_parts", None)
         if parts is not None:  # the object says which of its values stand for it
-            return blake(_type_name(value), *map(self._digest, parts()))
+            for item in parts():
+                hasher.update(digest(item))
+            return hasher.digest()
         if isinstance(value, BaseModel):
-            return self._object(value, vars(value).items())
-        names = _dataclass_fields(type(value))
+            for name, item in vars(value).items():
+                hasher.update(name.encode())
+                hasher.update(digest(item))
+            return hasher.digest()
+        names = _dataclass_fields(kind)
         if names:
-            return self._object(value, ((name, getattr(value, name)) for name in names))
-        # str/int/… subclasses (enums, Markup) and everything else
+            for name, encoded in names:
+                hasher.update(encoded)
+                hasher.update(digest(getattr(value, name)))
+            return hasher.digest()
+        if isinstance(value, list | tuple):  # named tuples
+            for item in value:
+                hasher.update(digest(item))
+            return hasher.digest()
+        # str/int/… subclasses (enums, Markup)
         for base, encode in _SCALARS.items():
             if isinstance(value, base):
-                return blake(_type_name(value), encode(value))
-        raise TypeError(f"a page can only be rendered from data; got {type(value).__qualname__}")
-
-    def _object(self, value: Any, fields: Iterable[tuple[str, Any]]) -> bytes:
-        hasher = hashlib.blake2b(_type_name(value), digest_size=DIGEST_SIZE)
-        for name, item in fields:
-            hasher.update(name.encode())
-            hasher.update(self._digest(item))
-        return hasher.digest()
+                hasher.update(encode(value))
+                return hasher.digest()
+        raise TypeError(f"a page can only be rendered from data; got {kind.__qualname__}")
 
 
 _EMPTY = {kind: blake(b"L") for kind in (list, tuple)} | {dict: blake(b"D")}
 
 
 @cache
-def _dataclass_fields(kind: type) -> tuple[str, ...]:
+def _dataclass_fields(kind: type) -> tuple[tuple[str, bytes], ...]:
     if not dataclasses.is_dataclass(kind):
         return ()
-    return tuple(field.name for field in dataclasses.fields(kind))
+    return tuple((field.name, field.name.encode()) for field in dataclasses.fields(kind))
 
 
 def _type_name(value: Any) -> bytes:
@@ -112,7 +126,8 @@ def _qualified_name(kind: type) -> bytes:
 
 
 def _text(value: str) -> bytes:
-    return b"s" + value.encode("utf-8", "surrogatepass") + b"\0"
+    data = value.encode("utf-8", "surrogatepass")
+    return b"s%d:" % len(data) + data
 
 
 _SCALARS: dict[type, Any] = {
@@ -127,7 +142,7 @@ _SCALARS: dict[type, Any] = {
     datetime: lambda v: b"t" + v.isoformat().encode() + b"\0",
     time: lambda v: b"h" + v.isoformat().encode() + b"\0",
     type(None): lambda v: b"N",
-    Enum: lambda v: b"e" + _type_name(v) + str(v.value).encode() + b"\0",
+    Enum: lambda v: b"e" + _type_name(v) + b"\0" + str(v.value).encode() + b"\0",
     Path: lambda v: b"p" + v.as_posix().encode() + b"\0",
 }
 # Enum members are instances of their own classes, never of Enum exactly: try them first

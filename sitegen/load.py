@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -99,7 +100,7 @@ class _Collector:
         )
 
     def unknown_keys(self, source: Source, data: dict[str, Any], model: type[BaseModel]) -> None:
-        known = [name for name in model.model_fields if name not in ("body", "source")]
+        known = _field_names(model)
         for key in data:
             if key in known:
                 continue
@@ -111,6 +112,12 @@ class _Collector:
                 source.line(key),
                 self.msg("unknown-key", key=key, hint=hint),
             )
+
+
+@cache
+def _field_names(model: type[BaseModel]) -> list[str]:
+    """The keys a file of this kind may have (looking them up on the class is slow)."""
+    return [name for name in model.model_fields if name not in ("body", "source")]
 
 
 def _dotted(loc: Path_) -> str:

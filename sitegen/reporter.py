@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -74,13 +75,11 @@ class ConsoleReporter(Reporter):
             payload = {"findings": [f.export() for f in findings]}
             self.stream.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
             return
-        for finding in findings:
-            line = (
-                format_github(finding, self.prefix)
-                if self.style == "github"
-                else format_text(finding)
-            )
-            self.stream.write(line + "\n")
+        format_line = (
+            format_text if self.style != "github" else partial(format_github, prefix=self.prefix)
+        )
+        if findings:  # one write: a large site can have thousands of findings
+            self.stream.write("".join(format_line(f) + "\n" for f in findings))
         if self.style == "text":
             counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
             summary = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())

@@ -7,7 +7,8 @@ shift every reported line number.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -151,10 +152,41 @@ def decode_text(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class LineTable(Mapping[Path_, int]):
+    """Key path → line, stored compactly: pickled (in the parse cache) it is one string,
+    decoded the first time a line is looked up — which only files with findings need."""
+
+    __slots__ = ("_packed", "_table")
+
+    def __init__(self, table: dict[Path_, int] | None = None, packed: str | None = None) -> None:
+        self._table = table
+        self._packed = packed
+
+    def _lines(self) -> dict[Path_, int]:
+        if self._table is None:
+            self._table = {tuple(key): line for key, line in json.loads(self._packed or "[]")}
+        return self._table
+
+    def __getitem__(self, key: Path_) -> int:
+        return self._lines()[key]
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._lines())
+
+    def __len__(self) -> int:
+        return len(self._lines())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._packed is None:
+            pairs = [[list(key), line] for key, line in self._lines().items()]
+            self._packed = json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))
+        return (LineTable, (None, self._packed))
+
+
 @dataclass(frozen=True)
 class FrontMatterDoc:
     data: dict[str, Any]
-    lines: dict[Path_, int]
+    lines: Mapping[Path_, int]
     body: str
     body_line: int
 
@@ -183,7 +215,10 @@ def split_front_matter(text: str) -> FrontMatterDoc:
     body_lines = all_lines[closing + 1 :]
     first_text = next((i for i, line in enumerate(body_lines) if line.strip()), 0)
     return FrontMatterDoc(
-        data=data, lines=lines, body="\n".join(body_lines), body_line=closing + 2 + first_text
+        data=data,
+        lines=LineTable(lines),
+        body="\n".join(body_lines),
+        body_line=closing + 2 + first_text,
     )
 
 
