@@ -20,8 +20,9 @@ REPORTS_PER_PAGE = 60  # the report stream is split by month beyond this many re
 
 def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page]:
     reports = view.reports
-    for report in reports:
-        yield page(
+
+    def report_page(report: ReportDoc) -> Page:
+        return page(
             report_path(report),
             "report.html",
             view.report_label(report),
@@ -31,6 +32,7 @@ def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page
             entries=view.report_entries(report),
             findings=view.findings_for(file=report.source.file),
         )
+
     months: dict[str, list[ReportDoc]] = defaultdict(list)
     for report in reports:
         months[report.date.strftime("%Y-%m")].append(report)
@@ -53,8 +55,11 @@ def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page
             current=current,
         )
 
-    if split:
-        for month, items in months.items():
+    # A month's stream right after its reports: whoever renders them converts each brief
+    # once (render_markdown remembers it) and shows it twice.
+    for month, items in months.items():
+        yield from map(report_page, items)
+        if split:
             yield stream_page(
                 f"reports/{month}.html", ui("reports.month", month=month), {month: items}, month
             )
