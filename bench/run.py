@@ -4,7 +4,8 @@
     python bench/run.py [--size large] [--sizes small,large,xl] [--repeat N] [--seed N]
 
 For every size: generate content (cached under bench/out/), then time, each as a
-fresh process, median of --repeat runs:
+fresh process, median of --repeat runs; the runs are interleaved in rounds (one of
+each row per round), so that a drifting machine load hits every row alike:
 
   sitegen full build (cold)        empty OUT and empty sitegen cache dir
   sitegen rebuild, no change       same OUT, nothing edited
@@ -33,7 +34,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -202,7 +205,7 @@ class SizeResult:
     problems: list[str]
 
 
-def touch_body(path: Path, original: bytes, n: int, what: str) -> None:
+def _touch(path: Path, original: bytes, what: str, n: int) -> None:
     """Append one short line to the Markdown body (keeps front matter and the brief valid)."""
     path.write_bytes(original.rstrip(b"\n") + f"（{what}修订{n}）\n".encode())
 
@@ -240,6 +243,11 @@ def sitegen_command(rev: str | None) -> tuple[list[str], dict[str, str]]:
 ROWS = ("full", "noop", "report", "task", "check", "hugo", "floor")
 
 
+Step = tuple[
+    str, str, list[str], Callable[[int], None] | None, Callable[[], None] | None, dict[str, str]
+]
+
+
 def measure(
     size: str,
     seed: int,
@@ -260,73 +268,42 @@ def measure(
     rows: dict[str, Row] = {}
     problems: list[str] = []
 
-    def go(key: str, label: str, cmd: list[str], before=None, env_=env) -> Row:
-        if key not in wanted:
-            return Row(label)  # not measured, not reported
-        row = rows.setdefault(key, Row(label))
-        for n in range(repeat):
-            if before:
-                before(n)
-            print(f"[{size}] {label} #{n + 1} ...", file=sys.stderr, flush=True)
-            run = run_child(cmd, LOGS / f"{size}-{key}-{n + 1}.log", env_, timeout)
-            print(
-                f"[{size}]   {run.seconds:.2f}s rc={run.rc} rss={run.rss_kib // 1024}MiB",
-                file=sys.stderr,
-                flush=True,
-            )
-            row.runs.append(run)
-            if run.rc != 0:
-                problems.append(
-                    f"{size} / {label}: exit {run.rc} (log {run.log})\n```\n{tail(run.log)}\n```"
-                )
-                break
-        return row
+    # Every measurement: (key, label, command, before each run, after each run, env).
+    steps: list[Step] = []
+    pages = ""
 
     def cold(_n: int) -> None:
         shutil.rmtree(site_out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
 
-    row = go("full", "sitegen full build (cold)", build, cold)
+    def resync() -> None:
+        """An untimed build, so that the next row starts from an OUT that matches the content."""
+        run_child(build, LOGS / f"{size}-resync.log", env, timeout)
+
+    steps.append(("full", "sitegen full build (cold)", build, cold, None, env))
     if "full" not in wanted and {"noop", "report", "task"} & set(wanted):
-        # rebuild rows need an OUT: one untimed build first
-        row.runs.append(run_child(build, LOGS / f"{size}-prepare.log", env, timeout))
-    html, total = count_files(site_out)
-    row.pages = f"{html} html / {total} files"
-    if row.ok:
-        go("noop", "sitegen rebuild, no change", build).pages = row.pages
+        steps.append(("prepare", "", build, cold, None, env))  # rebuild rows need an OUT
+    steps.append(("noop", "sitegen rebuild, no change", build, None, None, env))
+    reports = sorted(content.glob("*/reports/*.md"))
+    tasks = sorted(content.glob("*/tasks/*.md"))
+    edited: dict[str, tuple[Path, bytes]] = {}
+    for key, label, path in (
+        ("report", "sitegen rebuild, 1 report changed", reports[len(reports) // 2]),
+        ("task", "sitegen rebuild, 1 task changed", tasks[len(tasks) // 2]),
+    ):
+        original = path.read_bytes()
+        edited[key] = (path, original)
 
-        reports = sorted(content.glob("*/reports/*.md"))
-        tasks = sorted(content.glob("*/tasks/*.md"))
-        report = reports[len(reports) // 2]
-        task = tasks[len(tasks) // 2]
-        for key, label, path in (
-            ("report", "sitegen rebuild, 1 report changed", report),
-            ("task", "sitegen rebuild, 1 task changed", task),
-        ):
-            original = path.read_bytes()
-            try:
-                r = go(
-                    key, label, build, lambda n, p=path, o=original, k=key: touch_body(p, o, n, k)
-                )
-                r.note = str(path.relative_to(content))
-                r.pages = row.pages
-            finally:
-                path.write_bytes(original)
-        # A final build so OUT matches the restored content.
-        run_child(build, LOGS / f"{size}-restore.log", env, timeout)
+        def restore(p: Path = path, o: bytes = original) -> None:
+            p.write_bytes(o)
+            resync()
 
+        touch = partial(_touch, path, original, key)
+        steps.append((key, label, build, touch, restore, env))
     check = [*base, "check", str(content), "--as-of", AS_OF, "--format", "json"]
-    check_row = go("check", "sitegen check (json)", check)
-    findings: dict[str, int] = {}
-    if check_row.runs:
-        try:
-            text = check_row.runs[-1].log.read_text(encoding="utf-8")
-            data = json.loads(text[text.index("{") :])
-            for f in data["findings"]:
-                findings[f["severity"]] = findings.get(f["severity"], 0) + 1
-        except (ValueError, KeyError) as error:
-            problems.append(f"{size} / check: could not read JSON findings ({error})")
+    steps.append(("check", "sitegen check (json)", check, None, None, env))
 
+    public = Path()
     if not skip_hugo:
         hugo_site, how = ensure_hugo_site(size, seed, content)
         public = hugo_site / "public"
@@ -338,19 +315,72 @@ def measure(
             shutil.rmtree(hugo_site / "resources", ignore_errors=True)
 
         hugo = [HUGO, "--quiet", "-s", str(hugo_site), "-d", str(public)]
-        hrow = go("hugo", "Hugo full build (cold)", hugo, hugo_cold, hugo_env)
-        hrow.pages = "{} html / {} files".format(*count_files(public))
-        hrow.note = f"content/ = {how} of the .md files, front matter unchanged"
+        steps.append(("hugo", "Hugo full build (cold)", hugo, hugo_cold, None, hugo_env))
 
     floor_out = OUT / f"floor-{size}"
     floor = [sys.executable, str(BENCH / "iofloor.py"), str(content), str(floor_out)]
-    frow = go(
-        "floor",
-        "I/O floor (read all, write 1 HTML each)",
-        floor,
-        lambda _n: shutil.rmtree(floor_out, ignore_errors=True),
-    )
-    frow.pages = "{} html / {} files".format(*count_files(floor_out))
+
+    def floor_cold(_n: int) -> None:
+        shutil.rmtree(floor_out, ignore_errors=True)
+
+    steps.append(("floor", "I/O floor (read all, write 1 HTML each)", floor, floor_cold, None, env))
+
+    # Rounds, not one measurement after another: on a shared machine the load drifts, and
+    # a ratio of two rows is only fair when their runs were interleaved.
+    failed: set[str] = set()
+    try:
+        for n in range(repeat):
+            for key, label, cmd, before, after, env_ in steps:
+                if key in failed or (key not in wanted and key != "prepare"):
+                    continue
+                if key == "prepare" and n > 0:
+                    continue
+                if before:
+                    before(n)
+                print(f"[{size}] {label or key} #{n + 1} ...", file=sys.stderr, flush=True)
+                run = run_child(cmd, LOGS / f"{size}-{key}-{n + 1}.log", env_, timeout)
+                if after:
+                    after()
+                print(
+                    f"[{size}]   {run.seconds:.2f}s rc={run.rc} rss={run.rss_kib // 1024}MiB",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                if key == "prepare":
+                    continue
+                rows.setdefault(key, Row(label)).runs.append(run)
+                if run.rc != 0:
+                    failed.add(key)
+                    log = tail(run.log)
+                    problems.append(f"{size} / {label}: exit {run.rc} ({run.log})\n```\n{log}\n```")
+                if key == "full":
+                    html, total = count_files(site_out)
+                    pages = f"{html} html / {total} files"
+    finally:
+        for path, original in edited.values():
+            path.write_bytes(original)
+
+    for key in ("full", "noop", "report", "task"):
+        if key in rows and "full" in rows:
+            rows[key].pages = pages
+    for key, (path, _) in edited.items():
+        if key in rows:
+            rows[key].note = str(path.relative_to(content))
+    if "hugo" in rows:
+        rows["hugo"].pages = "{} html / {} files".format(*count_files(public))
+        rows["hugo"].note = f"content/ = {how} of the .md files, front matter unchanged"
+    if "floor" in rows:
+        rows["floor"].pages = "{} html / {} files".format(*count_files(floor_out))
+
+    findings: dict[str, int] = {}
+    if "check" in rows and rows["check"].runs:
+        try:
+            text = rows["check"].runs[-1].log.read_text(encoding="utf-8")
+            data = json.loads(text[text.index("{") :])
+            for f in data["findings"]:
+                findings[f["severity"]] = findings.get(f["severity"], 0) + 1
+        except (ValueError, KeyError) as error:
+            problems.append(f"{size} / check: could not read JSON findings ({error})")
     return SizeResult(size, content, gen_seconds, inputs, rows, findings, problems)
 
 
