@@ -122,15 +122,20 @@ def write_output(
 ) -> tuple[int, int]:
     """Render and write the files of ``analysis`` that OUT does not hold yet; returns
     (files written, files in the site)."""
-    from sitegen.render import SiteRenderer, write_files  # templates: only when building
+    from sitegen.render import Maker, SiteRenderer, write_files  # templates: only now
 
+    state = OutputState.load(out, enabled=incremental)
     with collector_paused():
         renderer = SiteRenderer(analysis)
         data_sources = renderer.data_sources()
-        fingerprints = renderer.fingerprints(data_sources)
-    state = OutputState.load(out, enabled=incremental)
-    stale = state.stale(fingerprints)
-    with state.writer(fingerprints, stale) as target:
-        write_files(renderer, stale, target, data_sources, jobs)
+        names = renderer.names(data_sources)
+        fingerprint = renderer.fingerprinter(data_sources)
+        # Which files changed can only be known from their fingerprints; when everything
+        # is written anyway, the workers fingerprint the files as they make them.
+        fingerprints = {name: fingerprint(name) for name in names} if state.files else {}
+    stale = state.stale(fingerprints) if fingerprints else names
+    with state.writer(names, stale) as target:
+        maker = Maker(renderer, data_sources, target, None if fingerprints else fingerprint)
+        fingerprints = write_files(maker, stale, jobs) or fingerprints
     state.record(fingerprints, stale)
-    return len(stale), len(fingerprints)
+    return len(stale), len(names)

@@ -84,9 +84,10 @@ class Fingerprinter:
                 hasher.update(digest(item))
             return hasher.digest()
         if isinstance(value, BaseModel):
-            for name, item in vars(value).items():
-                hasher.update(name.encode())
-                hasher.update(digest(item))
+            state = vars(value)
+            for name, encoded in _model_fields(kind):
+                hasher.update(encoded)
+                hasher.update(digest(state.get(name)))
             return hasher.digest()
         names = _dataclass_fields(kind)
         if names:
@@ -107,6 +108,12 @@ class Fingerprinter:
 
 
 _EMPTY = {kind: blake(b"L") for kind in (list, tuple)} | {dict: blake(b"D")}
+
+
+@cache
+def _model_fields(kind: type[BaseModel]) -> tuple[tuple[str, bytes], ...]:
+    # Declared fields only: a value cached on the instance later must not change its digest.
+    return tuple((name, name.encode()) for name in kind.model_fields)
 
 
 @cache

@@ -70,11 +70,11 @@ class OutputState:
             return False
         return stat.st_size == known.size and stat.st_mtime_ns == known.mtime_ns
 
-    def writer(self, fingerprints: dict[str, bytes], stale: list[str]) -> Staging:
-        """Where to write the stale files: in place when OUT keeps most of its files,
+    def writer(self, names: list[str], stale: list[str]) -> Staging:
+        """Where to write the stale files: in place when OUT keeps some of its files,
         else a fresh folder that replaces OUT whole."""
-        if self.files and len(stale) < len(fingerprints):
-            return Update(self.out, set(fingerprints))
+        if self.files and len(stale) < len(names):
+            return Update(self.out, set(names))
         return Staging(self.out)
 
     def record(self, fingerprints: dict[str, bytes], written: list[str]) -> None:

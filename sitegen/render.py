@@ -290,18 +290,26 @@ class SiteRenderer:
             sources[f"schemas/{kind}.json"] = (kind, partial(_schema_file, kind))
         return sources
 
-    def fingerprints(self, data_sources: DataSources) -> dict[str, bytes]:
-        """Every output file → a digest of all it is made from: sitegen's own code and
+    def fingerprinter(self, data_sources: DataSources) -> Callable[[str], bytes]:
+        """name → a digest of all that file is made from: sitegen's own code and
         templates, the theme; for a page the shared template data and its context, for
         any other file the inputs `data_sources` names."""
         digest = Fingerprinter().digest
         common = blake(_code_digest(), files_digest(self.theme.template_dirs))
-        prints = {name: blake(common, digest(inputs)) for name, (inputs, _) in data_sources.items()}
         pages = blake(common, digest(self.shared))
-        for path, page in self.pages.items():
+
+        def fingerprint(name: str) -> bytes:
+            page = self.pages.get(name)
+            if page is None:
+                return blake(common, digest(data_sources[name][0]))
             inputs = (page.template, page.title, page.section, page.description, page.context)
-            prints[path] = blake(pages, path.encode(), digest(inputs))
-        return prints
+            return blake(pages, name.encode(), digest(inputs))
+
+        return fingerprint
+
+    def names(self, data_sources: DataSources) -> list[str]:
+        """Every file of the site."""
+        return [*data_sources, *self.pages]
 
 
 def _schema_file(kind: str) -> bytes:
@@ -318,56 +326,64 @@ PARALLEL_FROM = 300  # files; below this, starting worker processes costs more t
 CHUNK = 64
 
 # Set in forked worker processes only: they inherit the renderer instead of unpickling it.
-_worker: tuple[SiteRenderer, DataSources, Staging] | None = None
+_worker: Maker | None = None
 
 
-def _start_worker(renderer: SiteRenderer, data_sources: DataSources, staging: Staging) -> None:
+@dataclass(frozen=True)
+class Maker:
+    """Makes files of one site into a staging folder, with their fingerprints if asked."""
+
+    renderer: SiteRenderer
+    data_sources: DataSources
+    staging: Staging
+    fingerprint: Callable[[str], bytes] | None
+
+    def make(self, names: list[str]) -> dict[str, bytes]:
+        fingerprints = {}
+        for name in names:
+            page = self.renderer.pages.get(name)
+            data = self.renderer.page(page) if page else self.data_sources[name][1]()
+            self.staging.write(name, data)
+            if self.fingerprint is not None:
+                fingerprints[name] = self.fingerprint(name)
+        return fingerprints
+
+
+def _start_worker(maker: Maker) -> None:
     global _worker
-    _worker = (renderer, data_sources, staging)
+    _worker = maker
 
 
-def _make(renderer: SiteRenderer, data_sources: DataSources, name: str) -> bytes:
-    page = renderer.pages.get(name)
-    return renderer.page(page) if page is not None else data_sources[name][1]()
-
-
-def _make_chunk(names: list[str]) -> int:
+def _make_chunk(names: list[str]) -> dict[str, bytes]:
     assert _worker is not None
-    renderer, data_sources, staging = _worker
-    for name in names:
-        staging.write(name, _make(renderer, data_sources, name))
-    return len(names)
+    return _worker.make(names)
 
 
-def write_files(
-    renderer: SiteRenderer,
-    names: list[str],
-    staging: Staging,
-    data_sources: DataSources,
-    jobs: int | None = None,
-) -> int:
-    """Make the files ``names`` straight into ``staging`` on ``jobs`` processes."""
+def write_files(maker: Maker, names: list[str], jobs: int | None = None) -> dict[str, bytes]:
+    """Make the files ``names`` on ``jobs`` processes; returns their fingerprints when the
+    maker has a fingerprint function (a full build computes them in parallel this way)."""
     jobs = jobs or os.cpu_count() or 1
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if jobs == 1 or len(names) < PARALLEL_FROM or not can_fork:
-        for name in names:
-            staging.write(name, _make(renderer, data_sources, name))
-        return len(names)
+        return maker.make(names)
     # The data files (feed, calendar…) each take as long as many pages: they go first,
     # one per chunk, so they run alongside the pages instead of before them.
-    data = [[name] for name in names if name not in renderer.pages]
-    pages = [name for name in names if name in renderer.pages]
-    chunks = data + [pages[i : i + CHUNK] for i in range(0, len(pages), CHUNK)]
+    pages = maker.renderer.pages
+    data = [[name] for name in names if name not in pages]
+    page_names = [name for name in names if name in pages]
+    chunks = data + [page_names[i : i + CHUNK] for i in range(0, len(page_names), CHUNK)]
     context = multiprocessing.get_context("fork")
     # Frozen objects are left alone by the collector, so the forked workers do not copy
     # the pages of the analysed site just to update their GC bookkeeping.
     gc.freeze()
+    fingerprints: dict[str, bytes] = {}
     try:
-        initargs = (renderer, data_sources, staging)
-        with context.Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
-            return sum(pool.imap_unordered(_make_chunk, chunks))
+        with context.Pool(jobs, initializer=_start_worker, initargs=(maker,)) as pool:
+            for made in pool.imap_unordered(_make_chunk, chunks):
+                fingerprints.update(made)
     finally:
         gc.unfreeze()
+    return fingerprints
 
 
-__all__ = ["Page", "SiteRenderer", "Theme", "render_markdown", "write_files"]
+__all__ = ["Maker", "Page", "SiteRenderer", "Theme", "render_markdown", "write_files"]

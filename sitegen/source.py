@@ -86,6 +86,16 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _exact_float)
 _Loader.add_constructor("tag:yaml.org,2002:int", _int_or_clock_text)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _scalar(loader: _Loader, node: yaml.Node) -> Any:
+    """A scalar's value; plain text (most of them) without the constructor's bookkeeping."""
+    if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _build(
     loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int
 ) -> Any:
@@ -93,7 +103,7 @@ def _build(
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(loader, key_node)
             if isinstance(key, list | dict):
                 raise ReadError("a key must be a plain word", key_node.start_mark.line + offset)
             key = str(key) if not isinstance(key, str) else key
@@ -110,7 +120,7 @@ def _build(
                 lines[item_path] = lines[path]
             items.append(_build(loader, item, item_path, lines, offset))
         return items
-    return loader.construct_object(node, deep=True)
+    return _scalar(loader, node)
 
 
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:

@@ -151,3 +151,18 @@ def test_a_page_context_that_is_not_data_is_refused():
 
     with pytest.raises(TypeError, match="only be rendered from data"):
         Fingerprinter().digest({"view": object()})
+
+
+def test_fingerprints_made_by_workers_match_those_made_before_rendering(tmp_path, monkeypatch):
+    """A full build fingerprints files in the worker processes, after rendering them; an
+    incremental one in the main process, before. Both must agree, or nothing is ever kept."""
+    from sitegen import render
+
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    out = tmp_path / "out"
+    reporter = BufferedReporter()
+    assert build(SITE, out, reporter, as_of=AS_OF, jobs=2)
+    again = BufferedReporter()
+    assert build(SITE, out, again, as_of=AS_OF, jobs=2)
+    assert again.written[1] == 0
+    assert again.unchanged == reporter.written[1]
