@@ -38,6 +38,7 @@ class Staging:
     def __init__(self, out: Path) -> None:
         self.out = out.absolute()
         self.folder = self.out  # replaced on entry
+        self._folders: set[Path] = set()  # made already: one mkdir per folder, not per file
 
     def __enter__(self) -> Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -46,7 +47,9 @@ class Staging:
 
     def write(self, name: str, data: bytes) -> None:
         target = self.folder / safe_relative(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         target.write_bytes(data)
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
