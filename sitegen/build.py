@@ -122,20 +122,20 @@ def write_output(
 ) -> tuple[int, int]:
     """Render and write the files of ``analysis`` that OUT does not hold yet; returns
     (files written, files in the site)."""
-    from sitegen.render import Maker, SiteRenderer, write_files  # templates: only now
+    from sitegen.render import SiteRenderer  # templates are only needed when building
+    from sitegen.workers import Workers
 
     state = OutputState.load(out, enabled=incremental)
     with collector_paused():
         renderer = SiteRenderer(analysis)
         data_sources = renderer.data_sources()
-        names = renderer.names(data_sources)
-        fingerprint = renderer.fingerprinter(data_sources)
+    names = renderer.names(data_sources)
+    with Workers(renderer, data_sources, jobs) as workers:
         # Which files changed can only be known from their fingerprints; when everything
-        # is written anyway, the workers fingerprint the files as they make them.
-        fingerprints = {name: fingerprint(name) for name in names} if state.files else {}
-    stale = state.stale(fingerprints) if fingerprints else names
-    with state.writer(names, stale) as target:
-        maker = Maker(renderer, data_sources, target, None if fingerprints else fingerprint)
-        fingerprints = write_files(maker, stale, jobs) or fingerprints
-    state.record(fingerprints, stale)
+        # is written anyway, the files are fingerprinted as they are made.
+        fingerprints = workers.fingerprints(names) if state.files else {}
+        stale = state.stale(fingerprints) if state.files else names
+        with state.writer(names, stale) as target:
+            made = workers.make(stale, target, fingerprint=not state.files)
+    state.record(fingerprints or made, stale)
     return len(stale), len(names)

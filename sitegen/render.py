@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +31,6 @@ from sitegen.export import status_data, to_json
 from sitegen.feeds import atom_feed, calendar_rows, task_calendar, task_table
 from sitegen.fingerprint import Fingerprinter, blake, files_digest
 from sitegen.i18n import Messages
-from sitegen.output import Staging
 from sitegen.pages import Page, site_pages, task_path
 from sitegen.pages.lookups import Lookups
 from sitegen.schemas import SCHEMA_KINDS, schema_for
@@ -322,68 +318,4 @@ def _code_digest() -> bytes:
     return files_digest([Path(__file__).parent])
 
 
-PARALLEL_FROM = 300  # files; below this, starting worker processes costs more than it saves
-CHUNK = 64
-
-# Set in forked worker processes only: they inherit the renderer instead of unpickling it.
-_worker: Maker | None = None
-
-
-@dataclass(frozen=True)
-class Maker:
-    """Makes files of one site into a staging folder, with their fingerprints if asked."""
-
-    renderer: SiteRenderer
-    data_sources: DataSources
-    staging: Staging
-    fingerprint: Callable[[str], bytes] | None
-
-    def make(self, names: list[str]) -> dict[str, bytes]:
-        fingerprints = {}
-        for name in names:
-            page = self.renderer.pages.get(name)
-            data = self.renderer.page(page) if page else self.data_sources[name][1]()
-            self.staging.write(name, data)
-            if self.fingerprint is not None:
-                fingerprints[name] = self.fingerprint(name)
-        return fingerprints
-
-
-def _start_worker(maker: Maker) -> None:
-    global _worker
-    _worker = maker
-
-
-def _make_chunk(names: list[str]) -> dict[str, bytes]:
-    assert _worker is not None
-    return _worker.make(names)
-
-
-def write_files(maker: Maker, names: list[str], jobs: int | None = None) -> dict[str, bytes]:
-    """Make the files ``names`` on ``jobs`` processes; returns their fingerprints when the
-    maker has a fingerprint function (a full build computes them in parallel this way)."""
-    jobs = jobs or os.cpu_count() or 1
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if jobs == 1 or len(names) < PARALLEL_FROM or not can_fork:
-        return maker.make(names)
-    # The data files (feed, calendar…) each take as long as many pages: they go first,
-    # one per chunk, so they run alongside the pages instead of before them.
-    pages = maker.renderer.pages
-    data = [[name] for name in names if name not in pages]
-    page_names = [name for name in names if name in pages]
-    chunks = data + [page_names[i : i + CHUNK] for i in range(0, len(page_names), CHUNK)]
-    context = multiprocessing.get_context("fork")
-    # Frozen objects are left alone by the collector, so the forked workers do not copy
-    # the pages of the analysed site just to update their GC bookkeeping.
-    gc.freeze()
-    fingerprints: dict[str, bytes] = {}
-    try:
-        with context.Pool(jobs, initializer=_start_worker, initargs=(maker,)) as pool:
-            for made in pool.imap_unordered(_make_chunk, chunks):
-                fingerprints.update(made)
-    finally:
-        gc.unfreeze()
-    return fingerprints
-
-
-__all__ = ["Maker", "Page", "SiteRenderer", "Theme", "render_markdown", "write_files"]
+__all__ = ["Page", "SiteRenderer", "Theme", "render_markdown"]

@@ -156,9 +156,11 @@ def test_a_page_context_that_is_not_data_is_refused():
 def test_fingerprints_made_by_workers_match_those_made_before_rendering(tmp_path, monkeypatch):
     """A full build fingerprints files in the worker processes, after rendering them; an
     incremental one in the main process, before. Both must agree, or nothing is ever kept."""
-    from sitegen import render
+    from sitegen import workers
 
-    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "SITE_IN_PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "MAKE_IN_PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "FINGERPRINT_IN_PARALLEL_FROM", 1)
     out = tmp_path / "out"
     reporter = BufferedReporter()
     assert build(SITE, out, reporter, as_of=AS_OF, jobs=2)
@@ -166,3 +168,25 @@ def test_fingerprints_made_by_workers_match_those_made_before_rendering(tmp_path
     assert build(SITE, out, again, as_of=AS_OF, jobs=2)
     assert again.written[1] == 0
     assert again.unchanged == reporter.written[1]
+
+
+def test_an_interrupted_worker_stops_the_build_and_leaves_the_output(tmp_path, monkeypatch):
+    from sitegen import output, workers
+
+    monkeypatch.setattr(workers, "SITE_IN_PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "MAKE_IN_PARALLEL_FROM", 1)
+    out = tmp_path / "out"
+    run(SITE, out, full=True)
+    before = tree(out)
+    original = output.Staging.write
+
+    def interrupted(self, name, data):
+        if name.startswith("tasks/"):
+            raise KeyboardInterrupt  # in a worker process: Ctrl-C reaches every process
+        original(self, name, data)
+
+    monkeypatch.setattr(output.Staging, "write", interrupted)
+    with pytest.raises(workers.WorkerStopped):
+        build(SITE, out, BufferedReporter(), as_of=date(2023, 10, 10), jobs=2)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -1,0 +1,141 @@
+"""Making and fingerprinting the files of a rendered site, on worker processes when it pays.
+
+The workers are forked after everything is computed, so they inherit the analysed site
+and the prepared pages instead of receiving them pickled; only file names go to them and
+only fingerprints come back.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from multiprocessing.pool import Pool
+from typing import TYPE_CHECKING
+
+from sitegen.build import collector_paused
+
+if TYPE_CHECKING:
+    from sitegen.output import Staging
+    from sitegen.render import DataSources, SiteRenderer
+
+# Below these, starting worker processes costs more than it saves. Sites: every file of a
+# small site is quick to make. Files to make: small on purpose, as the few files of an
+# incremental build of a big site are often its heaviest (feed, month stream, dashboard).
+SITE_IN_PARALLEL_FROM = 300
+MAKE_IN_PARALLEL_FROM = 8
+# Files to fingerprint (about 50 µs each).
+FINGERPRINT_IN_PARALLEL_FROM = 2000
+CHUNK = 64
+
+# In a worker process: the Workers that forked it.
+_inherited: Workers | None = None
+
+
+class Workers:
+    """Makes and fingerprints the files of one site, here or in ``jobs`` processes."""
+
+    def __init__(
+        self, renderer: SiteRenderer, data_sources: DataSources, jobs: int | None = None
+    ) -> None:
+        self.renderer = renderer
+        self.data_sources = data_sources
+        self.fingerprint = renderer.fingerprinter(data_sources)
+        self.jobs = jobs or os.cpu_count() or 1
+        self._pool: Pool | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self._pool is None:
+            return
+        if kind is None:
+            self._pool.close()
+        else:
+            self._pool.terminate()
+        self._pool.join()
+        self._pool = None
+        gc.unfreeze()
+
+    def fingerprints(self, names: list[str]) -> dict[str, bytes]:
+        """Each file's fingerprint (see `SiteRenderer.fingerprinter`)."""
+        if not self._parallel(len(names), FINGERPRINT_IN_PARALLEL_FROM):
+            with collector_paused():
+                return {name: self.fingerprint(name) for name in names}
+        assert self._pool is not None
+        size = -(-len(names) // (self.jobs * 4))  # a few chunks per worker
+        chunks = [names[i : i + size] for i in range(0, len(names), size)]
+        prints: dict[str, bytes] = {}
+        for part in self._pool.imap_unordered(_fingerprint_chunk, chunks):
+            prints.update(part)
+        return {name: prints[name] for name in names}
+
+    def make(self, names: list[str], staging: Staging, fingerprint: bool) -> dict[str, bytes]:
+        """Write the files ``names`` into ``staging``; with ``fingerprint``, return their
+        fingerprints too (a full build computes them this way, in parallel)."""
+        if not self._parallel(len(names), MAKE_IN_PARALLEL_FROM):
+            return self._make(names, staging, fingerprint)
+        assert self._pool is not None
+        # The data files (feed, calendar…) each take as long as many pages: they go first,
+        # one per chunk, so they run alongside the pages instead of before them.
+        pages = self.renderer.pages
+        chunks = [[name] for name in names if name not in pages]
+        page_names = [name for name in names if name in pages]
+        chunks += [page_names[i : i + CHUNK] for i in range(0, len(page_names), CHUNK)]
+        tasks = [(chunk, staging, fingerprint) for chunk in chunks]
+        prints: dict[str, bytes] = {}
+        for part in self._pool.imap_unordered(_make_chunk, tasks):
+            prints.update(part)
+        return prints
+
+    def _make(self, names: list[str], staging: Staging, fingerprint: bool) -> dict[str, bytes]:
+        prints = {}
+        for name in names:
+            page = self.renderer.pages.get(name)
+            staging.write(name, self.renderer.page(page) if page else self.data_sources[name][1]())
+            if fingerprint:
+                prints[name] = self.fingerprint(name)
+        return prints
+
+    def _parallel(self, count: int, threshold: int) -> bool:
+        small = len(self.renderer.pages) < SITE_IN_PARALLEL_FROM
+        if self.jobs == 1 or small or count < threshold:
+            return False
+        if self._pool is None:
+            if "fork" not in multiprocessing.get_all_start_methods():
+                return False
+            # Frozen objects are left alone by the collector, so the forked workers do not
+            # copy the pages of the analysed site just to update their GC bookkeeping.
+            gc.freeze()
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(self.jobs, initializer=_inherit, initargs=(self,))
+        return True
+
+
+def _inherit(workers: Workers) -> None:
+    global _inherited
+    _inherited = workers
+
+
+class WorkerStopped(Exception):
+    """A worker was interrupted (Ctrl-C reaches every process of the group)."""
+
+
+def _fingerprint_chunk(names: list[str]) -> dict[str, bytes]:
+    assert _inherited is not None
+    try:
+        return {name: _inherited.fingerprint(name) for name in names}
+    except KeyboardInterrupt as stop:
+        raise WorkerStopped from stop  # a dead worker would leave the pool waiting forever
+
+
+def _make_chunk(task: tuple[list[str], Staging, bool]) -> dict[str, bytes]:
+    assert _inherited is not None
+    try:
+        return _inherited._make(*task)
+    except KeyboardInterrupt as stop:
+        raise WorkerStopped from stop  # a dead worker would leave the pool waiting forever
+
+
+__all__ = ["Workers"]
