@@ -125,17 +125,17 @@ def write_output(
     from sitegen.render import SiteRenderer  # templates are only needed when building
     from sitegen.workers import Workers
 
-    state = OutputState.load(out, enabled=incremental)
     with collector_paused():
+        state = OutputState.load(out, enabled=incremental)
         renderer = SiteRenderer(analysis)
         data_sources = renderer.data_sources()
-    names = renderer.names(data_sources)
-    with Workers(renderer, data_sources, jobs) as workers:
-        # Which files changed can only be known from their fingerprints; when everything
-        # is written anyway, the files are fingerprinted as they are made.
-        fingerprints = workers.fingerprints(names) if state.files else {}
-        stale = state.stale(fingerprints) if state.files else names
-        with state.writer(names, stale) as target:
-            made = workers.make(stale, target, fingerprint=not state.files)
-    state.record(fingerprints or made, stale)
+        names = renderer.names(data_sources)
+        with Workers(renderer, data_sources, jobs) as workers:
+            # Which files changed can only be known from their fingerprints; when all is
+            # written anyway, the files are fingerprinted as they are made.
+            fingerprints = workers.fingerprints(names) if state.files else {}
+            stale = state.stale(fingerprints) if state.files else names
+            with state.writer(names, stale) as target:
+                made = workers.make(stale, target, fingerprint=not state.files)
+        state.record(fingerprints or made, stale)
     return len(stale), len(names)

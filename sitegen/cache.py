@@ -46,7 +46,7 @@ class ParseCache:
         try:
             with file.open("rb") as stream:
                 stored = pickle.load(stream)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError):
+        except Exception:  # an unreadable cache only costs time
             return {}
         if not isinstance(stored, dict) or stored.get("format") != FORMAT:
             return {}

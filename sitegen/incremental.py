@@ -14,15 +14,17 @@ import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from sitegen.cache import FORMAT, cache_home
+from sitegen import __version__
+from sitegen.cache import cache_home
 from sitegen.output import Staging, Update
 
+FORMAT = f"{__version__}/output-2"
 
-@dataclass(frozen=True)
-class Written:
+
+class Written(NamedTuple):
     """One output file as the last build left it."""
 
     fingerprint: bytes
@@ -51,8 +53,8 @@ class OutputState:
                 with file.open("rb") as stream:
                     stored = pickle.load(stream)
                 if isinstance(stored, dict) and stored.get("format") == FORMAT:
-                    files = stored["files"]
-            except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, ValueError):
+                    files = {name: Written(*known) for name, known in stored["files"].items()}
+            except Exception:  # any unreadable record only means a full build
                 files = {}
         return cls(out, file, files)
 
@@ -98,7 +100,9 @@ class OutputState:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump({"format": FORMAT, "files": files}, stream, protocol=5)
+                # plain tuples: unpickling 15,000 dataclass instances takes a third of a second
+                rows = {name: tuple(known) for name, known in files.items()}
+                pickle.dump({"format": FORMAT, "files": rows}, stream, protocol=5)
             os.replace(temporary, self.file)
         except OSError:
             pass  # without a record the next build writes everything again

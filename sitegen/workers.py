@@ -13,8 +13,6 @@ import os
 from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING
 
-from sitegen.build import collector_paused
-
 if TYPE_CHECKING:
     from sitegen.output import Staging
     from sitegen.render import DataSources, SiteRenderer
@@ -61,10 +59,11 @@ class Workers:
     def fingerprints(self, names: list[str]) -> dict[str, bytes]:
         """Each file's fingerprint (see `SiteRenderer.fingerprinter`)."""
         if not self._parallel(len(names), FINGERPRINT_IN_PARALLEL_FROM):
-            with collector_paused():
-                return {name: self.fingerprint(name) for name in names}
+            return {name: self.fingerprint(name) for name in names}
         assert self._pool is not None
-        size = -(-len(names) // (self.jobs * 4))  # a few chunks per worker
+        # One contiguous run of files per worker: neighbours share most of their data
+        # (a project's tasks, a month's reports), which each worker digests only once.
+        size = -(-len(names) // self.jobs)
         chunks = [names[i : i + size] for i in range(0, len(names), size)]
         prints: dict[str, bytes] = {}
         for part in self._pool.imap_unordered(_fingerprint_chunk, chunks):
@@ -116,6 +115,9 @@ class Workers:
 def _inherit(workers: Workers) -> None:
     global _inherited
     _inherited = workers
+    # The parent may have paused the collector; a worker renders thousands of pages, and
+    # what it inherited is frozen, so collections here only look at its own new objects.
+    gc.enable()
 
 
 class WorkerStopped(Exception):

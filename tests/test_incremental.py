@@ -190,3 +190,21 @@ def test_an_interrupted_worker_stops_the_build_and_leaves_the_output(tmp_path, m
         build(SITE, out, BufferedReporter(), as_of=date(2023, 10, 10), jobs=2)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("stored", [b"not a pickle", b"\x80\x05N.", None])
+def test_an_unreadable_record_of_the_last_build_means_a_full_build(stored, tmp_path, monkeypatch):
+    import pickle
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    out = tmp_path / "out"
+    first = run(SITE, out)
+    for record in (cache / "sitegen").glob("out-*.pickle"):
+        if stored is None:  # the right format tag, rows of the wrong shape
+            data = pickle.loads(record.read_bytes())
+            stored = pickle.dumps({**data, "files": {"index.html": (1, 2)}})
+        record.write_bytes(stored)
+    again = run(SITE, out)
+    assert again.written[1] == first.written[1]
+    assert tree(out) == clean_build(SITE, tmp_path / "clean", monkeypatch)
