@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import posixpath
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache, partial
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -314,8 +315,27 @@ def _schema_file(kind: str) -> bytes:
 
 @cache
 def _code_digest() -> bytes:
-    """sitegen's own files: a changed formula or template must re-render every page."""
-    return files_digest([Path(__file__).parent])
+    """sitegen's own files and the libraries that shape its output: a changed formula,
+    template or Markdown dialect must re-render every page."""
+    versions = [sys.version]
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return blake(files_digest([Path(__file__).parent]), "\n".join(versions).encode())
+
+
+OUTPUT_LIBRARIES = (
+    "jinja2",
+    "markupsafe",
+    "markdown",
+    "nh3",
+    "icalendar",
+    "pydantic",
+    "pydantic-core",
+    "pyyaml",
+)
 
 
 __all__ = ["Page", "SiteRenderer", "Theme", "render_markdown"]

@@ -18,6 +18,7 @@ from sitegen.build import build
 from sitegen.reporter import BufferedReporter
 
 SITE = Path(__file__).resolve().parent / "sites" / "multi"
+THEME = Path(__file__).resolve().parent.parent / "sitegen" / "themes" / "default" / "templates"
 AS_OF = date(2023, 10, 9)
 
 
@@ -65,9 +66,16 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "risk status": lambda c: edit(c / "launch/risks/R-L1.md", "status: ", "status: resolved\nx: "),
     "person name": lambda c: edit(c / "team.yaml", "name: Olga Petrova", "name: Olga P."),
     "site title": lambda c: edit(c / "site.yaml", "title: Multi", "title: Many"),
-    "theme override": lambda c: (
+    "stylesheet override": lambda c: (
         (c / "_theme/static").mkdir(parents=True)
         or (c / "_theme/static/extra.css").write_text("body{color:red}", "utf-8")
+    ),
+    "template override": lambda c: (
+        (c / "_theme/templates").mkdir(parents=True)
+        or (c / "_theme/templates/report.html").write_text(
+            (THEME / "report.html").read_text("utf-8").replace("</h1>", "</h1><p>override</p>"),
+            "utf-8",
+        )
     ),
 }
 
