@@ -18,9 +18,11 @@ from zoneinfo import ZoneInfo
 from sitegen.cache import ParseCache
 from sitegen.checks import ProjectHealth, project_health, run_checks
 from sitegen.compute import Status, compute
-from sitegen.findings import Finding, Severity, has_errors, sort_findings
+from sitegen.findings import Finding, fails, has_errors, sort_findings
+from sitegen.fingerprint import code_digest
 from sitegen.i18n import Messages
-from sitegen.incremental import OutputState
+from sitegen.incremental import BuildRecord, OutputState
+from sitegen.inputs import content_digest
 from sitegen.load import load_site
 from sitegen.model import Site
 from sitegen.public import internal_files, redact
@@ -44,9 +46,7 @@ class Analysis:
         return has_errors(self.findings)
 
     def failed_strict(self, strict: bool) -> bool:
-        if strict:
-            return any(f.severity in (Severity.ERROR, Severity.WARNING) for f in self.findings)
-        return self.failed
+        return fails(self.findings, strict)
 
 
 @contextmanager
@@ -107,26 +107,50 @@ def build(
 
     ``full`` renders every file again instead of only those whose inputs changed.
     """
+    inputs = content_digest(root)  # before anything is read: see sitegen.inputs
+    state = OutputState.load(out, keep=not full)
+    last = state.last_build
+    if last is not None:
+        day = as_of or today_in(last.timezone)
+        if last.matches(inputs, code_digest(), day, public) and state.intact():
+            # The same inputs, sitegen and options: OUT and the findings still hold.
+            return _finish(reporter, list(last.findings), strict, out, 0, len(state.files))
     analysis = analyse(root, as_of, public)
-    reporter.findings(analysis.findings)
-    if analysis.failed_strict(strict):
+    if fails(analysis.findings, strict):
+        return _finish(reporter, analysis.findings, strict, out, 0, 0)
+    settings = analysis.site.settings
+    state.this_build = BuildRecord(
+        inputs,
+        code_digest(),
+        analysis.status.as_of,
+        public,
+        settings.timezone,
+        tuple(analysis.findings),
+    )
+    written, total = write_output(analysis, state, jobs)
+    return _finish(reporter, analysis.findings, strict, out, written, total)
+
+
+def _finish(
+    reporter: Reporter, findings: list[Finding], strict: bool, out: Path, written: int, total: int
+) -> bool:
+    reporter.findings(findings)
+    if fails(findings, strict):
         reporter.failed()
         return False
-    written, total = write_output(analysis, out, jobs, incremental=not full)
     reporter.built(out, written, total - written)
     return True
 
 
 def write_output(
-    analysis: Analysis, out: Path, jobs: int | None = None, incremental: bool = True
+    analysis: Analysis, state: OutputState, jobs: int | None = None
 ) -> tuple[int, int]:
-    """Render and write the files of ``analysis`` that OUT does not hold yet; returns
-    (files written, files in the site)."""
+    """Render and write the files of ``analysis`` that OUT (as ``state`` knows it) does
+    not hold yet; returns (files written, files in the site)."""
     from sitegen.render import SiteRenderer  # templates are only needed when building
     from sitegen.workers import Workers
 
     with collector_paused():
-        state = OutputState.load(out, enabled=incremental)
         renderer = SiteRenderer(analysis)
         data_sources = renderer.data_sources()
         names = renderer.names(data_sources)

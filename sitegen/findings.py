@@ -66,3 +66,9 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity is Severity.ERROR for f in findings)
+
+
+def fails(findings: list[Finding], strict: bool) -> bool:
+    """Whether these findings fail a build or check: errors, or with --strict warnings too."""
+    failing = (Severity.ERROR, Severity.WARNING) if strict else (Severity.ERROR,)
+    return any(f.severity in failing for f in findings)

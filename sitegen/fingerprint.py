@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -170,4 +172,30 @@ def files_digest(folders: list[Path] | tuple[Path, ...], pattern: str = "*") -> 
     return hasher.digest()
 
 
-__all__ = ["Fingerprinter", "blake", "files_digest"]
+# Libraries whose version can change what a page looks like.
+OUTPUT_LIBRARIES = (
+    "jinja2",
+    "markupsafe",
+    "markdown",
+    "nh3",
+    "icalendar",
+    "pydantic",
+    "pydantic-core",
+    "pyyaml",
+)
+
+
+@cache
+def code_digest() -> bytes:
+    """sitegen's own files and the libraries that shape its output: a changed formula,
+    template or Markdown dialect must re-render every page."""
+    versions = [sys.version]
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return blake(files_digest([Path(__file__).parent]), "\n".join(versions).encode())
+
+
+__all__ = ["Fingerprinter", "blake", "code_digest", "files_digest"]

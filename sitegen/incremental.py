@@ -14,14 +14,17 @@ import hashlib
 import os
 import pickle
 import tempfile
+from dataclasses import astuple, dataclass
+from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sitegen import __version__
 from sitegen.cache import cache_home
+from sitegen.findings import Finding, Severity
 from sitegen.output import Staging, Update
 
-FORMAT = f"{__version__}/output-2"
+FORMAT = f"{__version__}/output-3"
 
 
 class Written(NamedTuple):
@@ -32,31 +35,79 @@ class Written(NamedTuple):
     mtime_ns: int
 
 
+@dataclass(frozen=True)
+class BuildRecord:
+    """What a successful build read and reported. A build that would read the same
+    (see `sitegen.inputs`) with the same sitegen and options would write the same files
+    and report the same findings."""
+
+    inputs: bytes  # sitegen.inputs.content_digest, taken before the build read anything
+    code: bytes  # sitegen.fingerprint.code_digest
+    as_of: date
+    public: bool
+    timezone: str  # the site's: the day of a build without --as-of depends on it
+    findings: tuple[Finding, ...]
+
+    def matches(self, inputs: bytes, code: bytes, as_of: date, public: bool) -> bool:
+        return (self.inputs, self.code, self.as_of, self.public) == (inputs, code, as_of, public)
+
+    def stored(self) -> tuple[Any, ...]:
+        findings = tuple(astuple(f) for f in self.findings)  # plain tuples load fast
+        return (self.inputs, self.code, self.as_of, self.public, self.timezone, findings)
+
+    @classmethod
+    def from_stored(cls, row: tuple[Any, ...]) -> BuildRecord:
+        inputs, code, as_of, public, timezone, rows = row
+        findings = tuple(Finding(name, Severity(level), *rest) for name, level, *rest in rows)
+        return cls(inputs, code, as_of, public, timezone, findings)
+
+
 class OutputState:
     """What the previous build wrote into one output folder."""
 
-    def __init__(self, out: Path, file: Path | None, files: dict[str, Written]) -> None:
+    def __init__(
+        self,
+        out: Path,
+        file: Path | None,
+        files: dict[str, Written],
+        last_build: BuildRecord | None = None,
+    ) -> None:
         self.out = out
         self.file = file
         self.files = files
+        self.last_build = last_build
+        self.this_build: BuildRecord | None = None  # stored by `record` when set
 
     @classmethod
-    def load(cls, out: Path, enabled: bool = True) -> OutputState:
+    def load(cls, out: Path, keep: bool = True) -> OutputState:
+        """The record of the last build into ``out``; with ``keep`` False, none (a full
+        build), though this build's is still recorded for the next."""
         out = out.absolute()
-        if not enabled:
-            return cls(out, None, {})
         key = hashlib.sha256(str(out).encode()).hexdigest()[:16]
         file = cache_home() / f"out-{key}.pickle"
-        files: dict[str, Written] = {}
-        if out.is_dir():
-            try:
-                with file.open("rb") as stream:
-                    stored = pickle.load(stream)
-                if isinstance(stored, dict) and stored.get("format") == FORMAT:
-                    files = {name: Written(*known) for name, known in stored["files"].items()}
-            except Exception:  # any unreadable record only means a full build
-                files = {}
-        return cls(out, file, files)
+        if not keep or not out.is_dir():
+            return cls(out, file, {})
+        try:
+            with file.open("rb") as stream:
+                stored = pickle.load(stream)
+            if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+                return cls(out, file, {})
+            files = {name: Written(*known) for name, known in stored["files"].items()}
+            last = stored.get("build")
+            return cls(out, file, files, BuildRecord.from_stored(last) if last else None)
+        except Exception:  # any unreadable record only means a full build
+            return cls(out, file, {})
+
+    def intact(self) -> bool:
+        """OUT holds exactly the files the last build left, as it left them."""
+        found = set()
+        for folder, _, names in os.walk(self.out):
+            relative = os.path.relpath(folder, self.out).replace(os.sep, "/")
+            prefix = "" if relative == "." else relative + "/"
+            found.update(prefix + name for name in names)
+        if found != self.files.keys():
+            return False
+        return all(self._holds(name, known.fingerprint) for name, known in self.files.items())
 
     def stale(self, fingerprints: dict[str, bytes]) -> list[str]:
         """The files whose inputs changed, or which OUT lost or someone changed."""
@@ -102,10 +153,12 @@ class OutputState:
             with os.fdopen(handle, "wb") as stream:
                 # plain tuples: unpickling 15,000 dataclass instances takes a third of a second
                 rows = {name: tuple(known) for name, known in files.items()}
-                pickle.dump({"format": FORMAT, "files": rows}, stream, protocol=5)
+                build = self.this_build.stored() if self.this_build else None
+                record = {"format": FORMAT, "files": rows, "build": build}
+                pickle.dump(record, stream, protocol=5)
             os.replace(temporary, self.file)
         except OSError:
             pass  # without a record the next build writes everything again
 
 
-__all__ = ["OutputState", "Written"]
+__all__ = ["BuildRecord", "OutputState", "Written"]

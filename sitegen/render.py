@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache, partial
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -30,7 +29,7 @@ from sitegen.build import Analysis
 from sitegen.cache import cache_home
 from sitegen.export import status_data, to_json
 from sitegen.feeds import atom_feed, calendar_rows, task_calendar, task_table
-from sitegen.fingerprint import Fingerprinter, blake, files_digest
+from sitegen.fingerprint import Fingerprinter, blake, code_digest, files_digest
 from sitegen.i18n import Messages
 from sitegen.pages import Page, site_pages, task_path
 from sitegen.pages.lookups import Lookups
@@ -292,7 +291,7 @@ class SiteRenderer:
         templates, the theme; for a page the shared template data and its context, for
         any other file the inputs `data_sources` names."""
         digest = Fingerprinter().digest
-        common = blake(_code_digest(), files_digest(self.theme.template_dirs))
+        common = blake(code_digest(), files_digest(self.theme.template_dirs))
         pages = blake(common, digest(self.shared))
 
         def fingerprint(name: str) -> bytes:
@@ -311,31 +310,6 @@ class SiteRenderer:
 
 def _schema_file(kind: str) -> bytes:
     return to_json(schema_for(kind))
-
-
-@cache
-def _code_digest() -> bytes:
-    """sitegen's own files and the libraries that shape its output: a changed formula,
-    template or Markdown dialect must re-render every page."""
-    versions = [sys.version]
-    for name in OUTPUT_LIBRARIES:
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} -")
-    return blake(files_digest([Path(__file__).parent]), "\n".join(versions).encode())
-
-
-OUTPUT_LIBRARIES = (
-    "jinja2",
-    "markupsafe",
-    "markdown",
-    "nh3",
-    "icalendar",
-    "pydantic",
-    "pydantic-core",
-    "pyyaml",
-)
 
 
 __all__ = ["Page", "SiteRenderer", "Theme", "render_markdown"]

@@ -77,6 +77,7 @@ class PreviewServer:
 
     def rebuild(self) -> bool:
         from sitegen.build import analyse, write_output
+        from sitegen.incremental import OutputState
 
         try:
             analysis = analyse(self.content, self.as_of)
@@ -84,7 +85,8 @@ class PreviewServer:
             ok = not analysis.failed
             lines = [format_text(f) for f in analysis.findings if f.severity is Severity.ERROR]
             if ok:
-                write_output(analysis, self.out, jobs=1)  # no fork: this process has threads
+                state = OutputState.load(self.out)
+                write_output(analysis, state, jobs=1)  # no fork: this process has threads
                 self.base_url = analysis.site.settings.base_url
         except Exception as error:  # a crash must not stop the preview
             ok = False

@@ -7,6 +7,7 @@ empty folder with an empty cache.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -216,3 +217,40 @@ def test_an_unreadable_record_of_the_last_build_means_a_full_build(stored, tmp_p
     again = run(SITE, out)
     assert again.written[1] == first.written[1]
     assert tree(out) == clean_build(SITE, tmp_path / "clean", monkeypatch)
+
+
+def test_an_unchanged_site_replays_the_last_findings(tmp_path):
+    out = tmp_path / "out"
+    first = run(SITE, out)
+    again = run(SITE, out)
+    assert again.written[1] == 0
+    assert again.reported == first.reported and first.reported  # same findings, same order
+    strict = BufferedReporter()
+    assert not build(SITE, out, strict, as_of=AS_OF, strict=True)  # the site has warnings
+    assert strict.did_fail and strict.reported == first.reported
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    shutil.copytree(SITE, content)
+    out = tmp_path / "out"
+    run(content, out)
+    report = content / REPORT
+    stat = report.stat()
+    edit(report, "progress: 41", "progress: 14")
+    os.utime(report, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert report.stat().st_size == stat.st_size
+    assert run(content, out).written[1] > 0
+    assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
+
+
+def test_a_new_file_the_loader_ignores_changes_nothing_it_writes(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    shutil.copytree(SITE, content)
+    out = tmp_path / "out"
+    run(content, out)
+    (content / "launch" / "tasks" / "notes.txt").write_text("not content", "utf-8")
+    (content / ".git").mkdir()
+    (content / ".git" / "HEAD").write_text("ref", "utf-8")
+    assert run(content, out).written[1] == 0
+    assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)

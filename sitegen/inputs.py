@@ -1,0 +1,77 @@
+"""A digest of everything a build reads from the content folder.
+
+If it equals the digest taken before the last successful build into the same OUT (with
+the same sitegen, options and day), that build's output and findings still hold and
+the build can stop early. It is exact, not a guess from modification times: it covers
+the name of every file and folder the loader may look at and the bytes of every file it
+may read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from sitegen.fingerprint import DIGEST_SIZE
+
+READ_SUFFIXES = (".md", ".yaml", ".yml")
+THEME_FOLDER = "_theme"  # read whole: templates and static files
+
+
+def content_digest(root: Path) -> bytes:
+    hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    for folder, subfolders, names in _walk(root):
+        hasher.update(f"D{folder}\0{len(names)}\0".encode())
+        in_theme = folder == THEME_FOLDER or folder.startswith(THEME_FOLDER + "/")
+        for name in names:
+            hasher.update(f"{name}\0".encode())
+            if in_theme or name.lower().endswith(READ_SUFFIXES):
+                hasher.update(_file_digest(os.path.join(root, folder, name)))
+        hasher.update(f"S{chr(0).join(subfolders)}\0".encode())
+    return hasher.digest()
+
+
+def _walk(root: Path) -> list[tuple[str, list[str], list[str]]]:
+    """(folder as reached from root, its sub-folders, its files), sorted. Symbolic links
+    to folders are followed once each (the loader follows them); the loader skips
+    top-level folders whose name starts with '.' or '_', except the theme overrides."""
+    found: list[tuple[str, list[str], list[str]]] = []
+    seen: set[str] = set()
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        real = os.path.realpath(os.path.join(root, relative))
+        if real in seen:
+            found.append((relative, [], ["->" + real]))  # a loop or a second way in
+            continue
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(real), key=lambda entry: entry.name)
+        except OSError as error:
+            found.append((relative, [], [f"!{error.errno}"]))
+            continue
+        subfolders = [e.name for e in entries if e.is_dir()]
+        names = [e.name for e in entries if not e.is_dir()]
+        if not relative:
+            subfolders = [
+                d for d in subfolders if not d.startswith((".", "_")) or d == THEME_FOLDER
+            ]
+        found.append((relative, subfolders, names))
+        pending.extend(f"{relative}/{d}" if relative else d for d in reversed(subfolders))
+    return found
+
+
+def _loaded_top_level(name: str) -> bool:
+    return not name.startswith((".", "_")) or name == THEME_FOLDER
+
+
+def _file_digest(path: str) -> bytes:
+    try:
+        with open(path, "rb") as stream:
+            return hashlib.blake2b(stream.read(), digest_size=DIGEST_SIZE).digest()
+    except OSError as error:
+        return f"!{error.errno}".encode()
+
+
+__all__ = ["content_digest"]
