@@ -22,7 +22,7 @@ from sitegen.findings import Finding, fails, has_errors, sort_findings
 from sitegen.fingerprint import code_digest
 from sitegen.i18n import Messages
 from sitegen.incremental import BuildRecord, OutputState
-from sitegen.inputs import content_digest
+from sitegen.inputs import Contents, content_digest
 from sitegen.load import load_site
 from sitegen.model import Site
 from sitegen.public import internal_files, redact
@@ -71,14 +71,21 @@ def today_in(timezone: str) -> date:
 
 
 def analyse(
-    root: Path, as_of: date | None = None, public: bool = False, cache: bool = True
+    root: Path,
+    as_of: date | None = None,
+    public: bool = False,
+    cache: bool = True,
+    contents: Contents | None = None,
 ) -> Analysis:
+    """Everything about the site in ``root`` on one day. ``contents``: its files' digests
+    when the caller took them (files whose cached parse has that digest are not read)."""
     with collector_paused():
-        return _analyse(root, as_of, public, cache)
+        known = contents.files if contents else None
+        return _analyse(root, as_of, public, ParseCache.for_content(root, known) if cache else None)
 
 
-def _analyse(root: Path, as_of: date | None, public: bool, cache: bool) -> Analysis:
-    loaded = load_site(root, ParseCache.for_content(root) if cache else None)
+def _analyse(root: Path, as_of: date | None, public: bool, cache: ParseCache | None) -> Analysis:
+    loaded = load_site(root, cache)
     site = loaded.site
     messages = Messages(site.settings.language)
     findings = loaded.findings + validate_site(site, loaded.broken_ids, messages, loaded.team_ok)
@@ -107,20 +114,20 @@ def build(
 
     ``full`` renders every file again instead of only those whose inputs changed.
     """
-    inputs = content_digest(root)  # before anything is read: see sitegen.inputs
+    contents = content_digest(root)  # before anything is read: see sitegen.inputs
     state = OutputState.load(out, keep=not full)
     last = state.last_build
     if last is not None:
         day = as_of or today_in(last.timezone)
-        if last.matches(inputs, code_digest(), day, public) and state.intact():
+        if last.matches(contents.digest, code_digest(), day, public) and state.intact():
             # The same inputs, sitegen and options: OUT and the findings still hold.
             return _finish(reporter, list(last.findings), strict, out, 0, len(state.files))
-    analysis = analyse(root, as_of, public)
+    analysis = analyse(root, as_of, public, contents=contents)
     if fails(analysis.findings, strict):
         return _finish(reporter, analysis.findings, strict, out, 0, 0)
     settings = analysis.site.settings
     state.this_build = BuildRecord(
-        inputs,
+        contents.digest,
         code_digest(),
         analysis.status.as_of,
         public,

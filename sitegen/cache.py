@@ -11,13 +11,15 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from sitegen import __version__
+from sitegen.fingerprint import bytes_digest
 from sitegen.source import FrontMatterDoc, ReadError, decode_text, split_front_matter
 
 # Bump when parsing changes in a way the package version does not capture.
-FORMAT = f"{__version__}/2"
+FORMAT = f"{__version__}/3"
 
 
 def cache_home() -> Path:
@@ -28,8 +30,11 @@ def cache_home() -> Path:
 class ParseCache:
     """Parsed documents of one content folder: relative path → (digest, document)."""
 
-    def __init__(self, file: Path | None) -> None:
+    def __init__(self, file: Path | None, known: Mapping[str, bytes] | None = None) -> None:
         self.file = file
+        # Digests of the files as `sitegen.inputs` read them at the start of the build;
+        # a file whose cached parse has the same digest is not read again.
+        self.known = known or {}
         self._entries: dict[str, tuple[bytes, FrontMatterDoc]] = {}
         self._used: dict[str, tuple[bytes, FrontMatterDoc]] = {}
         self._changed = False
@@ -37,9 +42,9 @@ class ParseCache:
             self._entries = self._read(file)
 
     @classmethod
-    def for_content(cls, root: Path) -> ParseCache:
+    def for_content(cls, root: Path, known: Mapping[str, bytes] | None = None) -> ParseCache:
         key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-        return cls(cache_home() / f"parse-{key}.pickle")
+        return cls(cache_home() / f"parse-{key}.pickle", known)
 
     @staticmethod
     def _read(file: Path) -> dict[str, tuple[bytes, FrontMatterDoc]]:
@@ -55,13 +60,16 @@ class ParseCache:
     def front_matter(self, relative: str, path: Path | str) -> tuple[bytes, FrontMatterDoc]:
         """Parse ``path`` (raising ReadError), or return the parse of the same bytes;
         with the digest of those bytes."""
+        cached = self._entries.get(relative)
+        if cached is not None and cached[0] == self.known.get(relative):
+            self._used[relative] = cached
+            return cached
         with open(path, "rb") as stream:
             data = stream.read()
-        digest = hashlib.sha256(data).digest()
-        known = self._entries.get(relative)
-        if known is not None and known[0] == digest:
-            self._used[relative] = known
-            return known
+        digest = bytes_digest(data)
+        if cached is not None and cached[0] == digest:
+            self._used[relative] = cached
+            return cached
         document = split_front_matter(decode_text(data))
         self._used[relative] = (digest, document)
         self._changed = True

@@ -26,6 +26,11 @@ from pydantic import BaseModel
 DIGEST_SIZE = 16
 
 
+def bytes_digest(data: bytes) -> bytes:
+    """The digest of a file's bytes, as the parse cache and `sitegen.inputs` keep it."""
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
+
+
 def blake(*parts: bytes) -> bytes:
     hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
     for part in parts:
@@ -198,4 +203,4 @@ def code_digest() -> bytes:
     return blake(files_digest([Path(__file__).parent]), "\n".join(versions).encode())
 
 
-__all__ = ["Fingerprinter", "blake", "code_digest", "files_digest"]
+__all__ = ["Fingerprinter", "blake", "bytes_digest", "code_digest", "files_digest"]

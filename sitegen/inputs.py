@@ -11,25 +11,35 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.fingerprint import DIGEST_SIZE
+from sitegen.fingerprint import DIGEST_SIZE, bytes_digest
 
 READ_SUFFIXES = (".md", ".yaml", ".yml")
 THEME_FOLDER = "_theme"  # read whole: templates and static files
 
 
-def content_digest(root: Path) -> bytes:
+@dataclass(frozen=True)
+class Contents:
+    digest: bytes  # of everything below
+    files: dict[str, bytes]  # relative path → content digest, of every file it read
+
+
+def content_digest(root: Path) -> Contents:
     hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    files = {}
     for folder, subfolders, names in _walk(root):
         hasher.update(f"D{folder}\0{len(names)}\0".encode())
         in_theme = folder == THEME_FOLDER or folder.startswith(THEME_FOLDER + "/")
         for name in names:
             hasher.update(f"{name}\0".encode())
             if in_theme or name.lower().endswith(READ_SUFFIXES):
-                hasher.update(_file_digest(os.path.join(root, folder, name)))
+                relative = f"{folder}/{name}" if folder else name
+                files[relative] = _file_digest(os.path.join(root, relative))
+                hasher.update(files[relative])
         hasher.update(f"S{chr(0).join(subfolders)}\0".encode())
-    return hasher.digest()
+    return Contents(hasher.digest(), files)
 
 
 def _walk(root: Path) -> list[tuple[str, list[str], list[str]]]:
@@ -69,9 +79,9 @@ def _loaded_top_level(name: str) -> bool:
 def _file_digest(path: str) -> bytes:
     try:
         with open(path, "rb") as stream:
-            return hashlib.blake2b(stream.read(), digest_size=DIGEST_SIZE).digest()
+            return bytes_digest(stream.read())
     except OSError as error:
         return f"!{error.errno}".encode()
 
 
-__all__ = ["content_digest"]
+__all__ = ["Contents", "content_digest"]
