@@ -448,7 +448,8 @@ def machine() -> list[str]:
 def fmt_ratio(a: float, b: float) -> str:
     if not (a == a and b == b) or b == 0:  # NaN checks
         return "n/a"
-    return f"{a / b:.1f}×"
+    ratio = a / b
+    return f"{ratio:.2f}×" if ratio < 0.1 else f"{ratio:.1f}×"
 
 
 def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> str:
