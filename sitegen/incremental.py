@@ -1,11 +1,14 @@
 """Incremental builds: which output files must be written, and what OUT already holds.
 
 Every output file has a fingerprint, a digest of everything it is rendered from (see
-`SiteRenderer.fingerprints`). After a build, the fingerprint of each file and the size
+`SiteRenderer.fingerprinter`). After a build, the fingerprint of each file and the size
 and modification time it got in OUT are kept in the user cache directory. The next build
 writes a file only when its fingerprint changed or OUT no longer holds it as written,
 and removes what it no longer produces. The result is byte-identical to a build into an
 empty folder (tests/test_incremental.py checks this after many kinds of edits).
+
+The record also keeps what the build read and reported (`BuildRecord`), so that a build
+of unchanged content needs neither analysis nor fingerprints.
 """
 
 from __future__ import annotations
