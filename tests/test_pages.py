@@ -287,3 +287,26 @@ def test_public_build_has_no_budget_figures(tmp_path: Path) -> None:
     text = _text(read(tmp_path / "pub", "projects/q3-launch.html"))
     assert "150,000" not in text and "105,000" not in text
     assert not (tmp_path / "pub" / "risks" / "R-02.html").exists()  # internal risk
+
+
+def test_the_report_stream_splits_by_week_when_a_month_is_too_long():
+    from datetime import date, timedelta
+    from types import SimpleNamespace
+
+    from sitegen.pages.reports import MONTH_LIMIT, stream_periods
+
+    def reports(count: int, first: date) -> list[SimpleNamespace]:
+        return [SimpleNamespace(date=first + timedelta(days=i % 30)) for i in range(count)]
+
+    unit, periods = stream_periods(reports(MONTH_LIMIT, date(2023, 9, 1)))
+    assert unit == "month" and list(periods) == ["2023-09"]
+
+    busy = sorted(reports(MONTH_LIMIT + 1, date(2023, 9, 1)), key=lambda r: r.date, reverse=True)
+    unit, periods = stream_periods(busy)
+    assert unit == "week"
+    # 2023-09-01 is a Friday of ISO week 35; 2023-09-30 a Saturday of week 39
+    assert list(periods) == ["2023-W39", "2023-W38", "2023-W37", "2023-W36", "2023-W35"]
+    assert sum(len(items) for items in periods.values()) == MONTH_LIMIT + 1
+    assert [r.date for r in periods["2023-W35"]] == sorted(
+        (r.date for r in busy if r.date <= date(2023, 9, 3)), reverse=True
+    )

@@ -1,4 +1,5 @@
-"""The report stream: one page per report and the index, split by month when long."""
+"""The report stream: one page per report and the index, split by month when long and by
+ISO week when a month alone is too long to read (a big team files 1,000 a month)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import TYPE_CHECKING
 
 from sitegen.i18n import Messages
 from sitegen.pages.page import Page, PageMaker
-from sitegen.pages.paths import report_path
+from sitegen.pages.paths import report_path, week_key
 from sitegen.pages.view import SiteView
 
 if TYPE_CHECKING:
     from sitegen.model import ReportDoc
 
 REPORTS_PER_PAGE = 60  # the report stream is split by month beyond this many reports
+MONTH_LIMIT = 200  # and by week when a month holds more than this many
 
 
 def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page]:
@@ -33,14 +35,15 @@ def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page
             findings=view.findings_for(file=report.source.file),
         )
 
-    months: dict[str, list[ReportDoc]] = defaultdict(list)
-    for report in reports:
-        months[report.date.strftime("%Y-%m")].append(report)
+    unit, periods = stream_periods(reports)
     split = len(reports) > REPORTS_PER_PAGE
-    month_links = [
-        (month, f"reports/{month}.html" if split else f"reports/index.html#m{month}", len(items))
-        for month, items in months.items()
+    period_links = [
+        (key, f"reports/{key}.html" if split else f"reports/index.html#m{key}", len(items))
+        for key, items in periods.items()
     ]
+
+    def title(key: str) -> str:
+        return ui(f"reports.{unit}", **{unit: key})
 
     def stream_page(
         path: str, name: str, shown: dict[str, list[ReportDoc]], current: str | None
@@ -50,20 +53,33 @@ def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page
             "reports.html",
             name,
             "reports",
-            months=[(month, _by_day(items)) for month, items in shown.items()],
-            month_links=month_links,
+            periods=[(key, title(key), _by_day(items)) for key, items in shown.items()],
+            period_links=period_links,
+            period_nav=ui(f"reports.{unit}s"),
             current=current,
         )
 
-    # A month's stream right after its reports: whoever renders them converts each brief
+    # A period's stream right after its reports: whoever renders them converts each brief
     # once (render_markdown remembers it) and shows it twice.
-    for month, items in months.items():
+    for key, items in periods.items():
         yield from map(report_page, items)
         if split:
-            yield stream_page(
-                f"reports/{month}.html", ui("reports.month", month=month), {month: items}, month
-            )
-    yield stream_page("reports/index.html", ui("nav.reports"), {} if split else months, None)
+            yield stream_page(f"reports/{key}.html", title(key), {key: items}, key)
+    yield stream_page("reports/index.html", ui("nav.reports"), {} if split else periods, None)
+
+
+def stream_periods(reports: list[ReportDoc]) -> tuple[str, dict[str, list[ReportDoc]]]:
+    """The stream's pages, in the order of ``reports``: ("month", {"2023-09": [...]}), or
+    ("week", {"2023-W37": [...]}) when some month holds more than MONTH_LIMIT reports."""
+    months: dict[str, list[ReportDoc]] = defaultdict(list)
+    for report in reports:
+        months[report.date.strftime("%Y-%m")].append(report)
+    if all(len(items) <= MONTH_LIMIT for items in months.values()):
+        return "month", dict(months)
+    weeks: dict[str, list[ReportDoc]] = defaultdict(list)
+    for report in reports:
+        weeks[week_key(report.date)].append(report)
+    return "week", dict(weeks)
 
 
 def _by_day(reports: list[ReportDoc]) -> list[tuple[date, list[ReportDoc]]]:
