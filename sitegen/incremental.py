@@ -133,6 +133,11 @@ class OutputState:
             return Update(self.out, set(names))
         return Staging(self.out)
 
+    def forget(self) -> None:
+        """Drop the record (when OUT itself goes away, as the preview's does)."""
+        if self.file is not None:
+            self.file.unlink(missing_ok=True)
+
     def record(self, fingerprints: dict[str, bytes], written: list[str]) -> None:
         """Remember this build's files; silently skipped when the cache is not writable."""
         if self.file is None:

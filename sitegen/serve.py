@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from sitegen.cache import cache_home
 from sitegen.findings import Severity
 from sitegen.i18n import Messages
+from sitegen.incremental import OutputState
 from sitegen.reporter import format_text
 
 VERSION_PATH = "/__sitegen/version"
@@ -77,7 +78,6 @@ class PreviewServer:
 
     def rebuild(self) -> bool:
         from sitegen.build import analyse, write_output
-        from sitegen.incremental import OutputState
 
         try:
             analysis = analyse(self.content, self.as_of)
@@ -138,6 +138,7 @@ class PreviewServer:
         for thread in self._threads:
             thread.join(timeout=5)
         shutil.rmtree(self.workdir, ignore_errors=True)
+        OutputState.load(self.out, keep=False).forget()
 
     def __enter__(self) -> PreviewServer:
         self.start()

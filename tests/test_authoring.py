@@ -23,6 +23,7 @@ from sitegen.build import analyse
 from sitegen.cli import main
 from sitegen.feeds import CSV_COLUMNS, feed_files
 from sitegen.findings import Severity
+from sitegen.incremental import OutputState
 from sitegen.scaffold import WORKFLOW_PATH
 
 REPO = Path(__file__).resolve().parent.parent
@@ -280,6 +281,7 @@ def test_serve_rebuilds_and_reloads_on_change(
     finally:
         server.stop()
     assert not server.workdir.exists()
+    assert not OutputState.load(server.out).file.exists()  # its record of OUT went too
     with pytest.raises(urllib.error.URLError):
         _get(f"http://127.0.0.1:{port}/index.html")
     assert sorted(p.relative_to(content) for p in content.rglob("*")) == files_before
