@@ -215,19 +215,24 @@ def tail(path: Path, lines: int = 25) -> str:
     return "\n".join(text[-lines:])
 
 
-def sitegen_command(rev: str | None) -> tuple[list[str], dict[str, str]]:
-    """The command that runs sitegen: the installed (editable) one, or a committed revision
-    exported with `git archive` into bench/out/sitegen-<sha>/ and put first on PYTHONPATH."""
-    if not rev:
-        found = shutil.which("sitegen")
-        return ([found] if found else [sys.executable, "-m", "sitegen.cli"]), {}
-    sha = subprocess.run(
+def resolve(rev: str) -> str:
+    """The commit a revision names (HEAD moves while a long benchmark runs)."""
+    return subprocess.run(
         ["git", "rev-parse", "--verify", rev + "^{commit}"],
         cwd=REPO,
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
+
+
+def sitegen_command(rev: str | None) -> tuple[list[str], dict[str, str]]:
+    """The command that runs sitegen: the installed (editable) one, or a committed revision
+    exported with `git archive` into bench/out/sitegen-<sha>/ and put first on PYTHONPATH."""
+    if not rev:
+        found = shutil.which("sitegen")
+        return ([found] if found else [sys.executable, "-m", "sitegen.cli"]), {}
+    sha = resolve(rev)
     where = OUT / f"sitegen-{sha[:12]}"
     if not (where / "sitegen" / "cli.py").exists():
         where.mkdir(parents=True, exist_ok=True)
@@ -454,7 +459,8 @@ def fmt_ratio(a: float, b: float) -> str:
 
 def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> str:
     what = (
-        f"- sitegen under test: git revision {rev} (exported with git archive)"
+        f"- sitegen under test: git {rev[:7]} (exported with git archive when the run began;"
+        " the line above is the checkout's state when it ended)"
         if rev
         else ("- sitegen under test: the installed (editable) working tree")
     )
@@ -567,13 +573,12 @@ def main(argv: list[str] | None = None) -> int:
     if set(rows) - set(ROWS):
         parser.error(f"unknown row(s): {', '.join(sorted(set(rows) - set(ROWS)))}")
     OUT.mkdir(parents=True, exist_ok=True)
+    tested = resolve(args.sitegen_rev) if args.sitegen_rev else None  # fixed now: HEAD moves
     results = [
-        measure(
-            s, args.seed, max(1, args.repeat), args.timeout, args.skip_hugo, args.sitegen_rev, rows
-        )
+        measure(s, args.seed, max(1, args.repeat), args.timeout, args.skip_hugo, tested, rows)
         for s in sizes
     ]
-    report = render(results, max(1, args.repeat), args.sitegen_rev)
+    report = render(results, max(1, args.repeat), tested)
     tag = "-".join(sizes) + (f"-{args.sitegen_rev}" if args.sitegen_rev else "")
     tag += "" if rows == ROWS else "-" + "-".join(rows)
     (OUT / f"report-{tag}.md").write_text(report + "\n", encoding="utf-8")
