@@ -310,3 +310,23 @@ def test_the_report_stream_splits_by_week_when_a_month_is_too_long():
     assert [r.date for r in periods["2023-W35"]] == sorted(
         (r.date for r in busy if r.date <= date(2023, 9, 3)), reverse=True
     )
+
+
+def test_a_long_report_stream_links_its_neighbours_and_folds_the_rest(tmp_path, monkeypatch):
+    from datetime import date, timedelta
+
+    from sitegen.pages import reports
+
+    site = tmp_path / "site"
+    shutil.copytree(CONTENT, site)
+    folder = site / "q3-launch" / "reports"
+    sample = sorted(folder.glob("*.md"))[0].read_text("utf-8")
+    first = sample.split("date: ")[1][:10]
+    for week in range(16):  # three reports a week from January, before the sample's own
+        for day in (0, 2, 4):
+            on = (date(2023, 1, 2) + timedelta(weeks=week, days=day)).isoformat()
+            (folder / f"{on}-extra.md").write_text(sample.replace(first, on), "utf-8")
+    monkeypatch.setattr(reports, "MONTH_LIMIT", 5)
+    page = read(_build(site, tmp_path / "out"), "reports/2023-W10.html")
+    assert 'rel="prev">← 2023-W09<' in page and 'rel="next">2023-W11 →<' in page
+    assert "<details><summary>" in page and 'aria-current="page">2023-W10' in page

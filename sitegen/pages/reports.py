@@ -45,9 +45,15 @@ def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page
     def title(key: str) -> str:
         return ui(f"reports.{unit}", **{unit: key})
 
+    position = {key: index for index, (key, _, _) in enumerate(period_links)}
+
     def stream_page(
         path: str, name: str, shown: dict[str, list[ReportDoc]], current: str | None
     ) -> Page:
+        # period_links runs newest first; a period page links its neighbours
+        here = position.get(current, -1) if current else -1
+        newer = period_links[here - 1][:2] if here > 0 else None
+        older = period_links[here + 1][:2] if 0 <= here < len(period_links) - 1 else None
         return page(
             path,
             "reports.html",
@@ -57,6 +63,8 @@ def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page
             period_links=period_links,
             period_nav=ui(f"reports.{unit}s"),
             current=current,
+            newer=newer,
+            older=older,
         )
 
     # A period's stream right after its reports: whoever renders them converts each brief
