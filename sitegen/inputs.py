@@ -44,16 +44,19 @@ def content_digest(root: Path) -> Contents:
 
 def _walk(root: Path) -> list[tuple[str, list[str], list[str]]]:
     """(folder as reached from root, its sub-folders, its files), sorted. Symbolic links
-    to folders are followed once each (the loader follows them); the loader skips
+    to folders inside root are followed once each, as the loader follows them; those
+    leading outside are not, as the loader skips them. Like the loader, it skips the
     top-level folders whose name starts with '.' or '_', except the theme overrides."""
     found: list[tuple[str, list[str], list[str]]] = []
+    top = os.path.realpath(root)
     seen: set[str] = set()
     pending = [""]
     while pending:
         relative = pending.pop()
         real = os.path.realpath(os.path.join(root, relative))
-        if real in seen:
-            found.append((relative, [], ["->" + real]))  # a loop or a second way in
+        outside = os.path.commonpath([top, real]) != top  # the loader skips such links
+        if real in seen or outside:
+            found.append((relative, [], ["->" + real]))  # a loop, a second way in, or out
             continue
         seen.add(real)
         try:
@@ -64,9 +67,7 @@ def _walk(root: Path) -> list[tuple[str, list[str], list[str]]]:
         subfolders = [e.name for e in entries if e.is_dir()]
         names = [e.name for e in entries if not e.is_dir()]
         if not relative:
-            subfolders = [
-                d for d in subfolders if not d.startswith((".", "_")) or d == THEME_FOLDER
-            ]
+            subfolders = [d for d in subfolders if _loaded_top_level(d)]
         found.append((relative, subfolders, names))
         pending.extend(f"{relative}/{d}" if relative else d for d in reversed(subfolders))
     return found

@@ -254,3 +254,14 @@ def test_a_new_file_the_loader_ignores_changes_nothing_it_writes(tmp_path, monke
     (content / ".git" / "HEAD").write_text("ref", "utf-8")
     assert run(content, out).written[1] == 0
     assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
+
+
+def test_links_out_of_the_content_folder_or_in_a_loop_are_not_walked(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    shutil.copytree(SITE, content)
+    (content / "everything").symlink_to("/")
+    (content / "launch" / "loop").symlink_to("..")
+    out = tmp_path / "out"
+    run(content, out)
+    assert run(content, out).written[1] == 0  # the second build stopped early
+    assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
