@@ -76,15 +76,24 @@ class ParseCache:
         return digest, document
 
     def save(self) -> None:
-        """Keep what this run parsed; entries of deleted files are dropped."""
-        if self.file is None or not (self._changed or self._used.keys() != self._entries.keys()):
-            return
+        """Keep what this run parsed (entries of deleted files are dropped), then let go
+        of it: once the typed documents exist, the rest of the build (and the workers it
+        forks) need not carry every file's parsed front matter too."""
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
+            if self.file is not None and (
+                self._changed or self._used.keys() != self._entries.keys()
+            ):
+                self._write(self.file)
+        finally:
+            self._entries, self._used = {}, {}
+
+    def _write(self, file: Path) -> None:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
             with os.fdopen(handle, "wb") as stream:
                 pickle.dump({"format": FORMAT, "entries": self._used}, stream, protocol=5)
-            os.replace(temporary, self.file)
+            os.replace(temporary, file)
         except OSError:
             pass  # a cache that cannot be written only costs time
 
