@@ -13,6 +13,7 @@ import pickle
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from sitegen import __version__
 from sitegen.fingerprint import bytes_digest
@@ -27,6 +28,39 @@ def cache_home() -> Path:
     return Path(base) / "sitegen"
 
 
+def cache_file(kind: str, folder: Path) -> Path:
+    """The cache file of ``kind`` kept for ``folder`` (named by a digest of its path)."""
+    key = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+    return cache_home() / f"{kind}-{key}.pickle"
+
+
+def read_record(file: Path, format: str) -> dict[str, Any] | None:
+    """What `write_record` stored in ``format``; None when missing, unreadable or older."""
+    try:
+        with file.open("rb") as stream:
+            stored = pickle.load(stream)
+    except Exception:  # an unreadable cache only costs time
+        return None
+    if not isinstance(stored, dict) or stored.get("format") != format:
+        return None
+    return stored
+
+
+def write_record(file: Path, format: str, record: dict[str, Any]) -> None:
+    """Store ``record`` whole or not at all; a cache that cannot be written only costs time."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump({"format": format, **record}, stream, protocol=5)
+        os.replace(temporary, file)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
 class ParseCache:
     """Parsed documents of one content folder: relative path → (digest, document)."""
 
@@ -39,63 +73,35 @@ class ParseCache:
         self._used: dict[str, tuple[bytes, FrontMatterDoc]] = {}
         self._changed = False
         if file is not None:
-            self._entries = self._read(file)
+            stored = read_record(file, FORMAT)
+            self._entries = stored.get("entries", {}) if stored else {}
 
     @classmethod
     def for_content(cls, root: Path, known: Mapping[str, bytes] | None = None) -> ParseCache:
-        key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-        return cls(cache_home() / f"parse-{key}.pickle", known)
-
-    @staticmethod
-    def _read(file: Path) -> dict[str, tuple[bytes, FrontMatterDoc]]:
-        try:
-            with file.open("rb") as stream:
-                stored = pickle.load(stream)
-        except Exception:  # an unreadable cache only costs time
-            return {}
-        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
-            return {}
-        return stored.get("entries", {})
+        return cls(cache_file("parse", root.resolve()), known)
 
     def front_matter(self, relative: str, path: Path | str) -> tuple[bytes, FrontMatterDoc]:
         """Parse ``path`` (raising ReadError), or return the parse of the same bytes;
         with the digest of those bytes."""
         cached = self._entries.get(relative)
-        if cached is not None and cached[0] == self.known.get(relative):
-            self._used[relative] = cached
-            return cached
-        with open(path, "rb") as stream:
-            data = stream.read()
-        digest = bytes_digest(data)
-        if cached is not None and cached[0] == digest:
-            self._used[relative] = cached
-            return cached
-        document = split_front_matter(decode_text(data))
-        self._used[relative] = (digest, document)
-        self._changed = True
-        return digest, document
+        if cached is None or cached[0] != self.known.get(relative):
+            with open(path, "rb") as stream:
+                data = stream.read()
+            digest = bytes_digest(data)
+            if cached is None or cached[0] != digest:
+                cached = (digest, split_front_matter(decode_text(data)))
+                self._changed = True
+        self._used[relative] = cached
+        return cached
 
     def save(self) -> None:
         """Keep what this run parsed (entries of deleted files are dropped), then let go
         of it: once the typed documents exist, the rest of the build (and the workers it
         forks) need not carry every file's parsed front matter too."""
-        try:
-            if self.file is not None and (
-                self._changed or self._used.keys() != self._entries.keys()
-            ):
-                self._write(self.file)
-        finally:
-            self._entries, self._used = {}, {}
-
-    def _write(self, file: Path) -> None:
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump({"format": FORMAT, "entries": self._used}, stream, protocol=5)
-            os.replace(temporary, file)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        changed = self._changed or self._used.keys() != self._entries.keys()
+        if self.file is not None and changed:
+            write_record(self.file, FORMAT, {"entries": self._used})
+        self._entries, self._used = {}, {}
 
 
-__all__ = ["ParseCache", "ReadError", "cache_home"]
+__all__ = ["ParseCache", "ReadError", "cache_file", "cache_home", "read_record", "write_record"]

@@ -13,17 +13,14 @@ of unchanged content needs neither analysis nor fingerprints.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
-import tempfile
 from dataclasses import astuple, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sitegen import __version__
-from sitegen.cache import cache_home
+from sitegen.cache import cache_file, read_record, write_record
 from sitegen.findings import Finding, Severity
 from sitegen.output import Staging, Update
 
@@ -86,19 +83,15 @@ class OutputState:
         """The record of the last build into ``out``; with ``keep`` False, none (a full
         build), though this build's is still recorded for the next."""
         out = out.absolute()
-        key = hashlib.sha256(str(out).encode()).hexdigest()[:16]
-        file = cache_home() / f"out-{key}.pickle"
-        if not keep or not out.is_dir():
+        file = cache_file("out", out)
+        stored = read_record(file, FORMAT) if keep and out.is_dir() else None
+        if stored is None:
             return cls(out, file, {})
         try:
-            with file.open("rb") as stream:
-                stored = pickle.load(stream)
-            if not isinstance(stored, dict) or stored.get("format") != FORMAT:
-                return cls(out, file, {})
             files = {name: Written(*known) for name, known in stored["files"].items()}
             last = stored.get("build")
             return cls(out, file, files, BuildRecord.from_stored(last) if last else None)
-        except Exception:  # any unreadable record only means a full build
+        except Exception:  # a record of another shape only means a full build
             return cls(out, file, {})
 
     def intact(self) -> bool:
@@ -155,18 +148,10 @@ class OutputState:
                 continue
             files[name] = Written(digest, stat.st_size, stat.st_mtime_ns)
         self.files = files
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
-                # plain tuples: unpickling 15,000 dataclass instances takes a third of a second
-                rows = {name: tuple(known) for name, known in files.items()}
-                build = self.this_build.stored() if self.this_build else None
-                record = {"format": FORMAT, "files": rows, "build": build}
-                pickle.dump(record, stream, protocol=5)
-            os.replace(temporary, self.file)
-        except OSError:
-            pass  # without a record the next build writes everything again
+        # plain tuples: unpickling 15,000 dataclass instances takes a third of a second
+        rows = {name: tuple(known) for name, known in files.items()}
+        build = self.this_build.stored() if self.this_build else None
+        write_record(self.file, FORMAT, {"files": rows, "build": build})
 
 
 __all__ = ["BuildRecord", "OutputState", "Written"]
