@@ -54,9 +54,8 @@ class Fingerprinter:
 
     def _digest(self, value: Any) -> bytes:
         kind = type(value)
-        if kind is str:  # by far the most common value: no call for it
-            data = value.encode("utf-8", "surrogatepass")
-            return b"s%d:" % len(data) + data
+        if kind is str:  # by far the most common value: no look-up for it
+            return _text(value)
         scalar = _SCALARS.get(kind)
         if scalar is not None:
             return scalar(value)
@@ -146,7 +145,7 @@ def _text(value: str) -> bytes:
 
 _SCALARS: dict[type, Any] = {
     str: _text,
-    bytes: lambda v: b"b" + hashlib.blake2b(v, digest_size=DIGEST_SIZE).digest(),
+    bytes: lambda v: b"b" + bytes_digest(v),
     bool: lambda v: b"T" if v else b"F",
     int: lambda v: b"i" + str(v).encode() + b"\0",
     float: lambda v: b"f" + repr(v).encode() + b"\0",
@@ -173,7 +172,7 @@ def files_digest(folders: list[Path] | tuple[Path, ...], pattern: str = "*") -> 
         for path in sorted(folder.rglob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:
                 hasher.update(f"{index}:{path.relative_to(folder).as_posix()}\0".encode())
-                hasher.update(blake(path.read_bytes()))
+                hasher.update(bytes_digest(path.read_bytes()))
     return hasher.digest()
 
 
