@@ -33,7 +33,14 @@ from sitegen.build import Analysis
 from sitegen.export import status_data
 from sitegen.findings import Finding
 from sitegen.i18n import Messages
-from sitegen.model import Project, ReportDoc, SiteSettings, TaskKind, TaskStatus
+from sitegen.model import (
+    Project,
+    ReportDoc,
+    SiteSettings,
+    TaskKind,
+    TaskStatus,
+    person_name,
+)
 from sitegen.pages import project_path, report_path, task_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -107,8 +114,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def _person_name(analysis: Analysis, person_id: str) -> str:
-    person = analysis.site.person_index.get(person_id)
-    return person.display_name if person else person_id
+    return person_name(analysis.site.person_index, person_id)
 
 
 def _report_candidates(analysis: Analysis, msg: Messages) -> list[Candidate]:

@@ -7,6 +7,7 @@ and produce the JSON Schema that `sitegen schema` prints for editors.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -290,6 +291,12 @@ class Person(BaseModel):
     @property
     def display_name(self) -> str:
         return self.name or self.id
+
+
+def person_name(people: Mapping[str, Person], person_id: str) -> str:
+    """How a person is shown: their name from team.yaml, or the id when not there."""
+    person = people.get(person_id)
+    return person.display_name if person else person_id
 
 
 class Team(BaseModel):

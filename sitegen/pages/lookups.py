@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from sitegen import metrics
+from sitegen.model import person_name
 from sitegen.pages.paths import report_path
 
 if TYPE_CHECKING:
@@ -40,10 +41,7 @@ class Lookups:
         return cls(site.person_index, titles, site.settings.thresholds.deviation)
 
     def person_name(self, person_id: str | None) -> str:
-        if not person_id:
-            return "—"
-        person = self.people.get(person_id)
-        return person.display_name if person else person_id
+        return person_name(self.people, person_id) if person_id else "—"
 
     def report_label(self, report: ReportDoc) -> str:
         return f"{report.date.isoformat()} {self.person_name(report.author)}"
