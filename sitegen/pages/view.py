@@ -210,9 +210,6 @@ class SiteView:
     def report_label(self, report: ReportDoc) -> str:
         return self.lookup.report_label(report)
 
-    def report_of(self, entry: EntryState) -> Link:
-        return self.lookup.report_of(entry)
-
     def project(self, project_id: str | None) -> Project | None:
         return self.projects.get(project_id) if project_id is not None else None
 
