@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.fingerprint import DIGEST_SIZE, bytes_digest
+from sitegen.load import SKIPPED_PREFIXES
 
 READ_SUFFIXES = (".md", ".yaml", ".yml")
-THEME_FOLDER = "_theme"  # read whole: templates and static files
+# Inside a content folder: templates/ and static/ that win over the theme's; read whole.
+THEME_FOLDER = "_theme"
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def _walk(root: Path) -> list[tuple[str, list[str], list[str]]]:
 
 
 def _loaded_top_level(name: str) -> bool:
-    return not name.startswith((".", "_")) or name == THEME_FOLDER
+    return not name.startswith(SKIPPED_PREFIXES) or name == THEME_FOLDER
 
 
 def _file_digest(path: str) -> bytes:

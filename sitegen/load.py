@@ -35,6 +35,7 @@ from sitegen.source import Path_, ReadError, Source, read_yaml_mapping
 DocT = TypeVar("DocT", bound=Document)
 
 PROJECT_PARTS = ("project.md", "tasks", "reports", "risks", "retro.md")
+SKIPPED_PREFIXES = (".", "_")  # top-level folders that are not projects (.git, _theme)
 
 
 @dataclass
@@ -304,7 +305,7 @@ def load_site(root: Path, cache: ParseCache | None = None) -> LoadResult:
     broken_ids: set[str] = set()
     projects = []
     for folder in sorted(root.iterdir()):
-        if folder.name.startswith((".", "_")) or not _is_project_folder(folder):
+        if folder.name.startswith(SKIPPED_PREFIXES) or not _is_project_folder(folder):
             continue
         if not _inside(root, folder):
             collector.add(

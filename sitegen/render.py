@@ -31,11 +31,10 @@ from sitegen.export import status_data, to_json
 from sitegen.feeds import atom_feed, calendar_rows, task_calendar, task_table
 from sitegen.fingerprint import Fingerprinter, blake, code_digest, files_digest
 from sitegen.i18n import Messages
+from sitegen.inputs import THEME_FOLDER
 from sitegen.pages import Page, site_pages, task_path
 from sitegen.pages.lookups import Lookups
 from sitegen.schemas import SCHEMA_KINDS, schema_for
-
-OVERRIDE_DIR = "_theme"  # inside a content folder: templates/ and static/ that win over the theme
 
 
 def default_theme() -> Path:
@@ -49,7 +48,7 @@ class Theme:
 
     @classmethod
     def for_content(cls, root: Path) -> Theme:
-        layers = [root / OVERRIDE_DIR, default_theme()]
+        layers = [root / THEME_FOLDER, default_theme()]
         return cls(
             tuple(p / "templates" for p in layers if (p / "templates").is_dir()),
             tuple(p / "static" for p in layers if (p / "static").is_dir()),
