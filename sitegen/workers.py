@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections.abc import Callable
 from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING
 
@@ -124,20 +125,20 @@ class WorkerStopped(Exception):
     """A worker was interrupted (Ctrl-C reaches every process of the group)."""
 
 
-def _fingerprint_chunk(names: list[str]) -> dict[str, bytes]:
+def _stoppable(work: Callable[[Workers], dict[str, bytes]]) -> dict[str, bytes]:
     assert _inherited is not None
     try:
-        return {name: _inherited.fingerprint(name) for name in names}
+        return work(_inherited)
     except KeyboardInterrupt as stop:
         raise WorkerStopped from stop  # a dead worker would leave the pool waiting forever
+
+
+def _fingerprint_chunk(names: list[str]) -> dict[str, bytes]:
+    return _stoppable(lambda workers: {name: workers.fingerprint(name) for name in names})
 
 
 def _make_chunk(task: tuple[list[str], Staging, bool]) -> dict[str, bytes]:
-    assert _inherited is not None
-    try:
-        return _inherited._make(*task)
-    except KeyboardInterrupt as stop:
-        raise WorkerStopped from stop  # a dead worker would leave the pool waiting forever
+    return _stoppable(lambda workers: workers._make(*task))
 
 
 __all__ = ["Workers"]
