@@ -8,6 +8,7 @@ changed since the previous build into the same OUT are rendered and written.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,16 +77,21 @@ def analyse(
     public: bool = False,
     cache: bool = True,
     contents: Contents | None = None,
+    jobs: int = 1,
 ) -> Analysis:
     """Everything about the site in ``root`` on one day. ``contents``: its files' digests
-    when the caller took them (files whose cached parse has that digest are not read)."""
+    when the caller took them (files whose cached parse has that digest are not read, and
+    with ``jobs`` > 1 the others may be parsed in parallel)."""
     with collector_paused():
         known = contents.files if contents else None
-        return _analyse(root, as_of, public, ParseCache.for_content(root, known) if cache else None)
+        parse_cache = ParseCache.for_content(root, known) if cache else None
+        return _analyse(root, as_of, public, parse_cache, jobs)
 
 
-def _analyse(root: Path, as_of: date | None, public: bool, cache: ParseCache | None) -> Analysis:
-    loaded = load_site(root, cache)
+def _analyse(
+    root: Path, as_of: date | None, public: bool, cache: ParseCache | None, jobs: int
+) -> Analysis:
+    loaded = load_site(root, cache, jobs)
     site = loaded.site
     messages = Messages(site.settings.language)
     findings = loaded.findings + validate_site(site, loaded.broken_ids, messages, loaded.team_ok)
@@ -122,7 +128,8 @@ def build(
         if last.matches(contents.digest, code_digest(), day, public) and state.intact():
             # The same inputs, sitegen and options: OUT and the findings still hold.
             return _finish(reporter, list(last.findings), strict, out, 0, len(state.files))
-    analysis = analyse(root, as_of, public, contents=contents)
+    jobs = jobs or os.cpu_count() or 1
+    analysis = analyse(root, as_of, public, contents=contents, jobs=jobs)
     if fails(analysis.findings, strict):
         return _finish(reporter, analysis.findings, strict, out, 0, 0)
     settings = analysis.site.settings

@@ -3,6 +3,10 @@
 It lives in the user cache directory (``$XDG_CACHE_HOME/sitegen``), never in the
 content folder. Parsing is a pure function of a file's bytes, so a hit returns
 exactly what parsing would: a cached build and a cold build are identical.
+
+Each parse is kept pickled (a few hundred bytes instead of a few kilobytes of live
+objects) and unpickled when the loader asks for it, so a build does not hold every
+file's parse alive next to its typed document.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from sitegen.fingerprint import bytes_digest
 from sitegen.source import FrontMatterDoc, ReadError, decode_text, split_front_matter
 
 # Bump when parsing changes in a way the package version does not capture.
-FORMAT = f"{__version__}/3"
+FORMAT = f"{__version__}/4"
+# Below this many files to parse, starting processes costs more than it saves.
+PARSE_IN_PARALLEL_FROM = 1000
 
 
 def cache_home() -> Path:
@@ -61,16 +67,19 @@ def write_record(file: Path, format: str, record: dict[str, Any]) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
+Entry = tuple[bytes, bytes]  # (digest of the file's bytes, pickled FrontMatterDoc)
+
+
 class ParseCache:
-    """Parsed documents of one content folder: relative path → (digest, document)."""
+    """Parsed documents of one content folder: relative path → (digest, pickled parse)."""
 
     def __init__(self, file: Path | None, known: Mapping[str, bytes] | None = None) -> None:
         self.file = file
         # Digests of the files as `sitegen.inputs` read them at the start of the build;
         # a file whose cached parse has the same digest is not read again.
         self.known = known or {}
-        self._entries: dict[str, tuple[bytes, FrontMatterDoc]] = {}
-        self._used: dict[str, tuple[bytes, FrontMatterDoc]] = {}
+        self._entries: dict[str, Entry] = {}
+        self._used: dict[str, Entry] = {}
         self._changed = False
         if file is not None:
             stored = read_record(file, FORMAT)
@@ -79,6 +88,23 @@ class ParseCache:
     @classmethod
     def for_content(cls, root: Path, known: Mapping[str, bytes] | None = None) -> ParseCache:
         return cls(cache_file("parse", root.resolve()), known)
+
+    def parse_ahead(self, root: Path, relatives: list[str], jobs: int) -> None:
+        """Parse on ``jobs`` processes those of ``relatives`` (documents of the content
+        folder ``root``) whose parse is not cached yet, when there are enough of them."""
+        missing = [path for path in relatives if not self._cached(path)]
+        if jobs < 2 or len(missing) < PARSE_IN_PARALLEL_FROM:
+            return
+        from sitegen.workers import map_forked
+
+        tasks = [(os.fspath(root), part) for part in _split(missing, jobs)]
+        for parsed in map_forked(_parse_files, tasks, jobs):
+            self._entries.update(parsed)
+            self._changed = True
+
+    def _cached(self, relative: str) -> bool:
+        entry = self._entries.get(relative)
+        return entry is not None and entry[0] == self.known.get(relative)
 
     def front_matter(self, relative: str, path: Path | str) -> tuple[bytes, FrontMatterDoc]:
         """Parse ``path`` (raising ReadError), or return the parse of the same bytes;
@@ -89,10 +115,10 @@ class ParseCache:
                 data = stream.read()
             digest = bytes_digest(data)
             if cached is None or cached[0] != digest:
-                cached = (digest, split_front_matter(decode_text(data)))
+                cached = (digest, _pickled_parse(data))
                 self._changed = True
         self._used[relative] = cached
-        return cached
+        return cached[0], pickle.loads(cached[1])
 
     def save(self) -> None:
         """Keep what this run parsed (entries of deleted files are dropped), then let go
@@ -102,6 +128,29 @@ class ParseCache:
         if self.file is not None and changed:
             write_record(self.file, FORMAT, {"entries": self._used})
         self._entries, self._used = {}, {}
+
+
+def _pickled_parse(data: bytes) -> bytes:
+    return pickle.dumps(split_front_matter(decode_text(data)), protocol=5)
+
+
+def _split(items: list[str], parts: int) -> list[list[str]]:
+    size = -(-len(items) // parts)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _parse_files(task: tuple[str, list[str]]) -> dict[str, Entry]:
+    """In a worker: the parse of each file that parses (the loader reports the others)."""
+    root, relatives = task
+    parsed = {}
+    for relative in relatives:
+        try:
+            with open(os.path.join(root, relative), "rb") as stream:
+                data = stream.read()
+            parsed[relative] = (bytes_digest(data), _pickled_parse(data))
+        except (OSError, ReadError):
+            continue
+    return parsed
 
 
 __all__ = ["ParseCache", "ReadError", "cache_file", "cache_home", "read_record", "write_record"]

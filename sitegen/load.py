@@ -294,8 +294,24 @@ def _load_project(collector: _Collector, folder: Path, broken_ids: set[str]) -> 
     )
 
 
-def load_site(root: Path, cache: ParseCache | None = None) -> LoadResult:
-    """Read every content file under ``root``; never raises for bad content."""
+def is_document_path(relative: str) -> bool:
+    """Whether the file at ``relative`` (to the content folder) is one the loader
+    reads as a document: a project's project.md or retro.md, or a task, report or risk."""
+    parts = relative.split("/")
+    if parts[0].startswith(SKIPPED_PREFIXES) or not parts[-1].lower().endswith(".md"):
+        return False
+    if len(parts) == 2:
+        return parts[1] in ("project.md", "retro.md")
+    return len(parts) == 3 and parts[1] in ("tasks", "reports", "risks")
+
+
+def load_site(root: Path, cache: ParseCache | None = None, jobs: int = 1) -> LoadResult:
+    """Read every content file under ``root``; never raises for bad content.
+
+    With ``jobs`` > 1, a cache's missing parses of many documents are made in parallel.
+    """
+    if cache is not None:
+        cache.parse_ahead(root, [path for path in cache.known if is_document_path(path)], jobs)
     settings, findings, _ = _load_settings(root)
     collector = _Collector(root, Messages(settings.language), cache)
     collector.findings.extend(findings)

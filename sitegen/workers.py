@@ -11,12 +11,16 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable
+from functools import partial
 from multiprocessing.pool import Pool
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from sitegen.output import Staging
     from sitegen.render import DataSources, SiteRenderer
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
 
 # Below these, starting worker processes costs more than it saves. Sites: every file of a
 # small site is quick to make. Files to make: small on purpose, as the few files of an
@@ -125,20 +129,40 @@ class WorkerStopped(Exception):
     """A worker was interrupted (Ctrl-C reaches every process of the group)."""
 
 
-def _stoppable(work: Callable[[Workers], dict[str, bytes]]) -> dict[str, bytes]:
-    assert _inherited is not None
+def _stoppable(work: Callable[[], Result]) -> Result:
     try:
-        return work(_inherited)
+        return work()
     except KeyboardInterrupt as stop:
         raise WorkerStopped from stop  # a dead worker would leave the pool waiting forever
 
 
+def _inherited_workers() -> Workers:
+    assert _inherited is not None
+    return _inherited
+
+
 def _fingerprint_chunk(names: list[str]) -> dict[str, bytes]:
-    return _stoppable(lambda workers: {name: workers.fingerprint(name) for name in names})
+    workers = _inherited_workers()
+    return _stoppable(lambda: {name: workers.fingerprint(name) for name in names})
 
 
 def _make_chunk(task: tuple[list[str], Staging, bool]) -> dict[str, bytes]:
-    return _stoppable(lambda workers: workers._make(*task))
+    return _stoppable(lambda: _inherited_workers()._make(*task))
 
 
-__all__ = ["Workers"]
+def map_forked(function: Callable[[Task], Result], tasks: list[Task], jobs: int) -> list[Result]:
+    """``function`` over ``tasks`` in up to ``jobs`` forked processes, in any order.
+
+    ``function`` must be a module-level function (it is sent to the workers by name).
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return [function(task) for task in tasks]
+    with multiprocessing.get_context("fork").Pool(max(1, min(jobs, len(tasks)))) as pool:
+        return list(pool.imap_unordered(partial(_call_stoppable, function), tasks))
+
+
+def _call_stoppable(function: Callable[[Task], Result], task: Task) -> Result:
+    return _stoppable(lambda: function(task))
+
+
+__all__ = ["WorkerStopped", "Workers", "map_forked"]

@@ -47,3 +47,35 @@ def test_a_broken_cache_file_is_ignored(tmp_path, monkeypatch):
     for stored in (tmp_path / "cache" / "sitegen").glob("parse-*.pickle"):
         stored.write_bytes(b"not a pickle")
     assert build(REPO / "content", tmp_path / "again") == cold
+
+
+def test_parsing_in_parallel_finds_and_builds_the_same(tmp_path, monkeypatch):
+    import sitegen.cache
+    import sitegen.workers
+
+    forked = []
+    map_forked = sitegen.workers.map_forked
+
+    def counting_map_forked(function, tasks, jobs):
+        forked.append(len(tasks))
+        return map_forked(function, tasks, jobs)
+
+    monkeypatch.setattr(sitegen.cache, "PARSE_IN_PARALLEL_FROM", 1)
+    monkeypatch.setattr(sitegen.workers, "map_forked", counting_map_forked)
+    site = tmp_path / "content"
+    shutil.copytree(REPO / "content", site)
+    (site / "q3-launch" / "tasks" / "BROKEN.md").write_text("---\ntitle: [open\n---\n", "utf-8")
+    (site / "q3-launch" / "tasks" / "EMPTY.md").write_text("", "utf-8")
+
+    def run(jobs: str) -> tuple[int, str]:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{jobs}"))
+        args = ["build", str(site), "-o", str(tmp_path / f"out-{jobs}"), "--as-of", "2023-07-20"]
+        result = CliRunner().invoke(main, [*args, "-j", jobs])
+        return result.exit_code, result.output
+
+    serial = run("1")
+    assert not forked
+    parallel = run("2")
+    assert forked == [2], "the documents were not parsed on two processes"
+    assert parallel == serial
+    assert serial[0] == 1 and "BROKEN.md:3" in serial[1] and "EMPTY.md" in serial[1]
