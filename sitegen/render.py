@@ -6,14 +6,12 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache, partial
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import markdown
-import nh3
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -34,6 +32,7 @@ from sitegen.i18n import Messages
 from sitegen.inputs import THEME_FOLDER
 from sitegen.pages import Page, site_pages, task_path
 from sitegen.pages.lookups import Lookups
+from sitegen.prose import render_markdown
 from sitegen.schemas import SCHEMA_KINDS, schema_for
 
 
@@ -53,36 +52,6 @@ class Theme:
             tuple(p / "templates" for p in layers if (p / "templates").is_dir()),
             tuple(p / "static" for p in layers if (p / "static").is_dir()),
         )
-
-
-_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS)
-
-
-_MARKDOWN_EXTENSIONS = ("tables", "sane_lists", "fenced_code")
-
-
-@cache
-def _markdown_converter(breaks: bool) -> markdown.Markdown:
-    extensions = [*_MARKDOWN_EXTENSIONS, *(["nl2br"] if breaks else [])]
-    return markdown.Markdown(extensions=extensions)
-
-
-# A brief is shown on its report page and again in its month's stream (and maybe on the
-# dashboard); converting it once per process saves a fifth of the rendering time.
-@lru_cache(maxsize=32768)
-def render_markdown(text: str, breaks: bool = False) -> Markup:
-    """Untrusted Markdown to safe HTML: rendered, then cleaned with an allowlist.
-
-    ``breaks`` keeps single line breaks (daily briefs are written line by line).
-    """
-    html = _markdown_converter(breaks).reset().convert(text or "")
-    clean = nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return Markup(clean)
 
 
 @cache

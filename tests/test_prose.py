@@ -1,0 +1,74 @@
+"""Plain briefs skip the Markdown pipeline; the HTML must be exactly the pipeline's."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from sitegen.prose import _converted, plain_lines, render_markdown
+
+REPO = Path(__file__).resolve().parent.parent
+
+TYPICAL = [
+    "完成：3家竞品近30天小红书、抖音、微博内容分析，整理出5个选题方向。",
+    "\n完成：初稿。\n问题：无。\n计划：明天与王五确认文案风格（第2版）。\n",
+    "Done: draft 2 of the launch copy, 80% reviewed\n\nNext: send to legal",
+    "",
+    "\n\n",
+]
+NOT_PLAIN = [
+    "1. first\n2. second",
+    "- item",
+    "# Heading",
+    "**bold** and _it_",
+    "a  \nb",  # two trailing spaces: a hard break
+    "    code",
+    " lead",
+    "see <https://example.com>",
+    "[link](https://example.com)",
+    "a & b",
+    "Title\n=====",
+    "tab\there",
+    "中文\u00a0空格",
+]
+
+
+@pytest.mark.parametrize("text", TYPICAL)
+@pytest.mark.parametrize("breaks", [False, True])
+def test_a_plain_brief_takes_the_shortcut_and_matches_markdown(text, breaks):
+    assert plain_lines(text) is not None
+    assert render_markdown(text, breaks) == _converted(text, breaks)
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN)
+def test_text_with_markdown_syntax_goes_through_markdown(text):
+    assert plain_lines(text) is None
+    assert render_markdown(text, True) == _converted(text, True)
+
+
+def test_every_sample_body_renders_as_markdown_would():
+    bodies = [p.read_text("utf-8").split("\n---\n", 1)[-1] for p in REPO.glob("content/**/*.md")]
+    assert sum(plain_lines(b) is not None for b in bodies) >= 10  # the sample's briefs
+    for body in bodies:
+        for breaks in (False, True):
+            assert render_markdown(body, breaks) == _converted(body, breaks), body
+
+
+@pytest.mark.parametrize(
+    "alphabet",
+    [
+        "完成计划问题ab19，。：（）、 \n\n\n.-*_#>`[]()<&|=!\\:/%@?;,\t\u00a0",
+        "完成计划问题ab19，。：（）、%/@?;,() \n\n\n",  # plain characters only
+    ],
+)
+def test_random_text_renders_as_markdown_would(alphabet):
+    generator = random.Random(7)
+    shortcuts = 0
+    for _ in range(3000):
+        text = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 24)))
+        shortcuts += plain_lines(text) is not None
+        for breaks in (False, True):
+            assert render_markdown(text, breaks) == _converted(text, breaks), repr(text)
+    assert shortcuts > 100
