@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
@@ -20,7 +20,9 @@ from jinja2 import (
     StrictUndefined,
     pass_context,
 )
-from markupsafe import Markup
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from markupsafe import Markup, escape
 
 from sitegen import metrics
 from sitegen.build import Analysis
@@ -61,6 +63,11 @@ def relative_url(here: str, target: str) -> str:
     if target.endswith("/") and not relative.endswith("/"):
         relative += "/"
     return quote(relative, safe="/#")
+
+
+@cache
+def _urls_from(folder: str) -> Callable[[str], str]:
+    return partial(relative_url, folder)
 
 
 @pass_context
@@ -111,9 +118,42 @@ def _gantt_legend(context: Any) -> Markup | None:
         return None
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Compiled templates, kept between builds (Jinja checks each against its source)."""
-    folder = cache_home() / "templates"
+class FixedMessages(Extension):
+    """Compiles ``{{ t('key') }}`` (a written-out key, no values) into the message's text.
+
+    Its output is the same on every page of a site (the language is the site's), and a
+    call from a template costs more than the text it returns; a page has dozens.
+    """
+
+    PATTERN = ("variable_begin", "name", "lparen", "string", "rparen", "variable_end")
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        messages = self.environment.globals.get("t")
+        tokens = list(stream)
+        index = 0
+        while index < len(tokens):
+            window = tokens[index : index + len(self.PATTERN)]
+            if (
+                isinstance(messages, Messages)
+                and tuple(token.type for token in window) == self.PATTERN
+                and window[1].value == "t"
+                and messages.has(window[3].value)
+            ):
+                text = escape(messages(window[3].value))
+                yield Token(window[0].lineno, "data", str(text))
+                index += len(self.PATTERN)
+            else:
+                yield tokens[index]
+                index += 1
+
+
+def _bytecode_cache(language: str) -> FileSystemBytecodeCache | None:
+    """Compiled templates, kept between builds (Jinja checks each against its source).
+
+    They hold the site's language's messages (`FixedMessages`): one folder per
+    language and version of sitegen.
+    """
+    folder = cache_home() / f"templates-{language}-{code_digest().hex()[:16]}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -124,7 +164,8 @@ def _bytecode_cache() -> FileSystemBytecodeCache | None:
 def make_environment(theme: Theme, language: str) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.template_dirs]),
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache(language),
+        extensions=[FixedMessages],
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -231,7 +272,10 @@ class SiteRenderer:
 
     def page(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
-        return template.render(self.shared, page=page, **page.context).encode("utf-8")
+        # `url` bound to the page's folder: cheaper for the dozens of links a page has
+        # than the global one, which looks the page up in the template context each time.
+        url = _urls_from(posixpath.dirname(page.path))
+        return template.render(self.shared, page=page, url=url, **page.context).encode("utf-8")
 
     def data_sources(self) -> DataSources:
         """Every file that is not a page: what it is made from, and how to make it."""

@@ -240,8 +240,24 @@ def test_english_build(content_copy: Path, tmp_path: Path) -> None:
         nav = html[html.index("<nav") : html.index("</nav>")]
         assert not re.search(r"[\u4e00-\u9fff]", nav), nav
         assert "Figures as of 2023-07-20" in html
+        # compiled into the templates (FixedMessages), which zh-CN builds share a cache with
+        assert '<a class="skip" href="#main">Skip to content</a>' in html
+    assert '<a class="skip" href="#main">跳到正文</a>' in read(
+        _build("content", tmp_path / "zh"), "index.html"
+    )
     text = _text(read(out, "index.html"))
     assert "Alerts" in text and "Red (critical)" in text
+
+
+def test_written_out_messages_are_compiled_into_templates() -> None:
+    from sitegen.render import Theme, make_environment
+
+    env = make_environment(Theme.for_content(CONTENT), "en")
+    code = env.compile(
+        "{{ t('nav.skip') }}|{{ t('nav.' ~ key) }}|{{ t('footer.as_of', date=1) }}", raw=True
+    )
+    assert "Skip to content" in code  # no call left
+    assert code.count("context.call(") == 2  # a computed key, and a message with values
 
 
 def test_markdown_body_is_sanitised(content_copy: Path, tmp_path: Path) -> None:
