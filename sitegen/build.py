@@ -23,7 +23,7 @@ from sitegen.findings import Finding, fails, has_errors, sort_findings
 from sitegen.fingerprint import code_digest
 from sitegen.i18n import Messages
 from sitegen.incremental import BuildRecord, OutputState
-from sitegen.inputs import Contents, content_digest
+from sitegen.inputs import Contents, content_digest, read_statuses, save_statuses
 from sitegen.load import load_site
 from sitegen.model import Site
 from sitegen.public import internal_files, redact
@@ -120,7 +120,9 @@ def build(
 
     ``full`` renders every file again instead of only those whose inputs changed.
     """
-    contents = content_digest(root)  # before anything is read: see sitegen.inputs
+    known = read_statuses(root)
+    contents = content_digest(root, known)  # before anything is read: see sitegen.inputs
+    save_statuses(root, contents, known)
     state = OutputState.load(out, keep=not full)
     last = state.last_build
     if last is not None:

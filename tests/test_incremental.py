@@ -230,7 +230,12 @@ def test_an_unchanged_site_replays_the_last_findings(tmp_path):
     assert strict.did_fail and strict.reported == first.reported
 
 
-def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(tmp_path, monkeypatch):
+@pytest.mark.parametrize("statuses", ["taken now", "trusted at once"])
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(
+    tmp_path, monkeypatch, statuses
+):
+    if statuses == "trusted at once":  # as if the build had run long after the last edit
+        monkeypatch.setattr("sitegen.inputs.UNTRUSTED_FOR_NS", -(10**12))
     content = tmp_path / "content"
     shutil.copytree(SITE, content)
     out = tmp_path / "out"
@@ -242,6 +247,24 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(tmp_path, m
     assert report.stat().st_size == stat.st_size
     assert run(content, out).written[1] > 0
     assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
+
+
+def test_a_file_is_read_again_only_when_its_status_changed_or_was_too_fresh(tmp_path):
+    from sitegen.inputs import UNTRUSTED_FOR_NS, content_digest
+
+    content = tmp_path / "content"
+    shutil.copytree(SITE, content)
+    later = os.stat(content / REPORT).st_ctime_ns + 2 * UNTRUSTED_FOR_NS
+    first = content_digest(content, now_ns=later)
+    assert first.statuses.keys() == first.files.keys()
+    # A made-up digest for an unchanged file is taken as it is: the file was not read.
+    known = {**first.statuses, REPORT: (first.statuses[REPORT][0], b"made up")}
+    assert content_digest(content, known, now_ns=later).files[REPORT] == b"made up"
+    append(content / REPORT, "more")
+    again = content_digest(content, known, now_ns=later)
+    assert again.files[REPORT] == content_digest(content).files[REPORT] != b"made up"
+    # Just written: its status is not kept, so the next build reads it again.
+    assert REPORT not in content_digest(content, known).statuses
 
 
 def test_a_new_file_the_loader_ignores_changes_nothing_it_writes(tmp_path, monkeypatch):
