@@ -67,6 +67,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def collector_skipping_what_exists() -> Iterator[None]:
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def today_in(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
 
@@ -170,12 +179,15 @@ def write_output(
         renderer = SiteRenderer(analysis)
         data_sources = renderer.data_sources()
         names = renderer.names(data_sources)
-        with Workers(renderer, data_sources, jobs) as workers:
-            # Which files changed can only be known from their fingerprints; when all is
-            # written anyway, the files are fingerprinted as they are made.
-            fingerprints = workers.fingerprints(names) if state.files else {}
-            stale = state.stale(fingerprints) if state.files else names
-            with state.writer(names, stale) as target:
-                made = workers.make(stale, target, fingerprint=not state.files)
-        state.record(fingerprints or made, stale)
+    # Rendering makes short-lived reference cycles (Jinja's contexts), so the collector
+    # runs again; what exists now lives to the end and is frozen out of its scans (and
+    # forked workers then do not copy it just to update their GC bookkeeping).
+    with collector_skipping_what_exists(), Workers(renderer, data_sources, jobs) as workers:
+        # Which files changed can only be known from their fingerprints; when all is
+        # written anyway, the files are fingerprinted as they are made.
+        fingerprints = workers.fingerprints(names) if state.files else {}
+        stale = state.stale(fingerprints) if state.files else names
+        with state.writer(names, stale) as target:
+            made = workers.make(stale, target, fingerprint=not state.files)
+    state.record(fingerprints or made, stale)
     return len(stale), len(names)

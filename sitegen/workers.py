@@ -59,7 +59,6 @@ class Workers:
             self._pool.terminate()
         self._pool.join()
         self._pool = None
-        gc.unfreeze()
 
     def fingerprints(self, names: list[str]) -> dict[str, bytes]:
         """Each file's fingerprint (see `SiteRenderer.fingerprinter`)."""
@@ -109,9 +108,6 @@ class Workers:
         if self._pool is None:
             if "fork" not in multiprocessing.get_all_start_methods():
                 return False
-            # Frozen objects are left alone by the collector, so the forked workers do not
-            # copy the pages of the analysed site just to update their GC bookkeeping.
-            gc.freeze()
             context = multiprocessing.get_context("fork")
             self._pool = context.Pool(self.jobs, initializer=_inherit, initargs=(self,))
         return True
