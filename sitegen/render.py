@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -56,13 +56,31 @@ class Theme:
         )
 
 
-@cache
+# Pages link to tens of thousands of distinct targets: remembering every pair cost more
+# memory than working each out again (a few microseconds).
+@lru_cache(maxsize=4096)
 def relative_url(here: str, target: str) -> str:
-    """``target`` (relative to OUT) as seen from the folder ``here``, percent-encoded."""
-    relative = posixpath.relpath(target, here or ".")
+    """``target`` (relative to OUT) as seen from the folder ``here``, percent-encoded.
+
+    What ``posixpath.relpath(target, here)`` gives, without its look-up of the working
+    directory: both are paths inside OUT.
+    """
+    start = _parts(here)
+    path = _parts(target)
+    common = 0
+    for a, b in zip(start, path, strict=False):
+        if a != b:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(start) - common) + path[common:]) or "."
     if target.endswith("/") and not relative.endswith("/"):
         relative += "/"
     return quote(relative, safe="/#")
+
+
+def _parts(path: str) -> list[str]:
+    normal = posixpath.normpath(path) if path else "."
+    return [] if normal == "." else normal.split("/")
 
 
 @cache

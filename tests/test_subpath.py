@@ -66,3 +66,30 @@ def test_every_link_resolves_under_a_sub_path(tmp_path):
     pages = {u for u in seen if u.endswith(".html")}
     assert len(pages) == len(list((www / "status").rglob("*.html")))
     assert root + "feed.xml" in seen and root + "status.json" in seen
+
+
+def test_relative_urls_are_what_relpath_gives():
+    import itertools
+    import posixpath
+    from urllib.parse import quote
+
+    from sitegen.render import relative_url
+
+    folders = ["", ".", "tasks", "tasks/", "./tasks", "reports", "reports/proj-01", "a/b/c"]
+    targets = [
+        "index.html",
+        "tasks/X-1.html",
+        "tasks",
+        "tasks/",
+        "reports/proj-01/2023-01-01-a.html",
+        "reports/proj-01/",
+        "a/b/x.html#frag",
+        "people/张三.html",
+        "a b.html",
+        ".",
+    ]
+    for here, target in itertools.product(folders, targets):
+        expected = posixpath.relpath(target, here or ".")
+        if target.endswith("/") and not expected.endswith("/"):
+            expected += "/"
+        assert relative_url(here, target) == quote(expected, safe="/#"), (here, target)
