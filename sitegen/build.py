@@ -112,6 +112,8 @@ def _analyse(
     status = compute(site, day)
     findings += run_checks(site, status, messages)
     health = project_health(site, status, findings, messages)
+    for document in site.documents():  # every finding is made: no more line look-ups
+        document.source.release_lines()
     return Analysis(root, site, status, health, sort_findings(findings), public)
 
 

@@ -7,7 +7,7 @@ and produce the JSON Schema that `sitegen schema` prints for editors.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -513,6 +513,13 @@ class Site:
     @property
     def tasks(self) -> list[TaskDoc]:
         return [task for project in self.projects for task in project.tasks]
+
+    def documents(self) -> Iterator[Document]:
+        for project in self.projects:
+            yield from (doc for doc in (project.doc, project.retro) if doc is not None)
+            yield from project.tasks
+            yield from project.reports
+            yield from project.risks
 
     @property
     def reports(self) -> list[ReportDoc]:
