@@ -14,7 +14,8 @@ LANGUAGES = ("en", "zh-CN")
 @cache
 def _catalog(kind: str, language: str) -> dict[str, str]:
     text = resources.files("sitegen").joinpath(f"locales/{kind}.{language}.yaml").read_text("utf-8")
-    return yaml.safe_load(text) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10× faster
+    return yaml.load(text, Loader=loader) or {}
 
 
 class Messages:
