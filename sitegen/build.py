@@ -69,6 +69,7 @@ def collector_paused() -> Iterator[None]:
 
 @contextmanager
 def collector_skipping_what_exists() -> Iterator[None]:
+    """Let the collector run, but only over objects made from now on."""
     gc.freeze()
     try:
         yield

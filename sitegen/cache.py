@@ -95,9 +95,9 @@ class ParseCache:
         missing = [path for path in relatives if not self._cached(path)]
         if jobs < 2 or len(missing) < PARSE_IN_PARALLEL_FROM:
             return
-        from sitegen.workers import map_forked
+        from sitegen.workers import map_forked, split_evenly
 
-        tasks = [(os.fspath(root), part) for part in _split(missing, jobs)]
+        tasks = [(os.fspath(root), part) for part in split_evenly(missing, jobs)]
         for parsed in map_forked(_parse_files, tasks, jobs):
             self._entries.update(parsed)
             self._changed = True
@@ -134,13 +134,9 @@ def _pickled_parse(data: bytes) -> bytes:
     return pickle.dumps(split_front_matter(decode_text(data)), protocol=5)
 
 
-def _split(items: list[str], parts: int) -> list[list[str]]:
-    size = -(-len(items) // parts)
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def _parse_files(task: tuple[str, list[str]]) -> dict[str, Entry]:
-    """In a worker: the parse of each file that parses (the loader reports the others)."""
+    """In a worker: the parse of each file that parses. The loader reads the others
+    again itself, so what it reports (or raises) does not depend on this."""
     root, relatives = task
     parsed = {}
     for relative in relatives:
@@ -148,7 +144,7 @@ def _parse_files(task: tuple[str, list[str]]) -> dict[str, Entry]:
             with open(os.path.join(root, relative), "rb") as stream:
                 data = stream.read()
             parsed[relative] = (bytes_digest(data), _pickled_parse(data))
-        except (OSError, ReadError):
+        except Exception:
             continue
     return parsed
 

@@ -67,8 +67,7 @@ class Workers:
         assert self._pool is not None
         # One contiguous run of files per worker: neighbours share most of their data
         # (a project's tasks, a month's reports), which each worker digests only once.
-        size = -(-len(names) // self.jobs)
-        chunks = [names[i : i + size] for i in range(0, len(names), size)]
+        chunks = split_evenly(names, self.jobs)
         prints: dict[str, bytes] = {}
         for part in self._pool.imap_unordered(_fingerprint_chunk, chunks):
             prints.update(part)
@@ -146,6 +145,12 @@ def _make_chunk(task: tuple[list[str], Staging, bool]) -> dict[str, bytes]:
     return _stoppable(lambda: _inherited_workers()._make(*task))
 
 
+def split_evenly(items: list[Task], parts: int) -> list[list[Task]]:
+    """``items`` in at most ``parts`` contiguous runs of (nearly) equal length."""
+    size = -(-len(items) // parts)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def map_forked(function: Callable[[Task], Result], tasks: list[Task], jobs: int) -> list[Result]:
     """``function`` over ``tasks`` in up to ``jobs`` forked processes, in any order.
 
@@ -161,4 +166,4 @@ def _call_stoppable(function: Callable[[Task], Result], task: Task) -> Result:
     return _stoppable(lambda: function(task))
 
 
-__all__ = ["WorkerStopped", "Workers", "map_forked"]
+__all__ = ["WorkerStopped", "Workers", "map_forked", "split_evenly"]
