@@ -64,8 +64,32 @@ CSV_COLUMNS = (
 )
 
 
-# A feed entry before it is built: when it was updated, a tie-breaking key, and its builder.
-Candidate = tuple[datetime, str, Callable[[], ET.Element]]
+class FeedEntry(NamedTuple):
+    """What an Atom entry says; plain data, so that the feed's fingerprint is cheap."""
+
+    id: str
+    title: str
+    updated: str
+    author: str | None  # a report's author; alerts have none
+    link: str
+    category: str
+    category_label: str | None
+    summary: str
+
+
+class Feed(NamedTuple):
+    language: str
+    id: str
+    title: str
+    subtitle: str
+    updated: str
+    link: str
+    self_link: str
+    entries: tuple[FeedEntry, ...]
+
+
+# A feed entry before it is made: when it was updated, a tie-breaking key, and its maker.
+Candidate = tuple[datetime, str, Callable[[], FeedEntry]]
 
 
 def feed_files(analysis: Analysis, data: dict[str, Any] | None = None) -> dict[str, bytes]:
@@ -135,24 +159,20 @@ def _report_candidates(analysis: Analysis, msg: Messages) -> list[Candidate]:
 
 def _report_entry(
     analysis: Analysis, msg: Messages, project: Project, report: ReportDoc, updated: datetime
-) -> ET.Element:
-    entry = ET.Element(f"{{{ATOM}}}entry")
-    title = msg(
-        "feed.report.title",
-        date=report.date.isoformat(),
-        name=_person_name(analysis, report.author),
-        project=project.title,
+) -> FeedEntry:
+    author = _person_name(analysis, report.author)
+    return FeedEntry(
+        id=_stable_id(analysis, "report", project.id, report.id),
+        title=msg(
+            "feed.report.title", date=report.date.isoformat(), name=author, project=project.title
+        ),
+        updated=_stamp(updated),
+        author=author,
+        link=site_url(analysis, report_path(report)),
+        category=project.id,
+        category_label=project.title,
+        summary=_report_summary(analysis, report, msg),
     )
-    _sub(entry, "id", _stable_id(analysis, "report", project.id, report.id))
-    _sub(entry, "title", title)
-    _sub(entry, "updated", _stamp(updated))
-    author = _sub(entry, "author")
-    _sub(author, "name", _person_name(analysis, report.author))
-    href = site_url(analysis, report_path(report))
-    _sub(entry, "link", rel="alternate", type="text/html", href=href)
-    _sub(entry, "category", term=project.id, label=project.title)
-    _sub(entry, "summary", _report_summary(analysis, report, msg), type="text")
-    return entry
 
 
 def _report_summary(analysis: Analysis, report: ReportDoc, msg: Messages) -> str:
@@ -218,15 +238,17 @@ def _alert_candidates(analysis: Analysis, msg: Messages) -> list[Candidate]:
 
 def _alert_entry(
     analysis: Analysis, msg: Messages, finding: Finding, key: str, updated: datetime
-) -> ET.Element:
-    entry = ET.Element(f"{{{ATOM}}}entry")
-    _sub(entry, "id", _stable_id(analysis, "alert", key))
-    _sub(entry, "title", msg("feed.alert.title", code=finding.code, message=finding.message))
-    _sub(entry, "updated", _stamp(updated))
-    _sub(entry, "link", rel="alternate", type="text/html", href=_alert_link(analysis, finding))
-    _sub(entry, "category", term=finding.code)
-    _sub(entry, "summary", f"{finding.file}:{finding.line}: {finding.message}", type="text")
-    return entry
+) -> FeedEntry:
+    return FeedEntry(
+        id=_stable_id(analysis, "alert", key),
+        title=msg("feed.alert.title", code=finding.code, message=finding.message),
+        updated=_stamp(updated),
+        author=None,
+        link=_alert_link(analysis, finding),
+        category=finding.code,
+        category_label=None,
+        summary=f"{finding.file}:{finding.line}: {finding.message}",
+    )
 
 
 def _newest_first(candidate: Candidate) -> tuple[float, str]:
@@ -234,29 +256,64 @@ def _newest_first(candidate: Candidate) -> tuple[float, str]:
     return (-candidate[0].timestamp(), candidate[1])
 
 
-def atom_feed(analysis: Analysis) -> bytes:
+def feed_data(analysis: Analysis) -> Feed:
+    """The newest reports filed up to the as-of day and alerts, newest first."""
     settings = analysis.site.settings
     msg = Messages(settings.language, kind="authoring")
+    candidates = _report_candidates(analysis, msg) + _alert_candidates(analysis, msg)
+    # Choose the newest FEED_LIMIT first (same order as a full sort), then make only those.
+    newest = heapq.nsmallest(FEED_LIMIT, candidates, key=_newest_first)
+    updated = max([_local(analysis, analysis.status.as_of)] + [c[0] for c in newest])
+    return Feed(
+        language=settings.language,
+        id=_stable_id(analysis, "feed"),
+        title=settings.title,
+        subtitle=msg("feed.subtitle", date=analysis.status.as_of.isoformat()),
+        updated=_stamp(updated),
+        link=site_url(analysis),
+        self_link=site_url(analysis, "feed.xml"),
+        entries=tuple(make() for _updated, _key, make in newest),
+    )
+
+
+def atom_feed_xml(data: Feed) -> bytes:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    feed.set("{http://www.w3.org/XML/1998/namespace}lang", settings.language)
-    candidates = _report_candidates(analysis, msg) + _alert_candidates(analysis, msg)
-    # Choose the newest FEED_LIMIT first (same order as a full sort), then build only those.
-    entries = heapq.nsmallest(FEED_LIMIT, candidates, key=_newest_first)
-    updated = max([_local(analysis, analysis.status.as_of)] + [e[0] for e in entries])
-    _sub(feed, "id", _stable_id(analysis, "feed"))
-    _sub(feed, "title", settings.title)
-    _sub(feed, "subtitle", msg("feed.subtitle", date=analysis.status.as_of.isoformat()))
-    _sub(feed, "updated", _stamp(updated))
-    _sub(feed, "link", rel="alternate", type="text/html", href=site_url(analysis))
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=site_url(analysis, "feed.xml"))
+    feed.set("{http://www.w3.org/XML/1998/namespace}lang", data.language)
+    _sub(feed, "id", data.id)
+    _sub(feed, "title", data.title)
+    _sub(feed, "subtitle", data.subtitle)
+    _sub(feed, "updated", data.updated)
+    _sub(feed, "link", rel="alternate", type="text/html", href=data.link)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=data.self_link)
     author = _sub(feed, "author")
-    _sub(author, "name", settings.title)
+    _sub(author, "name", data.title)
     _sub(feed, "generator", "sitegen")
-    for _updated, _key, build in entries:
-        feed.append(build())
+    for entry in data.entries:
+        feed.append(_entry_element(entry))
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _entry_element(data: FeedEntry) -> ET.Element:
+    entry = ET.Element(f"{{{ATOM}}}entry")
+    _sub(entry, "id", data.id)
+    _sub(entry, "title", data.title)
+    _sub(entry, "updated", data.updated)
+    if data.author is not None:
+        author = _sub(entry, "author")
+        _sub(author, "name", data.author)
+    _sub(entry, "link", rel="alternate", type="text/html", href=data.link)
+    if data.category_label is None:
+        _sub(entry, "category", term=data.category)
+    else:
+        _sub(entry, "category", term=data.category, label=data.category_label)
+    _sub(entry, "summary", data.summary, type="text")
+    return entry
+
+
+def atom_feed(analysis: Analysis) -> bytes:
+    return atom_feed_xml(feed_data(analysis))
 
 
 # ---------------------------------------------------------------- iCalendar

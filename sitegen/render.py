@@ -28,7 +28,7 @@ from sitegen import metrics
 from sitegen.build import Analysis
 from sitegen.cache import cache_home
 from sitegen.export import status_data, to_json
-from sitegen.feeds import atom_feed, calendar_rows, task_calendar, task_table
+from sitegen.feeds import atom_feed_xml, calendar_rows, feed_data, task_calendar, task_table
 from sitegen.fingerprint import Fingerprinter, blake, code_digest, files_digest
 from sitegen.i18n import Messages
 from sitegen.inputs import THEME_FOLDER
@@ -310,8 +310,8 @@ class SiteRenderer:
             (settings, as_of, rows),
             partial(task_calendar, settings, as_of, rows),
         )
-        feed_inputs = (analysis.site, analysis.status, analysis.findings, analysis.public)
-        sources["feed.xml"] = (feed_inputs, partial(atom_feed, analysis))
+        feed = feed_data(analysis)
+        sources["feed.xml"] = (feed, partial(atom_feed_xml, feed))
         for kind in SCHEMA_KINDS:  # made by sitegen's code alone
             sources[f"schemas/{kind}.json"] = (kind, partial(_schema_file, kind))
         return sources
