@@ -214,6 +214,46 @@ def test_people_pages(multi: Path) -> None:
     crawl(multi)
 
 
+def test_a_dashboard_of_many_projects_folds_their_charts_and_kpis(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(MULTI, content)
+    extra = content / "extra"
+    (extra / "tasks").mkdir(parents=True)
+    (extra / "risks").mkdir()
+    (extra / "project.md").write_text(
+        "---\ntitle: Extra\nowner: li\nstart: 2023-10-02\nend: 2023-10-31\n"
+        "kpis:\n  - {id: reach, name: Reach, channel: all, target: 100, unit: views}\n---\n",
+        "utf-8",
+    )
+    (extra / "tasks" / "X-1.md").write_text(
+        "---\nid: X-1\ntitle: Plan\nowner: li\nstart: 2023-10-02\nend: 2023-10-20\n---\n",
+        "utf-8",
+    )
+    for n in range(12):
+        (extra / "risks" / f"R-X{n}.md").write_text(
+            f"---\nid: R-X{n}\ntitle: Risk {n}\nimpact: high\nowner: li\nstatus: open\n"
+            "raised: 2023-10-02\n---\n",
+            "utf-8",
+        )
+    out = _build(content, tmp_path / "out", "2023-10-09")
+    html = read(out, "index.html")
+    charts = html.count('<details class="fold">\n<summary>Show the chart</summary>')
+    assert charts == 4  # one per project, each under its own heading
+    assert html.count("<summary>Show the KPIs (1)</summary>") == 3  # launch, brand, extra
+    assert html.count("<summary>Show the KPIs (3)</summary>") == 1  # ops
+    risks = html[html.index('id="risks-h"') :]
+    risks = risks[: risks.index("</section>")]
+    shown = risks.count("<li>")
+    more = int(re.search(r"(\d+) more open risks are in the risk register", risks).group(1))
+    assert shown == 10 and more >= 12 + 1 - 10  # twelve here, and launch's open one
+    card = html[html.index('id="p-extra"') :]
+    card = card[: card.index("</article>")]
+    assert card.count("<li>") == 5  # twelve open high risks and more: the first five
+    assert int(re.search(r"\b(\d+) more on the project page", card).group(1)) >= 7
+    unfolded = read(_build(MULTI, tmp_path / "three", "2023-10-09"), "index.html")
+    assert '<details class="fold">' not in unfolded  # three projects: all shown open
+
+
 def test_build_is_deterministic(site: Path, tmp_path: Path) -> None:
     again = _build("content", tmp_path / "again")
     for path in site.rglob("*"):

@@ -36,6 +36,11 @@ if TYPE_CHECKING:
     from sitegen.build import Analysis
 
 DASHBOARD_ALERTS = 10  # alerts a group shows on the dashboard; alerts.html lists them all
+DASHBOARD_RISKS = 10  # open risks the dashboard lists; the risk register lists them all
+CARD_REASONS = 5  # reasons a project's health card lists; its page lists them all
+# With more projects than this, the dashboard folds each project's KPIs and chart: twenty
+# charts one after another made a page as long as fifty screens.
+FOLD_PROJECTS_FROM = 4
 
 __all__ = [
     "Alert",
@@ -74,6 +79,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
     page = PageMaker(title)
 
     weeks = site_weeks(view)
+    cards = view.project_cards()
     yield page(
         "index.html",
         "dashboard.html",
@@ -83,8 +89,11 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         alert_total=len(view.alerts),
         notices=view.notices,
         dashboard_alerts=DASHBOARD_ALERTS,
-        cards=view.project_cards(),
+        cards=cards,
+        fold=len(cards) >= FOLD_PROJECTS_FROM,
+        card_reasons=CARD_REASONS,
         open_risks=[r for r in view.sorted_risks() if r.is_open],
+        risk_limit=DASHBOARD_RISKS,
         latest=view.latest_reports(),
         current_week=next((w for w in weeks if w.current), None),
     )
