@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -112,13 +112,13 @@ class _Collector:
         names = model.__pydantic_fields_set__
         shared = self._field_sets.setdefault(frozenset(names), names)
         object.__setattr__(model, "__pydantic_fields_set__", shared)
-        for value in model.__dict__.values():
-            if isinstance(value, BaseModel):
-                self.share_field_sets(value)
-            elif type(value) is list:
-                for item in value:
-                    if isinstance(item, BaseModel):
-                        self.share_field_sets(item)
+        state = model.__dict__
+        for name in _fields_holding_models(type(model)):
+            value = state.get(name)
+            items = value if type(value) is list else (value,)
+            for item in items:
+                if isinstance(item, BaseModel):
+                    self.share_field_sets(item)
 
     def unknown_keys(self, source: Source, data: dict[str, Any], model: type[BaseModel]) -> None:
         known = _field_names(model)
@@ -133,6 +133,20 @@ class _Collector:
                 source.line(key),
                 self.msg("unknown-key", key=key, hint=hint),
             )
+
+
+@cache
+def _fields_holding_models(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` whose values may be or contain models."""
+    return tuple(
+        name for name, info in model.model_fields.items() if _mentions_model(info.annotation)
+    )
+
+
+def _mentions_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_mentions_model(argument) for argument in get_args(annotation))
 
 
 @cache

@@ -273,3 +273,19 @@ def test_random_front_matter_gives_findings_or_a_model(tmp_path_factory, data):
     (site / "p" / "tasks" / "F-1.md").write_text(text, encoding="utf-8")
     analysis = analyse(site)  # must not raise
     assert all(f.line >= 1 and f.message for f in analysis.findings)
+
+
+def test_models_share_field_sets_without_one_copy_changing_another():
+    site = load_site(Path(__file__).resolve().parent.parent / "content").site
+    first, second = next(
+        (a, b)
+        for a in site.tasks
+        for b in site.tasks
+        if a is not b and a.model_fields_set == b.model_fields_set
+    )
+    assert first.model_fields_set is second.model_fields_set  # one set, not one per model
+    before = set(second.model_fields_set)
+    unset = next(name for name in type(first).model_fields if name not in before)
+    copy = first.model_copy(update={unset: None})
+    assert unset in copy.model_fields_set
+    assert second.model_fields_set == before and first.model_fields_set == before
