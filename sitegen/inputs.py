@@ -9,7 +9,7 @@ Reading every file costs a third of a second at 15,000 files, so a file's digest
 reused when its status is what it was when the digest was taken: the same device,
 inode, size, modification and change time (the change time moves on every write and
 cannot be set back by hand, unlike the modification time). Like git, it does not trust
-a status taken within a second of the change: time stamps are coarser than writes.
+a status taken within two seconds of the change: time stamps are coarser than writes.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ THEME_FOLDER = "_theme"
 
 
 FORMAT = "inputs/1"
-UNTRUSTED_FOR_NS = 1_000_000_000  # a status younger than this may hide a later write
+# A status younger than this may hide a later write of the same size: time stamps are
+# coarser than writes (a few milliseconds on Linux file systems, 2 s on FAT).
+UNTRUSTED_FOR_NS = 2_000_000_000
 
 StatusKey = tuple[int, int, int, int, int]  # device, inode, size, mtime, ctime (ns)
 
