@@ -222,7 +222,7 @@ def init(
 ) -> None:
     """Start a new content repository in FOLDER (new or empty): settings, team, an
     example project and a GitHub Actions workflow that checks and publishes the site."""
-    from sitegen.model import SiteSettings
+    from sitegen.settings import SiteSettings
 
     msg = Messages(language, kind="authoring")
     if folder.exists() and any(p.name != ".git" for p in folder.iterdir()):

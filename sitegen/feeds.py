@@ -36,12 +36,12 @@ from sitegen.i18n import Messages
 from sitegen.model import (
     Project,
     ReportDoc,
-    SiteSettings,
     TaskKind,
     TaskStatus,
     person_name,
 )
 from sitegen.pages import project_path, report_path, task_path
+from sitegen.settings import SiteSettings
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_LIMIT = 100  # newest entries kept in feed.xml

@@ -27,9 +27,9 @@ from sitegen.model import (
     RetroDoc,
     RiskDoc,
     Site,
-    SiteSettings,
     TaskDoc,
 )
+from sitegen.settings import SiteSettings
 from sitegen.source import Path_, ReadError, Source, read_yaml_mapping
 
 DocT = TypeVar("DocT", bound=Document)

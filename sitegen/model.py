@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -21,10 +20,11 @@ from pydantic import (
     ConfigDict,
     Field,
     WithJsonSchema,
-    field_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from sitegen.fields import Number, Percent, Text, TextList, as_list
+from sitegen.settings import SiteSettings
 from sitegen.source import Source
 
 # Aliases for annotations in classes that have a field named `date`.
@@ -123,29 +123,6 @@ TaskKindValue = _enumeration(
 PriorityValue = _enumeration(Priority, {f"P{n}": (f"p{n}",) for n in range(4)})
 
 
-def _scalar_text(value: object) -> object:
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-def _as_list(value: object) -> object:
-    if value is None:
-        return []
-    if isinstance(value, str | int | float | Decimal) and not isinstance(value, bool):
-        return [value]
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_scalar_text)]
-TextList = Annotated[list[Text], BeforeValidator(_as_list)]
-# Exact decimals; their schema says "number" in every pydantic version, as editors expect.
-Number = Annotated[Decimal, WithJsonSchema({"type": "number"})]
-Percent = Annotated[
-    Decimal, Field(ge=0, le=100), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})
-]
-
-
 class Document(BaseModel):
     """Fields and bookkeeping shared by every document kind."""
 
@@ -167,112 +144,7 @@ class Document(BaseModel):
         return tuple(vars(self).items())
 
 
-# ---------------------------------------------------------------- site.yaml / team.yaml
-
-WEEKDAYS = {
-    "mon": 0, "monday": 0, "周一": 0, "星期一": 0, "週一": 0,
-    "tue": 1, "tuesday": 1, "周二": 1, "星期二": 1, "週二": 1,
-    "wed": 2, "wednesday": 2, "周三": 2, "星期三": 2, "週三": 2,
-    "thu": 3, "thursday": 3, "周四": 3, "星期四": 3, "週四": 3,
-    "fri": 4, "friday": 4, "周五": 4, "星期五": 4, "週五": 4,
-    "sat": 5, "saturday": 5, "周六": 5, "星期六": 5, "週六": 5,
-    "sun": 6, "sunday": 6, "周日": 6, "星期日": 6, "週日": 6, "星期天": 6,
-}  # fmt: skip
-
-
-def _parse_day(text: str) -> date:
-    return date.fromisoformat(text.strip())
-
-
-def expand_dates(entries: list[str]) -> frozenset[date]:
-    """`2023-10-02` or an inclusive range `2023-10-01..2023-10-07`."""
-    days: set[date] = set()
-    for entry in entries:
-        first, _, last = entry.partition("..")
-        start = _parse_day(first)
-        end = _parse_day(last) if last else start
-        while start <= end:
-            days.add(start)
-            start += timedelta(days=1)
-    return frozenset(days)
-
-
-class Thresholds(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    deviation: Annotated[
-        Decimal, WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 1})
-    ] = Field(Decimal("0.20"), gt=0, le=1)
-    max_concurrent: int = Field(5, ge=1)
-    report_deadline: str = Field("17:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
-    brief_max_chars: int = Field(200, ge=1)
-    stale_days: int = Field(2, ge=1)
-    max_task_days: int = Field(5, ge=1)
-
-
-class CalendarSettings(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    weekend: list[str] = Field(default_factory=lambda: ["sat", "sun"])
-    holidays: TextList = Field(default_factory=list)
-    workdays: TextList = Field(default_factory=list)
-
-    @field_validator("weekend")
-    @classmethod
-    def _known_days(cls, value: list[str]) -> list[str]:
-        for day in value:
-            if str(day).strip().lower() not in WEEKDAYS:
-                raise ValueError(f"'{day}' is not a weekday name; use mon, tue, … sun")
-        return value
-
-    @field_validator("holidays", "workdays")
-    @classmethod
-    def _real_dates(cls, value: list[str]) -> list[str]:
-        for entry in value:
-            try:
-                expand_dates([entry])
-            except ValueError:
-                raise ValueError(
-                    f"'{entry}' is not a date (YYYY-MM-DD) or range (YYYY-MM-DD..YYYY-MM-DD)"
-                ) from None
-        return value
-
-    @property
-    def weekend_days(self) -> frozenset[int]:
-        return frozenset(WEEKDAYS[day.strip().lower()] for day in self.weekend)
-
-
-class SiteSettings(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    title: Text = "Status"
-    language: str = Field("en", pattern=r"^(en|zh-CN)$")
-    timezone: str = "UTC"
-    base_url: str = "/"
-    thresholds: Thresholds = Field(default_factory=Thresholds)
-    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
-
-    @field_validator("language", mode="before")
-    @classmethod
-    def _language(cls, value: object) -> object:
-        aliases = {"zh": "zh-CN", "zh-cn": "zh-CN", "zh_cn": "zh-CN", "en-us": "en", "en-gb": "en"}
-        return aliases.get(str(value).lower(), value) if isinstance(value, str) else value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not a time zone name such as Asia/Shanghai") from None
-        return value
-
-    @field_validator("base_url")
-    @classmethod
-    def _slashes(cls, value: str) -> str:
-        return "/" + value.strip("/") + "/" if value.strip("/") else "/"
+# ---------------------------------------------------------------- team.yaml
 
 
 class Person(BaseModel):
@@ -354,7 +226,7 @@ class TaskDoc(Document):
     id: Text
     title: Text
     owner: Text
-    collaborators: Annotated[list[CollaboratorValue], BeforeValidator(_as_list)] = Field(
+    collaborators: Annotated[list[CollaboratorValue], BeforeValidator(as_list)] = Field(
         default_factory=list
     )
     priority: PriorityValue | None = None

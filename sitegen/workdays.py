@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sitegen.model import CalendarSettings, expand_dates
+from sitegen.settings import CalendarSettings, expand_dates
 
 ONE_DAY = timedelta(days=1)
 
