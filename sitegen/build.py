@@ -23,7 +23,7 @@ from sitegen.findings import Finding, fails, has_errors, sort_findings
 from sitegen.fingerprint import code_digest
 from sitegen.i18n import Messages
 from sitegen.incremental import BuildRecord, OutputState
-from sitegen.inputs import Contents, content_digest, read_statuses, save_statuses
+from sitegen.inputs import Contents, current_contents
 from sitegen.load import load_site
 from sitegen.model import Site
 from sitegen.public import internal_files, redact
@@ -132,9 +132,7 @@ def build(
 
     ``full`` renders every file again instead of only those whose inputs changed.
     """
-    known = read_statuses(root)
-    contents = content_digest(root, known)  # before anything is read: see sitegen.inputs
-    save_statuses(root, contents, known)
+    contents = current_contents(root)  # before anything is read: see sitegen.inputs
     state = OutputState.load(out, keep=not full)
     last = state.last_build
     if last is not None:

@@ -79,6 +79,14 @@ def content_digest(
     return Contents(hasher.digest(), files, statuses)
 
 
+def current_contents(root: Path) -> Contents:
+    """The digest of ``root`` now, reusing (and then keeping) the statuses of its files."""
+    known = read_statuses(root)
+    contents = content_digest(root, known)
+    save_statuses(root, contents, known)
+    return contents
+
+
 def read_statuses(root: Path) -> dict[str, tuple[StatusKey, bytes]]:
     """What `save_statuses` kept for the content folder ``root`` (empty if nothing)."""
     stored = read_record(cache_file("inputs", root.resolve()), FORMAT)
@@ -147,4 +155,4 @@ def _file_digest(path: str) -> bytes:
         return f"!{error.errno}".encode()
 
 
-__all__ = ["Contents", "content_digest", "read_statuses", "save_statuses"]
+__all__ = ["Contents", "content_digest", "current_contents", "read_statuses", "save_statuses"]

@@ -78,9 +78,11 @@ class PreviewServer:
 
     def rebuild(self) -> bool:
         from sitegen.build import analyse, write_output
+        from sitegen.inputs import current_contents
 
         try:
-            analysis = analyse(self.content, self.as_of)
+            contents = current_contents(self.content)  # reads only files whose status changed
+            analysis = analyse(self.content, self.as_of, contents=contents)
             self.language = analysis.site.settings.language
             ok = not analysis.failed
             lines = [format_text(f) for f in analysis.findings if f.severity is Severity.ERROR]
