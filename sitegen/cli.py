@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -86,9 +87,13 @@ def build(
 def check(content: Path, as_of: date | None, strict: bool, style: str) -> None:
     """Check CONTENT and print every finding; nothing is written."""
     from sitegen.build import analyse
+    from sitegen.inputs import current_contents
     from sitegen.reporter import ConsoleReporter
 
-    analysis = analyse(content, as_of)
+    # As a build does: files whose status is unchanged are not read, new ones parsed on
+    # every core.
+    contents = current_contents(content)
+    analysis = analyse(content, as_of, contents=contents, jobs=os.cpu_count() or 1)
     prefix = ""
     if style == "github":
         prefix = _repo_prefix(content)
