@@ -32,8 +32,8 @@ def _markdown_converter(breaks: bool) -> markdown.Markdown:
     return markdown.Markdown(extensions=extensions)
 
 
-# A brief is shown on its report page and again in its month's stream (and maybe on the
-# dashboard); converting it once per process saves a fifth of the rendering time.
+# A brief is shown on its report page and again in its period's stream (and maybe on the
+# dashboard): one that is not plain text goes through Markdown once per process.
 @lru_cache(maxsize=32768)
 def render_markdown(text: str, breaks: bool = False) -> Markup:
     """Untrusted Markdown to safe HTML: rendered, then cleaned with an allowlist.
