@@ -134,6 +134,11 @@ def test_dashboard_puts_alerts_first_with_links(site: Path) -> None:
     assert "未解决的高风险 R-01 设计资源不足" in text
     assert "104.0%" in text  # KPI achievement
     assert "2023年7月20日" in text  # as-of date in the footer
+    # within a kind of alert, the newest first: after months of reports the dashboard's
+    # first few are the ones that still matter
+    deviation = r'<span class="code">偏差预警</span>\s*<a [^>]*>[^<]*</a><span class="msg">[^<]*?'
+    days = re.findall(deviation + r"(\d{4}-\d\d-\d\d)：", html)
+    assert len(days) >= 3 and days == sorted(days, reverse=True), days
 
 
 def test_task_page_shows_the_guides_table_3(site: Path) -> None:

@@ -29,7 +29,16 @@ from sitegen.pages.paths import (
 from sitegen.pages.reference import priority_matrix, worked_examples
 from sitegen.pages.reports import report_pages
 from sitegen.pages.retro import Measure, retro_measures
-from sitegen.pages.view import Alert, AlertGroup, Bar, Link, LoadChart, SiteView, WbsRow
+from sitegen.pages.view import (
+    Alert,
+    AlertGroup,
+    Bar,
+    Link,
+    LoadChart,
+    SiteView,
+    WbsRow,
+    newest_first,
+)
 from sitegen.pages.weekly import Week, build_week, has_problem, site_weeks
 
 if TYPE_CHECKING:
@@ -87,7 +96,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         "dashboard",
         groups=view.alert_groups(view.alerts),
         alert_total=len(view.alerts),
-        notices=view.notices,
+        notices=newest_first(view.notices),
         dashboard_alerts=DASHBOARD_ALERTS,
         cards=cards,
         fold=len(cards) >= FOLD_PROJECTS_FROM,
@@ -104,7 +113,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         "dashboard",
         groups=view.alert_groups(view.alerts),
         alert_total=len(view.alerts),
-        notices=view.notices,
+        notices=newest_first(view.notices),
     )
     for project in site.projects:
         kpis = status.kpis.get(project.id, ())

@@ -124,6 +124,15 @@ def start_key(state: TaskState) -> tuple[date, date, str]:
     return (state.task.first_day, state.task.end, state.task.id)
 
 
+def newest_first(alerts: list[Alert]) -> list[Alert]:
+    """Newest day first (a group shows its first few on the dashboard, and after a year
+    of reports the oldest matter least), undated last, then by file and line. Callers may
+    sort again by a coarser key: sorting is stable."""
+    ordered = sorted(alerts, key=lambda a: a.finding.sort_key())
+    ordered.sort(key=lambda a: a.finding.day or "", reverse=True)
+    return ordered
+
+
 class SiteView:
     """Look-ups and groupings shared by all pages."""
 
@@ -247,13 +256,13 @@ class SiteView:
         groups = []
         placed: set[int] = set()
         for key, codes in ALERT_GROUPS:
-            chosen = [a for a in alerts if a.finding.code in codes]
-            chosen.sort(key=lambda a: (codes.index(a.finding.code), a.finding.sort_key()))
+            chosen = newest_first([a for a in alerts if a.finding.code in codes])
+            chosen.sort(key=lambda a: codes.index(a.finding.code))
             placed.update(id(a) for a in chosen)
             groups.append(self._group(key, chosen))
         rest = [a for a in alerts if id(a) not in placed]
         if rest:
-            groups.append(self._group("other", rest))
+            groups.append(self._group("other", newest_first(rest)))
         return groups
 
     def _group(self, key: str, alerts: list[Alert]) -> AlertGroup:
