@@ -85,13 +85,9 @@ def _parts(path: str) -> list[str]:
 
 @cache
 def _urls_from(folder: str) -> Callable[[str], str]:
+    """``url()`` for the pages in ``folder``: links relative to the page, so the site
+    works under any sub-path."""
     return partial(relative_url, folder)
-
-
-@pass_context
-def _url(context: Any, target: str) -> str:
-    """A link relative to the page being rendered, so the site works under any sub-path."""
-    return relative_url(posixpath.dirname(context["page"].path), target)
 
 
 @pass_context
@@ -104,10 +100,10 @@ def _gantt(context: Any, tasks: Any, title: str, id_prefix: str | None = None) -
         from sitegen.gantt import gantt_svg
     except ImportError:
         return None
-    here = posixpath.dirname(context["page"].path) or "."
+    url = _urls_from(posixpath.dirname(context["page"].path))
 
     def link(task_id: str) -> str:
-        return posixpath.relpath(task_path(task_id), here)
+        return url(task_path(task_id))
 
     try:
         return gantt_svg(
@@ -192,7 +188,7 @@ def make_environment(theme: Theme, language: str) -> Environment:
         auto_reload=False,  # one build never sees a template change; skip the stat per page
     )
     ui = Messages(language, kind="ui")
-    env.globals.update(t=ui, url=_url, language=language, gantt=_gantt, gantt_legend=_gantt_legend)
+    env.globals.update(t=ui, language=language, gantt=_gantt, gantt_legend=_gantt_legend)
     env.filters.update(
         pct=_pct,
         signed=_signed,
