@@ -89,14 +89,16 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
 
     weeks = site_weeks(view)
     cards = view.project_cards()
+    site_alerts = view.alert_groups(view.alerts)  # on the dashboard and alerts.html
+    notices = newest_first(view.notices)
     yield page(
         "index.html",
         "dashboard.html",
         title,
         "dashboard",
-        groups=view.alert_groups(view.alerts),
+        groups=site_alerts,
         alert_total=len(view.alerts),
-        notices=newest_first(view.notices),
+        notices=notices,
         dashboard_alerts=DASHBOARD_ALERTS,
         cards=cards,
         fold=len(cards) >= FOLD_PROJECTS_FROM,
@@ -111,9 +113,9 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         "alerts.html",
         ui("alerts.all_title"),
         "dashboard",
-        groups=view.alert_groups(view.alerts),
+        groups=site_alerts,
         alert_total=len(view.alerts),
-        notices=newest_first(view.notices),
+        notices=notices,
     )
     for project in site.projects:
         kpis = status.kpis.get(project.id, ())
