@@ -89,14 +89,18 @@ def current_contents(root: Path) -> Contents:
 
 def read_statuses(root: Path) -> dict[str, tuple[StatusKey, bytes]]:
     """What `save_statuses` kept for the content folder ``root`` (empty if nothing)."""
-    stored = read_record(cache_file("inputs", root.resolve()), FORMAT)
+    stored = read_record(_statuses_file(root), FORMAT)
     statuses = stored.get("statuses") if stored else None
     return statuses if isinstance(statuses, dict) else {}
 
 
 def save_statuses(root: Path, contents: Contents, before: Mapping[str, object]) -> None:
     if contents.statuses != before:
-        write_record(cache_file("inputs", root.resolve()), FORMAT, {"statuses": contents.statuses})
+        write_record(_statuses_file(root), FORMAT, {"statuses": contents.statuses})
+
+
+def _statuses_file(root: Path) -> Path:
+    return cache_file("inputs", root.resolve())
 
 
 def _status(entry: os.DirEntry[str] | None) -> StatusKey | None:
