@@ -391,3 +391,35 @@ def test_a_long_report_stream_links_its_neighbours_and_folds_the_rest(tmp_path, 
     page = read(_build(site, tmp_path / "out"), "reports/2023-W10.html")
     assert 'rel="prev">← 2023-W09<' in page and 'rel="next">2023-W11 →<' in page
     assert "<details><summary>" in page and 'aria-current="page">2023-W10' in page
+
+
+def test_a_long_alert_group_goes_on_over_pages_of_its_own(tmp_path, monkeypatch):
+    from sitegen.pages import alerts
+
+    monkeypatch.setattr(alerts, "ALERTS_PER_PAGE", 2)
+    site = _build(CONTENT, tmp_path / "out")
+    item = re.compile(r'<li class="alert-item[^"]*">.*?</li>', re.S)
+
+    def group(html: str, key: str) -> list[str]:
+        start = html.index(f'id="alerts-{key}"')
+        return item.findall(html[start : html.index("</section>", start)])
+
+    # the dashboard (10 a group) shows all three late alerts; alerts.html the first two,
+    # and alerts/late-2.html the third
+    everything = group(read(site, "index.html"), "late")
+    overview = read(site, "alerts.html")
+    assert len(everything) == 3 and group(overview, "late") == everything[:2]
+    assert '<a href="alerts/late-2.html">另有 1 条，见后续页</a>' in overview
+    second = read(site, "alerts/late-2.html")
+    assert [a.replace("../", "") for a in item.findall(second)] == everything[2:]
+    assert "<h1>进度滞后（第 2/2 页）</h1>" in second and "本页为第 3 条" in second
+    assert '<a href="../alerts.html#alerts-late" rel="prev">← 第 1 页</a>' in second
+    assert 'rel="next"' not in second
+    # six notices: two on alerts.html, then two pages; groups that fit make no pages
+    middle = read(site, "alerts/notices-2.html")
+    assert "本页为第 3–4 条" in middle and 'rel="prev">← 第 1 页<' in middle
+    assert '<a href="notices-3.html" rel="next">第 3 页 →</a>' in middle
+    assert sorted(p.name for p in (site / "alerts").iterdir()) == [
+        "late-2.html", "notices-2.html", "notices-3.html",
+    ]  # fmt: skip
+    assert {f"alerts/{n}" for n in ("late-2.html", "notices-3.html")} <= crawl(site)

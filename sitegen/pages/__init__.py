@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sitegen.findings import RULE_NOTICE_CODES, WARNING_CODES
 from sitegen.i18n import Messages
 from sitegen.model import TaskKind
+from sitegen.pages.alerts import alert_pages
 from sitegen.pages.page import Page, PageMaker
 from sitegen.pages.paths import (
     person_path,
@@ -44,7 +45,7 @@ from sitegen.pages.weekly import Week, build_week, has_problem, site_weeks
 if TYPE_CHECKING:
     from sitegen.build import Analysis
 
-DASHBOARD_ALERTS = 10  # alerts a group shows on the dashboard; alerts.html lists them all
+DASHBOARD_ALERTS = 10  # alerts a group shows on the dashboard; alerts.html goes on
 DASHBOARD_RISKS = 10  # open risks the dashboard lists; the risk register lists them all
 CARD_REASONS = 5  # reasons a project's health card lists; its page lists them all
 # With more projects than this, the dashboard folds each project's KPIs and chart: twenty
@@ -108,15 +109,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         latest=view.latest_reports(),
         current_week=next((w for w in weeks if w.current), None),
     )
-    yield page(
-        "alerts.html",
-        "alerts.html",
-        ui("alerts.all_title"),
-        "dashboard",
-        groups=site_alerts,
-        alert_total=len(view.alerts),
-        notices=notices,
-    )
+    yield from alert_pages(site_alerts, notices, len(view.alerts), page, ui)
     for project in site.projects:
         kpis = status.kpis.get(project.id, ())
         yield page(

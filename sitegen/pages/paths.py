@@ -46,3 +46,8 @@ def week_path(key: str) -> str:
 
 def week_monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def alert_page_path(group: str, number: int) -> str:
+    """Page ``number`` (from 2: page 1 is the group's part of alerts.html) of a group of alerts."""
+    return f"alerts/{group}-{number}.html"
