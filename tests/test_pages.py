@@ -390,7 +390,24 @@ def test_a_long_report_stream_links_its_neighbours_and_folds_the_rest(tmp_path, 
     monkeypatch.setattr(reports, "MONTH_LIMIT", 5)
     page = read(_build(site, tmp_path / "out"), "reports/2023-W10.html")
     assert 'rel="prev">← 2023-W09<' in page and 'rel="next">2023-W11 →<' in page
+    assert '<nav aria-label="上一周 / 下一周" class="pager">' in page
     assert "<details><summary>" in page and 'aria-current="page">2023-W10' in page
+
+
+def test_a_stream_split_by_month_says_so_in_its_pager(tmp_path):
+    from datetime import date, timedelta
+
+    site = tmp_path / "site"
+    shutil.copytree(CONTENT, site)
+    folder = site / "q3-launch" / "reports"
+    sample = sorted(folder.glob("*.md"))[0].read_text("utf-8")
+    first = sample.split("date: ")[1][:10]
+    for week in range(60):  # one report a week for 14 months, before the sample's own
+        on = (date(2022, 3, 7) + timedelta(weeks=week)).isoformat()
+        (folder / f"{on}-extra.md").write_text(sample.replace(first, on), "utf-8")
+    page = read(_build(site, tmp_path / "out"), "reports/2022-10.html")
+    assert 'rel="prev">← 2022-09<' in page and 'rel="next">2022-11 →<' in page
+    assert '<nav aria-label="上个月 / 下个月" class="pager">' in page
 
 
 def test_a_long_alert_group_goes_on_over_pages_of_its_own(tmp_path, monkeypatch):

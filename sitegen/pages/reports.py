@@ -62,6 +62,7 @@ def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page
             periods=[(key, title(key), _by_day(items)) for key, items in shown.items()],
             period_links=period_links,
             period_nav=ui(f"reports.{unit}s"),
+            pager_label=ui(f"reports.pager.{unit}"),
             current=current,
             newer=newer,
             older=older,
