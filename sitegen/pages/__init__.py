@@ -45,7 +45,7 @@ from sitegen.pages.weekly import Week, build_week, has_problem, site_weeks
 if TYPE_CHECKING:
     from sitegen.build import Analysis
 
-DASHBOARD_ALERTS = 10  # alerts a group shows on the dashboard; alerts.html goes on
+DASHBOARD_ALERTS = 10  # alerts a group shows on the dashboard; alerts.html shows more
 DASHBOARD_RISKS = 10  # open risks the dashboard lists; the risk register lists them all
 CARD_REASONS = 5  # reasons a project's health card lists; its page lists them all
 # With more projects than this, the dashboard folds each project's KPIs and chart: twenty
