@@ -71,6 +71,7 @@ class Run:
     rss_kib: int
     rc: int
     log: Path
+    cpu: float = float("nan")  # user + system seconds of the child and its workers
 
 
 def run_child(
@@ -89,7 +90,8 @@ def run_child(
             timer.cancel()
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss, proc.returncode, log)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss, proc.returncode, log, cpu)
 
 
 @dataclass
@@ -106,6 +108,10 @@ class Row:
     @property
     def median(self) -> float:
         return statistics.median(r.seconds for r in self.runs) if self.runs else float("nan")
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs) if self.runs else float("nan")
 
     @property
     def spread(self) -> str:
@@ -470,7 +476,9 @@ def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> st
         *machine(),
         what,
         f"- --as-of {AS_OF}; median of {repeat} run(s);"
-        " peak RSS = max over runs of the child's own ru_maxrss from os.wait4()",
+        " peak RSS = max over runs of the child's own ru_maxrss from os.wait4();"
+        " CPU = median of the child's user + system time (with the workers it waited"
+        " for), which other processes on the machine disturb less than the wall clock",
         "",
     ]
     by_size = {r.size: r for r in results}
@@ -492,12 +500,13 @@ def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> st
                 else ""
             ),
             "",
-            "| measurement | seconds (median) | min–max | peak RSS MiB | output | ratio |",
-            "|---|---:|---:|---:|---|---|",
+            "| measurement | seconds (median) | min–max | CPU s | peak RSS MiB | output | ratio |",
+            "|---|---:|---:|---:|---:|---|---|",
         ]
         hugo = rows.get("hugo")
         hugo_s = hugo.median if hugo and hugo.ok else float("nan")
         hugo_m = hugo.rss_mib if hugo and hugo.ok else float("nan")
+        hugo_cpu = hugo.cpu if hugo and hugo.ok else float("nan")
         full = rows.get("full")
         full_s = full.median if full and full.ok else float("nan")
         for key, row in rows.items():
@@ -506,7 +515,10 @@ def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> st
                 pass
             elif key == "full":
                 time_ratio = fmt_ratio(row.median, hugo_s)
-                ratio = f"{time_ratio} Hugo full; mem {fmt_ratio(row.rss_mib, hugo_m)} Hugo"
+                ratio = (
+                    f"{time_ratio} Hugo full (CPU {fmt_ratio(row.cpu, hugo_cpu)});"
+                    f" mem {fmt_ratio(row.rss_mib, hugo_m)} Hugo"
+                )
             elif key in ("noop", "task"):
                 ratio = f"{fmt_ratio(row.median, full_s)} of own full build"
             elif key == "report":
@@ -518,8 +530,10 @@ def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> st
                 ratio = f"sitegen full = {fmt_ratio(full_s, row.median)} floor"
             secs = f"{row.median:.2f}" if row.ok else f"FAILED (rc {row.runs[-1].rc})"
             label = row.label + (f" ({row.note})" if row.note else "")
+            cpu = f"{row.cpu:.2f}" if row.ok else ""
             out.append(
-                f"| {label} | {secs} | {row.spread} | {row.rss_mib:.0f} | {row.pages} | {ratio} |"
+                f"| {label} | {secs} | {row.spread} | {cpu} | {row.rss_mib:.0f} | {row.pages}"
+                f" | {ratio} |"
             )
         out.append("")
         if res.problems:
@@ -528,14 +542,16 @@ def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> st
         out += [
             "## xl / large",
             "",
-            "| measurement | large s | xl s | xl/large |",
-            "|---|---:|---:|---:|",
+            "| measurement | large s | xl s | xl/large | CPU xl/large |",
+            "|---|---:|---:|---:|---:|",
         ]
         for key in ("full", "noop", "report", "task", "check", "hugo", "floor"):
             a, b = by_size["large"].rows.get(key), by_size["xl"].rows.get(key)
             if a and b and a.ok and b.ok:
-                growth = fmt_ratio(b.median, a.median)
-                out.append(f"| {a.label} | {a.median:.2f} | {b.median:.2f} | {growth} |")
+                growth, cpu_growth = fmt_ratio(b.median, a.median), fmt_ratio(b.cpu, a.cpu)
+                out.append(
+                    f"| {a.label} | {a.median:.2f} | {b.median:.2f} | {growth} | {cpu_growth} |"
+                )
         out.append("")
     return "\n".join(out)
 
