@@ -288,3 +288,18 @@ def test_links_out_of_the_content_folder_or_in_a_loop_are_not_walked(tmp_path, m
     run(content, out)
     assert run(content, out).written[1] == 0  # the second build stopped early
     assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
+
+
+def test_alert_pages_that_are_no_longer_made_go_with_their_folder(tmp_path, monkeypatch):
+    from sitegen.pages import alerts
+
+    monkeypatch.setattr(alerts, "ALERTS_PER_PAGE", 6)  # seven alerts of the site are 'late'
+    content = tmp_path / "content"
+    shutil.copytree(SITE, content)
+    out = tmp_path / "out"
+    run(content, out)
+    assert sorted(p.name for p in (out / "alerts").iterdir()) == ["late-2.html"]
+    edit(content / "brand/tasks/B-05.md", "end: 2023-09-28", "end: 2023-09-28\nstatus: done")
+    run(content, out)
+    assert not (out / "alerts").exists()
+    assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
