@@ -100,7 +100,7 @@ def _gantt(context: Any, tasks: Any, title: str, id_prefix: str | None = None) -
         from sitegen.gantt import gantt_svg
     except ImportError:
         return None
-    url = _urls_from(posixpath.dirname(context["page"].path))
+    url = context["url"]  # the page's own, bound to its folder
 
     def link(task_id: str) -> str:
         return url(task_path(task_id))
@@ -286,8 +286,8 @@ class SiteRenderer:
 
     def page(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
-        # `url` bound to the page's folder: cheaper for the dozens of links a page has
-        # than the global one, which looks the page up in the template context each time.
+        # Links relative to the page, so the site works under any sub-path; bound to the
+        # page's folder once rather than worked out from the page at each of its links.
         url = _urls_from(posixpath.dirname(page.path))
         return template.render(self.shared, page=page, url=url, **page.context).encode("utf-8")
 
