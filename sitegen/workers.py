@@ -12,6 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from functools import partial
+from multiprocessing.context import BaseContext
 from multiprocessing.pool import Pool
 from typing import TYPE_CHECKING, TypeVar
 
@@ -105,9 +106,9 @@ class Workers:
         if self.jobs == 1 or small or count < threshold:
             return False
         if self._pool is None:
-            if "fork" not in multiprocessing.get_all_start_methods():
+            context = _fork_context()
+            if context is None:
                 return False
-            context = multiprocessing.get_context("fork")
             self._pool = context.Pool(self.jobs, initializer=_inherit, initargs=(self,))
         return True
 
@@ -156,10 +157,18 @@ def map_forked(function: Callable[[Task], Result], tasks: list[Task], jobs: int)
 
     ``function`` must be a module-level function (it is sent to the workers by name).
     """
-    if "fork" not in multiprocessing.get_all_start_methods():
+    context = _fork_context()
+    if context is None:
         return [function(task) for task in tasks]
-    with multiprocessing.get_context("fork").Pool(max(1, min(jobs, len(tasks)))) as pool:
+    with context.Pool(max(1, min(jobs, len(tasks)))) as pool:
         return list(pool.imap_unordered(partial(_call_stoppable, function), tasks))
+
+
+def _fork_context() -> BaseContext | None:
+    """Forking, where the platform has it: workers inherit what the parent computed."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
 
 
 def _call_stoppable(function: Callable[[Task], Result], task: Task) -> Result:
