@@ -65,8 +65,9 @@ def build(
     from sitegen.build import build as run_build
     from sitegen.reporter import ConsoleReporter
 
-    if _inside(output, content):
-        raise click.UsageError("the output folder must not be inside the content folder")
+    problem = _output_problem(output, content)
+    if problem:
+        raise click.UsageError(problem)
     reporter = ConsoleReporter(sys.stderr)
     ok = run_build(content, output, reporter, as_of, strict, public, jobs, full=full)
     sys.exit(0 if ok else 1)
@@ -111,6 +112,22 @@ def schema(kind: str | None) -> None:
         raise click.BadParameter(f"choose one of: {', '.join(SCHEMA_KINDS)}", param_hint="KIND")
     payload = schema_for(kind)
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _output_problem(output: Path, content: Path) -> str | None:
+    """Why ``output`` cannot be built into: a build replaces everything in it."""
+    if _inside(output, content) or _inside(content, output):
+        return (
+            f"the output folder ({output}) and the content folder ({content}) must be apart:"
+            " neither may be inside the other, because a build replaces everything in the"
+            " output folder. Choose another folder with -o."
+        )
+    if output.is_dir() and any(output.iterdir()) and not (output / "status.json").is_file():
+        return (
+            f"the output folder ({output}) holds files that sitegen did not make, and a build"
+            " replaces everything in it. Choose a new or empty folder with -o, or empty it first."
+        )
+    return None
 
 
 def _inside(path: Path, folder: Path) -> bool:

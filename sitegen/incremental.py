@@ -86,7 +86,7 @@ class OutputState:
     def load(cls, out: Path, keep: bool = True) -> OutputState:
         """The record of the last build into ``out``; with ``keep`` False, none (a full
         build), though this build's is still recorded for the next."""
-        out = out.absolute()
+        out = Path(os.path.abspath(out))  # one record however OUT is spelled ('a/../out')
         file = cache_file("out", out)
         stored = read_record(file, FORMAT) if keep and out.is_dir() else None
         if stored is None:

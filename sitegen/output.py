@@ -36,7 +36,7 @@ class Staging:
     """
 
     def __init__(self, out: Path) -> None:
-        self.out = out.absolute()
+        self.out = Path(os.path.abspath(out))  # also drops '..': OUT's name and parent are used
         self.folder = self.out  # replaced on entry
         self._folders: set[Path] = set()  # made already: one mkdir per folder, not per file
 

@@ -307,3 +307,43 @@ def test_failed_build_without_previous_output_creates_none(tmp_path, monkeypatch
     assert result.exit_code == 1, (result.exit_code, result.output)
     assert not out.exists()
     assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize(
+    "layout", ["out-is-content", "out-inside-content", "content-inside-out", "out-is-dot-dot"]
+)
+def test_build_refuses_an_output_folder_that_overlaps_the_content(layout, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    work = tmp_path / "work"
+    site = write_site(work / "site", VALID_SITE)
+    (work / "notes.txt").write_text("not the site's")
+    out = {
+        "out-is-content": site,
+        "out-inside-content": site / "public",
+        "content-inside-out": work,
+        "out-is-dot-dot": site / "..",
+    }[layout]
+    before = snapshot(work)
+    result = invoke("build", site, "-o", out, "--as-of", AS_OF)
+    assert result.exit_code == 2, result.output
+    assert "a build replaces everything in the output folder" in result.output
+    assert snapshot(work) == before
+
+
+def test_build_refuses_a_folder_of_other_files_but_rebuilds_its_own(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site = write_site(tmp_path / "site", VALID_SITE)
+    documents = tmp_path / "documents"
+    (documents / "letters").mkdir(parents=True)
+    (documents / "letters" / "draft.txt").write_text("keep me")
+    refused = invoke("build", site, "-o", documents, "--as-of", AS_OF)
+    assert refused.exit_code == 2, refused.output
+    assert "holds files that sitegen did not make" in refused.output
+    assert (documents / "letters" / "draft.txt").read_text() == "keep me"
+
+    out = tmp_path / "public"
+    out.mkdir()  # an empty folder is fine, and so is a folder sitegen built before
+    assert invoke("build", site, "-o", out, "--as-of", AS_OF).exit_code == 0
+    (out / "stray.html").write_text("left by hand")
+    assert invoke("build", site, "-o", out, "--as-of", AS_OF).exit_code == 0
+    assert not (out / "stray.html").exists()
