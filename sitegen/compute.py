@@ -149,7 +149,9 @@ def _floats(
             children[task.parent].append(task.id)
 
     def leaves(task_id: str, seen: frozenset[str] = frozenset()) -> list[str]:
-        if not children.get(task_id) or task_id in seen:
+        if task_id in seen:
+            return []  # a loop of parents (reported by validation) ends in no leaf
+        if not children.get(task_id):
             return [task_id]
         return [leaf for c in children[task_id] for leaf in leaves(c, seen | {task_id})]
 
