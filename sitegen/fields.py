@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+# Dates outside these years are typos (0023 for 2023); they would also overflow the
+# calendar arithmetic near year 1 and year 9999.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 def _scalar_text(value: object) -> object:
@@ -22,6 +28,16 @@ def as_list(value: object) -> object:
     return value
 
 
+def _plausible_year(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "date_year",
+            "the year {year} is outside {first}-{last}",
+            {"year": value.year, "first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return value
+
+
 Text = Annotated[str, BeforeValidator(_scalar_text)]
 TextList = Annotated[list[Text], BeforeValidator(as_list)]
 # Exact decimals; their schema says "number" in every pydantic version, as editors expect.
@@ -30,5 +46,18 @@ Percent = Annotated[
     Decimal, Field(ge=0, le=100), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})
 ]
 
+Date = Annotated[date, AfterValidator(_plausible_year)]
+DateTime = Annotated[datetime, AfterValidator(_plausible_year)]
 
-__all__ = ["Number", "Percent", "Text", "TextList", "as_list"]
+
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "Date",
+    "DateTime",
+    "Number",
+    "Percent",
+    "Text",
+    "TextList",
+    "as_list",
+]

@@ -85,8 +85,16 @@ class _Collector:
         ctx = problem.get("ctx") or {}
         if kind == "missing":
             return self.msg("field.missing", field=name)
-        if kind.startswith("date") or kind.startswith("datetime"):
+        if value is None:
+            return self.msg("field.empty", field=name)
+        if kind == "date_year":
+            return self.msg("field.year", field=name, value=shown, **ctx)
+        if kind.startswith("datetime"):
+            return self.msg("field.timestamp", field=name, value=shown)
+        if kind.startswith("date"):
             return self.msg("field.date", field=name, value=shown)
+        if kind == "string_pattern_mismatch" and self.msg.has(f"field.form.{name}"):
+            return self.msg(f"field.form.{name}", value=shown)
         if kind in ("decimal_parsing", "decimal_type", "int_parsing", "int_type", "float_parsing"):
             return self.msg("field.number", field=name, value=shown)
         if kind.startswith("bool"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -23,13 +23,13 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from sitegen.fields import Number, Percent, Text, TextList, as_list
+from sitegen.fields import Date, DateTime, Number, Percent, Text, TextList, as_list
 from sitegen.settings import SiteSettings
 from sitegen.source import Source
 
 # Aliases for annotations in classes that have a field named `date`.
-Day = date
-Timestamp = datetime
+Day = Date
+Timestamp = DateTime
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -198,8 +198,8 @@ class ProjectDoc(Document):
     title: Text
     owner: Text | None = None
     acceptor: Text | None = None
-    start: date | None = None
-    end: date | None = None
+    start: Date | None = None
+    end: Date | None = None
     background: Text | None = None
     goal: Text | None = None
     deliverable_standard: Text | None = None
@@ -232,8 +232,8 @@ class TaskDoc(Document):
     priority: PriorityValue | None = None
     urgent: bool | None = None
     important: bool | None = None
-    start: date | None = None
-    end: date
+    start: Date | None = None
+    end: Date
     module: Text | None = None
     parent: Text | None = None
     depends_on: TextList = Field(default_factory=list)
@@ -244,7 +244,7 @@ class TaskDoc(Document):
     kind: TaskKindValue = TaskKind.TASK
     status: TaskStatusValue | None = None
     confirmed: bool | None = None
-    plan: dict[date, Percent] | None = None
+    plan: dict[Date, Percent] | None = None
 
     @property
     def effective_priority(self) -> Priority:
@@ -298,9 +298,9 @@ class RiskDoc(Document):
     response: Text | None = None
     status: RiskStatusValue
     tasks: TextList = Field(default_factory=list)
-    raised: date | None = None
-    due: date | None = None
-    resolved_on: date | None = None
+    raised: Date | None = None
+    due: Date | None = None
+    resolved_on: Date | None = None
 
     @property
     def is_open(self) -> bool:
@@ -319,7 +319,7 @@ class Action(BaseModel):
 
     action: Text
     owner: Text | None = None
-    due: date | None = None
+    due: Date | None = None
 
 
 class RetroDoc(Document):

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
-from sitegen.fields import Text, TextList
+from sitegen.fields import FIRST_YEAR, LAST_YEAR, Text, TextList
 
 WEEKDAYS = {
     "mon": 0, "monday": 0, "周一": 0, "星期一": 0, "週一": 0,
@@ -25,13 +25,30 @@ def _parse_day(text: str) -> date:
     return date.fromisoformat(text.strip())
 
 
-def expand_dates(entries: list[str]) -> frozenset[date]:
-    """`2023-10-02` or an inclusive range `2023-10-01..2023-10-07`."""
-    days: set[date] = set()
-    for entry in entries:
-        first, _, last = entry.partition("..")
+def date_range(entry: str) -> tuple[date, date]:
+    """The first and last day of `2023-10-02` or of the inclusive range
+    `2023-10-01..2023-10-07`; ValueError, saying what to fix, for anything else."""
+    first, _, last = entry.partition("..")
+    try:
         start = _parse_day(first)
         end = _parse_day(last) if last else start
+    except ValueError:
+        raise ValueError(
+            f"'{entry}' is not a date (YYYY-MM-DD) or range (YYYY-MM-DD..YYYY-MM-DD)"
+        ) from None
+    if end < start:
+        raise ValueError(f"'{entry}' ends before it starts: write the earlier date first")
+    for day in (start, end):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError(f"'{entry}': the year {day.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return start, end
+
+
+def expand_dates(entries: list[str]) -> frozenset[date]:
+    """Every day that the entries (see `date_range`) name."""
+    days: set[date] = set()
+    for entry in entries:
+        start, end = date_range(entry)
         while start <= end:
             days.add(start)
             start += timedelta(days=1)
@@ -70,12 +87,7 @@ class CalendarSettings(BaseModel):
     @classmethod
     def _real_dates(cls, value: list[str]) -> list[str]:
         for entry in value:
-            try:
-                expand_dates([entry])
-            except ValueError:
-                raise ValueError(
-                    f"'{entry}' is not a date (YYYY-MM-DD) or range (YYYY-MM-DD..YYYY-MM-DD)"
-                ) from None
+            date_range(entry)
         return value
 
     @property
