@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS)
+# No images: a page loads nothing from another host (SPEC §8), and files in the content
+# folder are not published. A Markdown image becomes a link to it (see `_ImagesAsLinks`);
+# an <img> written as HTML is dropped.
+_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"img"}
 _MARKDOWN_EXTENSIONS = ("tables", "sane_lists", "fenced_code")
 
 # Characters that neither Markdown nor the HTML cleaner treat specially anywhere in a
@@ -26,10 +32,26 @@ _EDGE_SPACE = re.compile(r"^ | $", re.MULTILINE)
 _PLACEHOLDER = re.compile(r"zq(\d+)qz")
 
 
+class _LinkImages(Treeprocessor):
+    def run(self, root: Element) -> None:
+        for image in root.iter("img"):
+            source = image.get("src", "")
+            image.tag = "a"
+            image.text = image.get("alt") or source
+            image.attrib = {"href": source}
+
+
+class _ImagesAsLinks(Extension):
+    """``![chart](https://…/chart.png)`` becomes a link named "chart" to the image."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_LinkImages(md), "images_as_links", 15)  # after inline
+
+
 @cache
 def _markdown_converter(breaks: bool) -> markdown.Markdown:
     extensions = [*_MARKDOWN_EXTENSIONS, *(["nl2br"] if breaks else [])]
-    return markdown.Markdown(extensions=extensions)
+    return markdown.Markdown(extensions=[*extensions, _ImagesAsLinks()])
 
 
 # A brief is shown on its report page and again in its period's stream (and maybe on the

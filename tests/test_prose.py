@@ -72,3 +72,15 @@ def test_random_text_renders_as_markdown_would(alphabet):
         for breaks in (False, True):
             assert render_markdown(text, breaks) == _converted(text, breaks), repr(text)
     assert shortcuts > 100
+
+
+def test_images_become_links_and_html_images_are_dropped():
+    """A page loads nothing from another host, and content files are not published."""
+    html = render_markdown("See ![reach chart](https://example.com/chart.png) and ![](img/a.png)")
+    assert "<img" not in html
+    assert '<a href="https://example.com/chart.png" rel="noopener noreferrer nofollow">' in html
+    assert ">reach chart</a>" in html
+    assert ">img/a.png</a>" in html  # no alt text: the link shows where the image is
+    raw = render_markdown('Before <img src="https://example.com/pixel.gif" alt="x"> after')
+    assert "<img" not in raw and "example.com" not in raw
+    assert "Before" in raw and "after" in raw
