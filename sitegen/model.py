@@ -34,8 +34,21 @@ Timestamp = DateTime
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
+# Ids that would name a list page (people/index.html, risks/index.html).
+RESERVED_IDS = frozenset({"index"})
+
+
+def is_reserved_id(value: object) -> bool:
+    return isinstance(value, str) and value.lower() in RESERVED_IDS
+
+
 def is_safe_id(value: object) -> bool:
-    return isinstance(value, str) and SAFE_ID.fullmatch(value) is not None
+    """Usable as a page's file name, next to the list pages."""
+    return (
+        isinstance(value, str)
+        and SAFE_ID.fullmatch(value) is not None
+        and not is_reserved_id(value)
+    )
 
 
 def _enumeration(kind: type[StrEnum], aliases: dict[str, tuple[str, ...]]) -> Any:

@@ -9,7 +9,7 @@ from datetime import date
 
 from sitegen.findings import Finding, severity_of
 from sitegen.i18n import Messages
-from sitegen.model import Document, Person, Site, TaskDoc, is_safe_id
+from sitegen.model import Document, Person, Site, TaskDoc, is_reserved_id, is_safe_id
 from sitegen.source import Source
 
 
@@ -74,7 +74,7 @@ def _unsafe_ids(check: _Checker) -> Iterator[Finding]:
         for doc in [*project.tasks, *project.risks]:
             if not is_safe_id(doc.id):
                 yield check.finding(
-                    "unsafe-id", doc.source, ("id",), check.msg("unsafe-id", id=doc.id)
+                    "unsafe-id", doc.source, ("id",), _unsafe_id_message(check, doc.id)
                 )
         for doc in [*project.tasks, *project.risks]:  # tasks/<ID>.md, risks/<ID>.md
             stem = doc.source.file.rsplit("/", 1)[-1].removesuffix(".md")
@@ -85,8 +85,12 @@ def _unsafe_ids(check: _Checker) -> Iterator[Finding]:
     for person in check.site.people:
         if not is_safe_id(person.id):
             yield check.finding(
-                "unsafe-id", person.source, ("id",), check.msg("unsafe-id", id=person.id)
+                "unsafe-id", person.source, ("id",), _unsafe_id_message(check, person.id)
             )
+
+
+def _unsafe_id_message(check: _Checker, value: str) -> str:
+    return check.msg("unsafe-id.reserved" if is_reserved_id(value) else "unsafe-id", id=value)
 
 
 def _duplicates(check: _Checker) -> Iterator[Finding]:
