@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -128,39 +129,77 @@ class _Collector:
                 if isinstance(item, BaseModel):
                     self.share_field_sets(item)
 
-    def unknown_keys(self, source: Source, data: dict[str, Any], model: type[BaseModel]) -> None:
+    def unknown_keys(
+        self,
+        source: Source,
+        data: dict[str, Any],
+        model: type[BaseModel],
+        within: tuple[str | int, ...] = (),
+    ) -> None:
+        """A notice for each key that ``model`` does not have, at any depth: a typo in
+        `entries` (`planed: 3`) would otherwise silently drop what it was meant to say."""
         known = _field_names(model)
-        for key in data:
+        nested_models = _nested_models(model)
+        for key, value in data.items():
+            if key in nested_models:
+                for path, item in _mappings(value, (*within, key)):
+                    self.unknown_keys(source, item, nested_models[key], path)
             if key in known:
                 continue
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
             hint = self.msg("unknown-key.hint", key=close[0]) if close else ""
             self.add(
                 "unknown-key",
                 source.file,
-                source.line(key),
-                self.msg("unknown-key", key=key, hint=hint),
+                source.line(*within, key),
+                self.msg("unknown-key", key=_dotted((*within, key)), hint=hint),
             )
+
+
+def _mappings(
+    value: object, path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """The key-value mappings that ``value`` is or lists, with where each is."""
+    if isinstance(value, dict):
+        yield path, value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                yield (*path, index), item
+
+
+@cache
+def _nested_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """Field name → the model its mappings are validated as, for fields that hold models."""
+    return {
+        name: nested
+        for name in _fields_holding_models(model)
+        if (nested := _model_in(model.model_fields[name].annotation)) is not None
+    }
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 @cache
 def _fields_holding_models(model: type[BaseModel]) -> tuple[str, ...]:
     """The fields of ``model`` whose values may be or contain models."""
     return tuple(
-        name for name, info in model.model_fields.items() if _mentions_model(info.annotation)
+        name for name, info in model.model_fields.items() if _model_in(info.annotation) is not None
     )
 
 
-def _mentions_model(annotation: Any) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return True
-    return any(_mentions_model(argument) for argument in get_args(annotation))
-
-
 @cache
-def _field_names(model: type[BaseModel]) -> list[str]:
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
     """The keys a file of this kind may have (looking them up on the class is slow)."""
-    return [name for name in model.model_fields if name not in ("body", "source")]
+    return frozenset(name for name in model.model_fields if name not in ("body", "source"))
 
 
 def _dotted(loc: Path_) -> str:

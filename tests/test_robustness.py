@@ -88,6 +88,31 @@ def test_a_misspelt_key_is_named_with_its_closest_match(tmp_path):
     assert "'owner'" in notices[0].message
 
 
+def test_misspelt_keys_inside_lists_and_sections_are_named_too(tmp_path):
+    site = make_site(tmp_path)
+    (site / "site.yaml").write_text(
+        "title: T\nlanguage: en\nthresholds:\n  deviaton: 0.1\ncalendar:\n  holiday: []\n"
+    )
+    (site / "p" / "reports").mkdir()
+    (site / "p" / "reports" / "2024-03-04-ann.md").write_text(
+        "---\ndate: 2024-03-04\nauthor: ann\nentries:\n  - task: A-1\n    planed: 10\n"
+        "    actual: 2\n    progres: 50\n---\nBrief\n"
+    )
+    notices = {
+        (n.file, n.line): n.message for n in analyse(site).findings if n.code == "unknown-key"
+    }
+    assert notices == {
+        ("site.yaml", 4): "unknown key 'thresholds.deviaton' is ignored; did you mean 'deviation'?",
+        ("site.yaml", 6): "unknown key 'calendar.holiday' is ignored; did you mean 'holidays'?",
+        ("p/reports/2024-03-04-ann.md", 6): (
+            "unknown key 'entries[0].planed' is ignored; did you mean 'planned'?"
+        ),
+        ("p/reports/2024-03-04-ann.md", 8): (
+            "unknown key 'entries[0].progres' is ignored; did you mean 'progress'?"
+        ),
+    }
+
+
 def test_ids_differing_only_in_case_collide(tmp_path):
     site = make_site(tmp_path)
     (site / "p" / "tasks" / "a-1.md").write_text(TASK.replace("A-1", "a-1"), encoding="utf-8")
