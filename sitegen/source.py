@@ -105,14 +105,24 @@ def _build(
     loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int
 ) -> Any:
     if isinstance(node, yaml.MappingNode):
+        written_here = {id(key_node) for key_node, _ in node.value}  # not merged in by '<<'
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
+        first_lines: dict[str, int] = {}  # of the keys written here
         for key_node, value_node in node.value:
             key = _scalar(loader, key_node)
+            line = key_node.start_mark.line + offset
             if isinstance(key, list | dict):
-                raise ReadError("a key must be a plain word", key_node.start_mark.line + offset)
+                raise ReadError("a key must be a plain word", line)
             key = str(key) if not isinstance(key, str) else key
-            lines[(*path, key)] = key_node.start_mark.line + offset
+            if id(key_node) in written_here:
+                if key in first_lines:
+                    first = first_lines[key]
+                    raise ReadError(
+                        f"'{key}' is given twice (first on line {first}): keep one", line
+                    )
+                first_lines[key] = line
+            lines[(*path, key)] = line
             result[key] = _build(loader, value_node, (*path, key), lines, offset)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -128,6 +138,39 @@ def _build(
     return _scalar(loader, node)
 
 
+# Common YAML mistakes, by a phrase of the parser's own message: what to do instead, and
+# whether the line where the parser's "context" starts is the one to point at.
+_SYNTAX_HINTS = (
+    (
+        "quoted scalar",
+        "a quoted value is not closed: add the closing quote mark, or remove the opening one",
+        True,
+    ),
+    (
+        "mapping values are not allowed",
+        "a second ': ' on one line: put the value in quotes, e.g. title: \"Q3: launch\"",
+        False,
+    ),
+    ("tab character", "a tab is used to indent: indent with spaces only", False),
+)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, offset: int) -> ReadError:
+    said = f"{exc.context or ''} {exc.problem or ''}"
+    for phrase, hint, at_context in _SYNTAX_HINTS:
+        if phrase in said:
+            mark = (exc.context_mark if at_context else None) or exc.problem_mark
+            return ReadError(f"YAML syntax error: {hint}", _line(mark, offset))
+    problem = exc.problem or exc.context or "invalid YAML"
+    return ReadError(
+        f"YAML syntax error: {problem}", _line(exc.problem_mark or exc.context_mark, offset)
+    )
+
+
+def _line(mark: yaml.Mark | None, offset: int) -> int:
+    return mark.line + offset if mark else offset
+
+
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML text; ``first_line`` is the file line the text starts on."""
     offset = first_line
@@ -139,10 +182,7 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
             return None, lines
         return _build(loader, node, (), lines, offset), lines
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + offset if mark else first_line
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise ReadError(f"YAML syntax error: {problem}", line) from None
+        raise _syntax_error(exc, offset) from None
     except yaml.YAMLError as exc:
         raise ReadError(f"YAML syntax error: {exc}", first_line) from None
     except (ValueError, TypeError) as exc:
