@@ -8,6 +8,7 @@ shift every reported line number.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -63,8 +64,11 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when av
     """Safe YAML with values that suit hand-written content.
 
     Dates stay text so that an impossible date becomes a validation finding, not a
-    crash; decimals are exact; ``17:00`` is text, not the YAML 1.1 base-60 integer 1020.
+    crash; decimals are exact; integers are decimal (see `_int_or_text`).
     """
+
+
+_DECIMAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
@@ -79,16 +83,18 @@ def _exact_float(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | float:
         return loader.construct_yaml_float(node)
 
 
-def _int_or_clock_text(loader: yaml.SafeLoader, node: yaml.Node) -> int | str:
+def _int_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> int | str:
+    """An integer written as one (``12``, ``-3``); other YAML 1.1 integers stay text as
+    written: ``010`` is an id or ten, not octal 8, and ``17:00`` a time, not 1020."""
     text = str(loader.construct_scalar(node))
-    if ":" in text:
-        return text
-    return loader.construct_yaml_int(node)
+    if _DECIMAL_INTEGER.fullmatch(text):
+        return int(text)
+    return text
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 _Loader.add_constructor("tag:yaml.org,2002:float", _exact_float)
-_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_clock_text)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 
 
 _STR_TAG = "tag:yaml.org,2002:str"

@@ -113,6 +113,19 @@ def test_misspelt_keys_inside_lists_and_sections_are_named_too(tmp_path):
     }
 
 
+def test_numbers_with_leading_zeros_are_kept_as_written(tmp_path):
+    """YAML 1.1 reads 010 as octal 8: an id would no longer match its file name."""
+    site = make_site(tmp_path, TASK.replace("id: A-1", "id: 010"), task_name="010.md")
+    (site / "p" / "tasks" / "011.md").write_text(
+        TASK.replace("id: A-1", "id: 011\ndepends_on: [010]\nbudget: 0100")
+    )
+    analysis = analyse(site)
+    assert [f for f in analysis.findings if f.severity.value == "error"] == []
+    task = analysis.site.task_index["011"]
+    assert task.depends_on == ["010"]
+    assert task.budget == 100
+
+
 def test_ids_differing_only_in_case_collide(tmp_path):
     site = make_site(tmp_path)
     (site / "p" / "tasks" / "a-1.md").write_text(TASK.replace("A-1", "a-1"), encoding="utf-8")
