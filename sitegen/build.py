@@ -104,7 +104,7 @@ def _analyse(
     loaded = load_site(root, cache, jobs)
     site = loaded.site
     messages = Messages(site.settings.language)
-    findings = loaded.findings + validate_site(site, loaded.broken_ids, messages, loaded.team_ok)
+    findings = loaded.findings + validate_site(loaded, messages)
     if public:
         hidden = internal_files(site)
         findings = [f for f in findings if f.file not in hidden]

@@ -43,9 +43,10 @@ SKIPPED_PREFIXES = (".", "_")  # top-level folders that are not projects (.git, 
 class LoadResult:
     site: Site
     findings: list[Finding]
-    # Ids of documents that exist but failed validation: references to them are not
-    # reported again as unknown.
-    broken_ids: set[str] = field(default_factory=set)
+    # Ids of tasks and people that exist but failed validation: references to them are
+    # not reported again as unknown.
+    broken_task_ids: set[str] = field(default_factory=set)
+    broken_person_ids: set[str] = field(default_factory=set)
     # False when team.yaml could not be read: person references are then not checked.
     team_ok: bool = True
 
@@ -102,8 +103,9 @@ class _Collector:
             return self.msg("field.bool", field=name, value=shown)
         if kind == "enum":
             return self.msg("field.enum", field=name, value=shown, expected=ctx.get("expected", ""))
-        if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            return self.msg("field.range", field=name, value=shown, detail=problem["msg"])
+        if kind in _LIMITS:
+            limit = ctx.get(_LIMITS[kind])
+            return self.msg(f"field.range.{kind}", field=name, value=shown, limit=limit)
         if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
             return self.msg("field.type", field=name, value=shown, detail=problem["msg"])
         return self.msg(
@@ -188,6 +190,15 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+# Pydantic's range errors → the key of the limit in their context.
+_LIMITS = {
+    "greater_than_equal": "ge",
+    "less_than_equal": "le",
+    "greater_than": "gt",
+    "less_than": "lt",
+}
+
+
 @cache
 def _fields_holding_models(model: type[BaseModel]) -> tuple[str, ...]:
     """The fields of ``model`` whose values may be or contain models."""
@@ -247,7 +258,9 @@ def _load_settings(root: Path) -> tuple[SiteSettings, list[Finding], Source]:
         return SiteSettings(), collector.findings, source
 
 
-def _load_team(collector: _Collector, root: Path) -> tuple[list[Person], Source]:
+def _load_team(
+    collector: _Collector, root: Path, broken_ids: set[str]
+) -> tuple[list[Person], Source]:
     path = root / "team.yaml"
     if not path.is_file():
         collector.add("field", "team.yaml", 1, collector.msg("team.missing"))
@@ -281,26 +294,31 @@ def _load_team(collector: _Collector, root: Path) -> tuple[list[Person], Source]
             people.append(person)
         except ValidationError as error:
             collector.validation_error(item_source, error)
+            if raw.get("id") is not None:
+                broken_ids.add(str(raw["id"]))
     return people, source
 
 
 def _load_document(
-    collector: _Collector, path: Path | str, model: type[DocT], broken_ids: set[str]
+    collector: _Collector, path: Path | str, model: type[DocT], broken_ids: set[str] | None = None
 ) -> DocT | None:
+    """The document in ``path``, or None with findings; the id of one that fails goes into
+    ``broken_ids`` when given."""
     file = collector.relative(path)
     stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     try:
         digest, fm = collector.cache.front_matter(file, path)
     except ReadError as error:
         collector.read_error(file, error)
-        broken_ids.add(stem)
+        if broken_ids is not None:
+            broken_ids.add(stem)
         return None
     except OSError as error:
         collector.add("parse", file, 1, collector.msg("parse.os", problem=error.strerror))
         return None
     source = Source(file, fm.lines, body_line=fm.body_line, content_digest=digest)
     doc = _validate(collector, model, source, fm.data, fm.body)
-    if doc is None:
+    if doc is None and broken_ids is not None:
         raw_id = fm.data.get("id")
         broken_ids.add(str(raw_id) if raw_id is not None else stem)
     return doc
@@ -342,17 +360,17 @@ def _is_project_folder(path: Path) -> bool:
     return path.is_dir() and any((path / part).exists() for part in PROJECT_PARTS)
 
 
-def _load_project(collector: _Collector, folder: Path, broken_ids: set[str]) -> Project:
+def _load_project(collector: _Collector, folder: Path, broken_task_ids: set[str]) -> Project:
     project_file = folder / "project.md"
     doc = None
     if project_file.is_file():
-        doc = _load_document(collector, project_file, ProjectDoc, broken_ids)
+        doc = _load_document(collector, project_file, ProjectDoc)
     else:
         collector.add(
             "field", collector.relative(project_file), 1, collector.msg("project.missing")
         )
 
-    def load_all(sub: str, model: type[DocT]) -> list[DocT]:
+    def load_all(sub: str, model: type[DocT], broken_ids: set[str] | None = None) -> list[DocT]:
         docs = (
             _load_document(collector, path, model, broken_ids)
             for path in _markdown_files(collector, folder / sub)
@@ -360,16 +378,12 @@ def _load_project(collector: _Collector, folder: Path, broken_ids: set[str]) -> 
         return [doc for doc in docs if doc is not None]
 
     retro_file = folder / "retro.md"
-    retro = (
-        _load_document(collector, retro_file, RetroDoc, broken_ids)
-        if retro_file.is_file()
-        else None
-    )
+    retro = _load_document(collector, retro_file, RetroDoc) if retro_file.is_file() else None
     return Project(
         id=folder.name,
         folder=folder.name,
         doc=doc,
-        tasks=load_all("tasks", TaskDoc),
+        tasks=load_all("tasks", TaskDoc, broken_task_ids),
         reports=load_all("reports", ReportDoc),
         risks=load_all("risks", RiskDoc),
         retro=retro,
@@ -398,9 +412,10 @@ def load_site(root: Path, cache: ParseCache | None = None, jobs: int = 1) -> Loa
     collector = _Collector(root, Messages(settings.language), cache)
     collector.findings.extend(findings)
     errors_before = len(collector.findings)
-    people, team_source = _load_team(collector, root)
+    broken_person_ids: set[str] = set()
+    people, team_source = _load_team(collector, root, broken_person_ids)
     team_ok = not any(f.code == "parse" for f in collector.findings[errors_before:])
-    broken_ids: set[str] = set()
+    broken_task_ids: set[str] = set()
     projects = []
     for folder in sorted(root.iterdir()):
         if folder.name.startswith(SKIPPED_PREFIXES) or not _is_project_folder(folder):
@@ -410,9 +425,7 @@ def load_site(root: Path, cache: ParseCache | None = None, jobs: int = 1) -> Loa
                 "skipped", collector.relative(folder), 1, collector.msg("symlink-outside")
             )
             continue
-        projects.append(_load_project(collector, folder, broken_ids))
+        projects.append(_load_project(collector, folder, broken_task_ids))
     site = Site(settings=settings, people=people, projects=projects, team_source=team_source)
     collector.cache.save()
-    return LoadResult(
-        site=site, findings=collector.findings, broken_ids=broken_ids, team_ok=team_ok
-    )
+    return LoadResult(site, collector.findings, broken_task_ids, broken_person_ids, team_ok)

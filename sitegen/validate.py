@@ -9,6 +9,7 @@ from datetime import date
 
 from sitegen.findings import Finding, severity_of
 from sitegen.i18n import Messages
+from sitegen.load import LoadResult
 from sitegen.model import Document, Person, Site, TaskDoc, is_reserved_id, is_safe_id
 from sitegen.source import Source
 
@@ -18,6 +19,7 @@ class _Checker:
     site: Site
     msg: Messages
     known_tasks: set[str]
+    known_people: set[str]
     team_ok: bool
 
     def finding(self, code: str, source: Source, path: tuple, message: str, **links) -> Finding:
@@ -54,7 +56,7 @@ class _Checker:
     def person(self, doc: Document, path: tuple, value: str | None, **links) -> Iterator[Finding]:
         if not self.team_ok:
             return
-        yield from self.ref(doc.source, path, value, self.site.person_index, "person", **links)
+        yield from self.ref(doc.source, path, value, self.known_people, "person", **links)
 
     def task(self, doc: Document, path: tuple, value: str | None, **links) -> Iterator[Finding]:
         yield from self.ref(doc.source, path, value, self.known_tasks, "task", **links)
@@ -266,11 +268,16 @@ def _cycles(check: _Checker) -> Iterator[Finding]:
             )
 
 
-def validate_site(
-    site: Site, broken_ids: set[str], messages: Messages, team_ok: bool = True
-) -> list[Finding]:
+def validate_site(loaded: LoadResult, messages: Messages) -> list[Finding]:
     """Every cross-document error, all in one pass."""
-    check = _Checker(site, messages, set(site.task_index) | broken_ids, team_ok)
+    site = loaded.site
+    check = _Checker(
+        site,
+        messages,
+        set(site.task_index) | loaded.broken_task_ids,
+        set(site.person_index) | loaded.broken_person_ids,
+        loaded.team_ok,
+    )
     findings: list[Finding] = []
     for rule in (_unsafe_ids, _duplicates, _references, _dates, _cycles):
         findings.extend(rule(check))

@@ -126,6 +126,23 @@ def test_numbers_with_leading_zeros_are_kept_as_written(tmp_path):
     assert task.budget == 100
 
 
+def test_only_broken_tasks_count_as_known_tasks(tmp_path):
+    """A task that fails validation still exists: references to it are not reported
+    again. A broken report is not a task, however it is named."""
+    site = make_site(tmp_path, TASK.replace("end: 2024-03-05", "end: 2024-03-32"))
+    (site / "p" / "reports").mkdir()
+    (site / "p" / "reports" / "2024-03-04-ann.md").write_text(
+        "---\ndate: 2024-03-32\nauthor: ann\n---\n"
+    )
+    (site / "p" / "tasks" / "B-1.md").write_text(
+        TASK.replace("id: A-1", "id: B-1\ndepends_on: [A-1, 2024-03-04-ann]")
+    )
+    refs = [f for f in analyse(site).findings if f.code == "unknown-ref"]
+    assert [(f.file, f.message) for f in refs] == [
+        ("p/tasks/B-1.md", "there is no task '2024-03-04-ann' (known ids: A-1, B-1)")
+    ]
+
+
 def test_ids_differing_only_in_case_collide(tmp_path):
     site = make_site(tmp_path)
     (site / "p" / "tasks" / "a-1.md").write_text(TASK.replace("A-1", "a-1"), encoding="utf-8")
