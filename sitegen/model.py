@@ -232,7 +232,7 @@ def _collaborator(value: str | Collaborator) -> Collaborator:
 
 
 # A team id, or {person, role}; always a Collaborator once validated.
-CollaboratorValue = Annotated[str | Collaborator, AfterValidator(_collaborator)]
+CollaboratorValue = Annotated[Text | Collaborator, AfterValidator(_collaborator)]
 
 
 class TaskDoc(Document):

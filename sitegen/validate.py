@@ -192,21 +192,21 @@ def _references(check: _Checker) -> Iterator[Finding]:
 def _dates(check: _Checker) -> Iterator[Finding]:
     """A later date before an earlier one: end/start, a risk's due or resolved_on/raised."""
     for project in check.site.projects:
-        spans: list[tuple[Document, str, date | None, date | None]] = [
-            (t, "end", t.start, t.end) for t in project.tasks
+        spans: list[tuple[Document, str, str, date | None, date | None]] = [
+            (t, "start", "end", t.start, t.end) for t in project.tasks
         ]
         if project.doc:
-            spans.append((project.doc, "end", project.doc.start, project.doc.end))
+            spans.append((project.doc, "start", "end", project.doc.start, project.doc.end))
         for risk in project.risks:
-            spans.append((risk, "due", risk.raised, risk.due))
-            spans.append((risk, "resolved_on", risk.raised, risk.resolved_on))
-        for doc, key, start, end in spans:
+            spans.append((risk, "raised", "due", risk.raised, risk.due))
+            spans.append((risk, "raised", "resolved_on", risk.raised, risk.resolved_on))
+        for doc, first, then, start, end in spans:
             if start is not None and end is not None and end < start:
                 yield check.finding(
                     "dates",
                     doc.source,
-                    (key,),
-                    check.msg("dates", start=start, end=end),
+                    (then,),
+                    check.msg("dates", first=first, then=then, start=start, end=end),
                     project=project.id,
                 )
 
