@@ -324,19 +324,30 @@ def _load_document(
     return doc
 
 
-def _markdown_files(collector: _Collector, folder: Path) -> list[str]:
-    """The Markdown files directly in ``folder``, as paths (plain strings: thousands of
-    them, and pathlib objects cost more than the parse cache lookup they feed)."""
+def _markdown_files(collector: _Collector, folder: Path, seen: set[str] | None = None) -> list[str]:
+    """The Markdown files in ``folder`` and its sub-folders (reports by month, say), as
+    paths (plain strings: thousands of them, and pathlib objects cost more than the
+    parse cache lookup they feed). A folder linked to twice is read once."""
     if not folder.is_dir():
         return []
     if folder.is_symlink() and not _inside(collector.root, folder):
         collector.add("skipped", collector.relative(folder), 1, collector.msg("symlink-outside"))
         return []
+    seen = set() if seen is None else seen
+    real = os.path.realpath(folder)
+    if real in seen:
+        return []
+    seen.add(real)
     with os.scandir(folder) as listing:
         entries = sorted(listing, key=lambda entry: entry.name)
     files = []
     for entry in entries:
-        if entry.name.startswith(".") or not entry.name.lower().endswith(".md"):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            files.extend(_markdown_files(collector, Path(entry.path), seen))
+            continue
+        if not entry.name.lower().endswith(".md"):
             continue
         if entry.is_symlink() and not _inside(collector.root, Path(entry.path)):
             collector.add(
@@ -392,13 +403,14 @@ def _load_project(collector: _Collector, folder: Path, broken_task_ids: set[str]
 
 def is_document_path(relative: str) -> bool:
     """Whether the file at ``relative`` (to the content folder) is one the loader
-    reads as a document: a project's project.md or retro.md, or a task, report or risk."""
+    reads as a document: a project's project.md or retro.md, or a task, report or risk
+    (in its kind's folder or any folder below it)."""
     parts = relative.split("/")
     if parts[0].startswith(SKIPPED_PREFIXES) or not parts[-1].lower().endswith(".md"):
         return False
     if len(parts) == 2:
         return parts[1] in ("project.md", "retro.md")
-    return len(parts) == 3 and parts[1] in ("tasks", "reports", "risks")
+    return len(parts) >= 3 and parts[1] in ("tasks", "reports", "risks")
 
 
 def load_site(root: Path, cache: ParseCache | None = None, jobs: int = 1) -> LoadResult:

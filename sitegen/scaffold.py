@@ -40,7 +40,7 @@ def next_task_id(site: Site, root: Path, project: Project, today: date) -> str:
     A project without such ids gets a new prefix: the month of its start (else of
     ``today``) and the first project number ``NNN`` no other project uses that month.
     """
-    taken = set(site.task_index) | {p.stem for p in root.glob("*/tasks/*.md")}
+    taken = set(site.task_index) | {p.stem for p in root.glob("*/tasks/**/*.md")}
     prefixes = Counter(
         f"MKT-{m[1]}-{m[2]}" for task in project.tasks if (m := TASK_ID.match(task.id))
     )
@@ -67,7 +67,7 @@ def next_task_id(site: Site, root: Path, project: Project, today: date) -> str:
 
 def next_risk_id(site: Site, root: Path) -> str:
     """``R-NN`` after the highest numbered risk of the whole site (ids are site-wide)."""
-    taken = {r.id for r in site.risks} | {p.stem for p in root.glob("*/risks/*.md")}
+    taken = {r.id for r in site.risks} | {p.stem for p in root.glob("*/risks/**/*.md")}
     numbers = [int(m[1]) for r in taken if (m := RISK_ID.match(r))]
     number = max(numbers, default=0) + 1
     while f"R-{number:02d}" in taken:

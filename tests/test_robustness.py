@@ -143,6 +143,24 @@ def test_only_broken_tasks_count_as_known_tasks(tmp_path):
     ]
 
 
+def test_documents_in_sub_folders_are_read(tmp_path):
+    """A year of reports is easier to keep by month; a link back up is followed once."""
+    site = make_site(tmp_path)
+    month = site / "p" / "reports" / "2024-03"
+    month.mkdir(parents=True)
+    (month / "2024-03-04-ann.md").write_text(
+        "---\ndate: 2024-03-04\nauthor: ann\nentries:\n  - task: B-1\n    progress: 50\n---\n"
+    )
+    (month / "loop").symlink_to(site / "p" / "reports")
+    (site / "p" / "tasks" / "design").mkdir()
+    (site / "p" / "tasks" / "design" / "B-1.md").write_text(TASK.replace("A-1", "B-1"))
+    analysis = analyse(site)
+    assert not analysis.failed, analysis.findings
+    assert set(analysis.site.task_index) == {"A-1", "B-1"}
+    [report] = analysis.site.projects[0].reports
+    assert report.source.file == "p/reports/2024-03/2024-03-04-ann.md"
+
+
 def test_ids_differing_only_in_case_collide(tmp_path):
     site = make_site(tmp_path)
     (site / "p" / "tasks" / "a-1.md").write_text(TASK.replace("A-1", "a-1"), encoding="utf-8")
