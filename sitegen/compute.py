@@ -177,7 +177,8 @@ def _floats(
 def compute(site: Site, as_of: date) -> Status:
     calendar = WorkCalendar.from_settings(site.settings.calendar)
     entries = _entries_by_task(site)
-    statuses = {t.id: effective_status(t, bool(entries.get(t.id))) for t in site.tasks}
+    reported = {task for task, history in entries.items() if history[0].day <= as_of}
+    statuses = {t.id: effective_status(t, t.id in reported) for t in site.tasks}
     children: dict[str, list[str]] = defaultdict(list)
     dependents: dict[str, list[str]] = defaultdict(list)
     for task in site.tasks:

@@ -53,7 +53,8 @@ def percent(value: Fraction | None) -> float | None:
     if value is None:
         return None
     scaled = Decimal(value.numerator * 100) / Decimal(value.denominator)
-    return float(scaled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    rounded = float(scaled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return rounded or 0.0  # a lag smaller than 0.05% is 0.0, not -0.0
 
 
 def percent_text(value: Fraction | None, signed: bool = False) -> str:

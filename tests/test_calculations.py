@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -63,6 +64,13 @@ def test_the_guides_progress_table():
     assert metrics.percent(metrics.deviation(2, 3)) == -33.3
     # Everything done: 100.0%, 0.0%.
     assert metrics.percent(metrics.deviation(3, 3)) == 0.0
+
+
+def test_a_lag_that_rounds_to_zero_is_zero_not_minus_zero():
+    # 99.99 of 100 planned: −0.01% rounds to 0.0; status.json must not say -0.0.
+    lag = metrics.deviation(Decimal("99.99"), 100)
+    assert math.copysign(1, metrics.percent(lag)) == 1.0
+    assert metrics.percent_text(lag, signed=True) == "0.0%"
 
 
 def test_kpi_achievement():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from sitegen.build import analyse
 from sitegen.cli import main
 from sitegen.load import load_site
+from sitegen.model import TaskStatus
 from sitegen.render import render_markdown
 
 TEAM = "people:\n  - id: ann\n    name: Ann\n    skills: [copy]\n  - id: bob\n    name: Bob\n"
@@ -159,6 +161,18 @@ def test_documents_in_sub_folders_are_read(tmp_path):
     assert set(analysis.site.task_index) == {"A-1", "B-1"}
     [report] = analysis.site.projects[0].reports
     assert report.source.file == "p/reports/2024-03/2024-03-04-ann.md"
+
+
+def test_a_task_without_status_is_doing_only_from_its_first_report_on(tmp_path):
+    site = make_site(tmp_path)
+    (site / "p" / "reports").mkdir()
+    (site / "p" / "reports" / "2024-03-05-ann.md").write_text(
+        "---\ndate: 2024-03-05\nauthor: ann\nentries:\n  - task: A-1\n    progress: 50\n---\n"
+    )
+    status_on = {
+        day: analyse(site, date(2024, 3, day)).status.tasks["A-1"].status for day in (4, 5)
+    }
+    assert status_on == {4: TaskStatus.TODO, 5: TaskStatus.DOING}
 
 
 def test_ids_differing_only_in_case_collide(tmp_path):
