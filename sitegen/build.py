@@ -162,7 +162,7 @@ def _finish(
 ) -> bool:
     reporter.findings(findings)
     if fails(findings, strict):
-        reporter.failed()
+        reporter.failed(warnings_only=not has_errors(findings))
         return False
     reporter.built(out, written, total - written)
     return True

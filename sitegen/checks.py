@@ -248,7 +248,8 @@ def _report_rules(rules: Rules) -> Iterator[Finding]:
                         **links,
                         who=rules.name(report.author),
                         date=report.date,
-                        at=local.strftime("%Y-%m-%d %H:%M"),
+                        # 17:00:01 is late for a 17:00 deadline: show the seconds then
+                        at=local.strftime("%Y-%m-%d %H:%M" + (":%S" if local.second else "")),
                         deadline=limits.report_deadline,
                         zone=rules.site.settings.timezone,
                     )

@@ -17,8 +17,8 @@ class Reporter:
     def findings(self, findings: list[Finding]) -> None:
         raise NotImplementedError
 
-    def failed(self) -> None:
-        pass
+    def failed(self, warnings_only: bool = False) -> None:
+        """The build wrote nothing: errors, or (``warnings_only``, with --strict) warnings."""
 
     def built(self, out: Path, files: int, unchanged: int = 0) -> None:
         pass
@@ -35,7 +35,7 @@ class BufferedReporter(Reporter):
     def findings(self, findings: list[Finding]) -> None:
         self.reported.extend(findings)
 
-    def failed(self) -> None:
+    def failed(self, warnings_only: bool = False) -> None:
         self.did_fail = True
 
     def built(self, out: Path, files: int, unchanged: int = 0) -> None:
@@ -85,10 +85,11 @@ class ConsoleReporter(Reporter):
             summary = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())
             self.stream.write(f"{summary}\n")
 
-    def failed(self) -> None:
+    def failed(self, warnings_only: bool = False) -> None:
         if self.style == "text":
+            problems = "warnings above (--strict)" if warnings_only else "errors above"
             self.stream.write(
-                "build failed: fix the errors above; the previous output was left as it was\n"
+                f"build failed: fix the {problems}; the previous output was left as it was\n"
             )
 
     def built(self, out: Path, files: int, unchanged: int = 0) -> None:

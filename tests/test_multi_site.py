@@ -449,6 +449,16 @@ def test_check_strict_fails_on_warnings(site):
     assert result.exit_code == 1
 
 
+def test_build_strict_says_the_warnings_failed_it(site, tmp_path):
+    out = tmp_path / "strict-out"
+    result = CliRunner().invoke(
+        main, ["build", str(site), "-o", str(out), "--as-of", AS_OF, "--strict"]
+    )
+    assert result.exit_code == 1
+    assert "build failed: fix the warnings above (--strict)" in result.output
+    assert not out.exists()
+
+
 # --------------------------------------------------------------------------- determinism
 
 

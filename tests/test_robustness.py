@@ -175,6 +175,17 @@ def test_a_task_without_status_is_doing_only_from_its_first_report_on(tmp_path):
     assert status_on == {4: TaskStatus.TODO, 5: TaskStatus.DOING}
 
 
+def test_a_report_a_second_late_shows_the_second(tmp_path):
+    site = make_site(tmp_path)
+    (site / "site.yaml").write_text("title: T\nlanguage: en\ntimezone: UTC\n")
+    (site / "p" / "reports").mkdir()
+    (site / "p" / "reports" / "2024-03-04-ann.md").write_text(
+        "---\ndate: 2024-03-04\nauthor: ann\nsubmitted: 2024-03-04T17:00:01+00:00\n---\n"
+    )
+    [late] = [f for f in analyse(site, date(2024, 3, 5)).findings if f.code == "late-report"]
+    assert "came in at 2024-03-04 17:00:01 (UTC), after the 17:00 deadline" in late.message
+
+
 def test_ids_differing_only_in_case_collide(tmp_path):
     site = make_site(tmp_path)
     (site / "p" / "tasks" / "a-1.md").write_text(TASK.replace("A-1", "a-1"), encoding="utf-8")
