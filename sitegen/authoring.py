@@ -20,9 +20,11 @@ from sitegen.i18n import Messages
 from sitegen.model import Project, Site, is_safe_id
 from sitegen.options import CONTENT_DIR, DAY, as_of_option
 from sitegen.scaffold import (
-    DEFAULT_SITEGEN_SPEC,
+    SPEC_EXAMPLE,
+    WORKFLOW_PATH,
     InitOptions,
     ScaffoldError,
+    installed_requirement,
     next_risk_id,
     next_task_id,
     open_tasks_of,
@@ -208,9 +210,8 @@ def _check_dates(msg: Messages, first: date | None, last: date | None) -> None:
 @click.option("--base-url", help="Path prefix on the host (default: /FOLDER-NAME/).")
 @click.option(
     "--sitegen-spec",
-    default=DEFAULT_SITEGEN_SPEC,
-    show_default=True,
-    help="What the CI workflow installs with pip.",
+    help="What the CI workflow installs with pip, e.g. 'sitegen @ git+https://…@v0.1.0'"
+    " (default: where this sitegen was installed from, when that is a URL).",
 )
 def init(
     folder: Path,
@@ -218,7 +219,7 @@ def init(
     language: str,
     timezone: str | None,
     base_url: str | None,
-    sitegen_spec: str,
+    sitegen_spec: str | None,
 ) -> None:
     """Start a new content repository in FOLDER (new or empty): settings, team, an
     example project and a GitHub Actions workflow that checks and publishes the site."""
@@ -245,7 +246,7 @@ def init(
         timezone=settings.timezone,
         base_url=settings.base_url,
         today=today_in(settings.timezone),
-        sitegen_spec=sitegen_spec,
+        sitegen_spec=installed_requirement() if sitegen_spec is None else sitegen_spec,
     )
     try:
         written = write_init(folder, options)
@@ -253,6 +254,8 @@ def init(
         raise click.ClickException(str(error)) from None
     click.echo(msg("init.created", folder=folder, count=len(written)))
     click.echo(msg("init.next", folder=folder).rstrip())
+    if not options.sitegen_spec:
+        click.echo(msg("init.spec-missing", workflow=WORKFLOW_PATH, example=SPEC_EXAMPLE).rstrip())
 
 
 @click.command()

@@ -7,11 +7,12 @@ is written with python-frontmatter and never over an existing one.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,10 @@ from sitegen.model import Project, Site, is_safe_id
 TASK_ID = re.compile(r"^MKT-(\d{6})-(\d{3})-(.+)$")
 RISK_ID = re.compile(r"^R-(\d+)$")
 WORKFLOW_PATH = ".github/workflows/sitegen.yml"
-DEFAULT_SITEGEN_SPEC = f"sitegen=={__version__}"
+# In a repository made by `init`: where the content is (the default DIR of every command).
+CONTENT_FOLDER = "content"
+# Shown where the requirement to install sitegen with could not be worked out.
+SPEC_EXAMPLE = f"sitegen @ git+https://github.com/OWNER/sitegen@v{__version__}"
 
 
 class ScaffoldError(Exception):
@@ -168,9 +172,27 @@ def open_tasks_of(site: Site, project: Project, author: str, day: date) -> list[
 # ---------------------------------------------------------------- init
 
 
-def workflow_text(sitegen_spec: str = DEFAULT_SITEGEN_SPEC) -> str:
+def installed_requirement() -> str:
+    """How CI can install the sitegen that is running, as pip takes it, or "" when that
+    cannot be known: installed from a local folder, or from a package index (where the
+    name "sitegen" belongs to an unrelated project)."""
+    try:
+        text = metadata.distribution("sitegen").read_text("direct_url.json")
+        origin = json.loads(text) if text else {}
+    except (metadata.PackageNotFoundError, ValueError):
+        return ""
+    url = origin.get("url", "") if isinstance(origin, dict) else ""
+    if not url.startswith(("https://", "ssh://")):
+        return ""
+    vcs = origin.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+        return f"sitegen @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    return f"sitegen @ {url}" if "archive_info" in origin else ""
+
+
+def workflow_text(sitegen_spec: str) -> str:
     template = resources.files("sitegen").joinpath("scaffolds/sitegen.yml").read_text("utf-8")
-    return template.replace("@SITEGEN_SPEC@", sitegen_spec)
+    return template.replace("@SITEGEN_SPEC@", sitegen_spec).replace("@SPEC_EXAMPLE@", SPEC_EXAMPLE)
 
 
 @dataclass(frozen=True)
@@ -180,7 +202,7 @@ class InitOptions:
     timezone: str
     base_url: str
     today: date
-    sitegen_spec: str = DEFAULT_SITEGEN_SPEC
+    sitegen_spec: str = ""  # pip's requirement for CI; "" leaves it for the team to fill in
 
 
 def _yaml_text(value: str) -> str:
@@ -188,7 +210,9 @@ def _yaml_text(value: str) -> str:
 
 
 def init_files(options: InitOptions) -> dict[str, str]:
-    """Every file of a new content repository, by relative path."""
+    """Every file of a new content repository, by relative path: the content in
+    `content/`, where every command looks by default, and beside it the README, the
+    workflow and a .gitignore for the output folder `public/`."""
     msg = Messages(options.language, kind="authoring")
     # The example is under way today (or on the last working day before a weekend), so a
     # fresh repository checks without warnings.
@@ -196,7 +220,7 @@ def init_files(options: InitOptions) -> dict[str, str]:
     anchor = today - timedelta(days=max(today.weekday() - 4, 0))
     project, lead, writer = "example", msg("init.lead"), msg("init.writer")
     first, second = f"MKT-{anchor:%Y%m}-001-01", f"MKT-{anchor:%Y%m}-001-02"
-    files = {
+    content = {
         "site.yaml": msg(
             "init.site",
             title=_yaml_text(options.title),
@@ -205,9 +229,6 @@ def init_files(options: InitOptions) -> dict[str, str]:
             base_url=options.base_url,
         ),
         "team.yaml": msg("init.team"),
-        "README.md": msg("init.readme", spec=options.sitegen_spec),
-        ".gitignore": "public/\n",
-        WORKFLOW_PATH: workflow_text(options.sitegen_spec),
         f"{project}/project.md": dumps(
             {
                 "title": msg("init.project.title"),
@@ -293,7 +314,18 @@ def init_files(options: InitOptions) -> dict[str, str]:
             msg("init.risk.body"),
         ),
     }
-    return files
+    readme = msg(
+        "init.readme",
+        spec=options.sitegen_spec or SPEC_EXAMPLE,
+        owner=writer,
+        end=(today + timedelta(days=7)).isoformat(),
+    )
+    return {
+        "README.md": readme,
+        ".gitignore": "public/\n",
+        WORKFLOW_PATH: workflow_text(options.sitegen_spec),
+        **{f"{CONTENT_FOLDER}/{name}": text for name, text in content.items()},
+    }
 
 
 def write_init(folder: Path, options: InitOptions) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shlex
 import shutil
 import subprocess
 import sys
@@ -171,25 +172,61 @@ def test_new_refuses_to_overwrite_and_never_prompts_without_a_terminal(content: 
 # ---------------------------------------------------------------- init
 
 
-def test_init_writes_a_repository_that_checks_and_builds(tmp_path: Path) -> None:
+def test_init_writes_a_repository_that_checks_and_builds(tmp_path: Path, monkeypatch) -> None:
     runner = CliRunner()
     repo = tmp_path / "team-status"
     result = runner.invoke(main, ["init", str(repo), "--language", "zh-CN"])
     assert result.exit_code == 0, result.output
-    for name in ("site.yaml", "team.yaml", WORKFLOW_PATH, "example/project.md"):
+    for name in ("README.md", ".gitignore", WORKFLOW_PATH, "content/site.yaml"):
         assert (repo / name).is_file(), name
-    assert len(list(repo.glob("example/tasks/*.md"))) >= 2
-    assert list(repo.glob("example/reports/*.md")) and list(repo.glob("example/risks/*.md"))
-    assert _errors(repo, None) == []
-    assert analyse(repo).site.settings.base_url == "/team-status/"
-    out = tmp_path / "out"
-    result = runner.invoke(main, ["build", str(repo), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert (out / "index.html").is_file()
+    content = repo / "content"
+    assert len(list(content.glob("example/tasks/*.md"))) >= 2
+    assert list(content.glob("example/reports/*.md")) and list(content.glob("example/risks/*.md"))
+    assert _errors(content, None) == []
+    assert analyse(content).site.settings.base_url == "/team-status/"
+
+    # The README's commands work as written, from the repository's folder.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(repo)
+    readme = (repo / "README.md").read_text("utf-8")
+    [new_task] = [line.strip() for line in readme.splitlines() if "sitegen new task" in line]
+    made = runner.invoke(main, shlex.split(new_task)[1:])
+    assert made.exit_code == 0, made.output
+    built = runner.invoke(main, ["build"])
+    assert built.exit_code == 0, built.output
+    assert (repo / "public" / "index.html").is_file()
+    assert runner.invoke(main, ["build"]).exit_code == 0  # again, into its own output
 
     again = runner.invoke(main, ["init", str(repo)])
     assert again.exit_code == 2
     assert "not empty" in again.output
+
+
+def test_init_says_which_sitegen_ci_installs(tmp_path: Path, monkeypatch) -> None:
+    from sitegen import scaffold
+
+    # Installed from a local folder (as here): the team has to say where from.
+    made = CliRunner().invoke(main, ["init", str(tmp_path / "local")])
+    assert made.exit_code == 0, made.output
+    assert "Before the first push: set SITEGEN" in made.output
+    workflow = yaml.safe_load((tmp_path / "local" / WORKFLOW_PATH).read_text("utf-8"))
+    assert workflow["env"]["SITEGEN"] == ""
+    install = next(s for s in _steps(workflow) if s.get("name") == "Install sitegen")
+    assert "exit 1" in install["run"]
+
+    class FromGit:
+        def read_text(self, name: str) -> str:
+            assert name == "direct_url.json"
+            return (
+                '{"url": "https://github.com/acme/sitegen", "vcs_info": '
+                '{"vcs": "git", "commit_id": "0123abc", "requested_revision": "v0.1.0"}}'
+            )
+
+    monkeypatch.setattr(scaffold.metadata, "distribution", lambda name: FromGit())
+    made = CliRunner().invoke(main, ["init", str(tmp_path / "git")])
+    assert made.exit_code == 0 and "SITEGEN" not in made.output
+    workflow = yaml.safe_load((tmp_path / "git" / WORKFLOW_PATH).read_text("utf-8"))
+    assert workflow["env"]["SITEGEN"] == "sitegen @ git+https://github.com/acme/sitegen@0123abc"
 
 
 # ---------------------------------------------------------------- annotations and workflows
