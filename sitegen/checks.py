@@ -13,7 +13,7 @@ from sitegen import metrics
 from sitegen.compute import Status, TaskState
 from sitegen.findings import Finding, Severity, severity_of
 from sitegen.i18n import Messages
-from sitegen.model import Impact, Priority, Site, TaskKind, TaskStatus
+from sitegen.model import Impact, Priority, Site, TaskKind, TaskStatus, person_name
 from sitegen.source import Source
 from sitegen.workdays import ONE_DAY
 from sitegen.workload import day_runs
@@ -355,9 +355,11 @@ def project_health(
     for finding in findings:
         if finding.project and finding.severity is Severity.WARNING:
             counts[finding.project][finding.code] += 1
+    labels = Messages(messages.language, kind="ui")  # the names the pages give the codes
     for project_id, by_code in counts.items():
         amber[project_id].extend(
-            messages("health.warnings", code=code, count=n) for code, n in sorted(by_code.items())
+            messages("health.warnings", code=labels(f"code.{code}"), count=n)
+            for code, n in sorted(by_code.items())
         )
     overloaded: dict[str, set[str]] = defaultdict(set)
     for person_id, person in status.people.items():
@@ -365,7 +367,8 @@ def project_health(
             for task_id in person.load.by_day[day]:
                 overloaded[site.task_project.get(task_id, "")].add(person_id)
     for project_id, people in overloaded.items():
-        amber[project_id].append(messages("health.overload", people=", ".join(sorted(people))))
+        names = [person_name(site.person_index, person_id) for person_id in sorted(people)]
+        amber[project_id].append(messages("health.overload", people=messages.join(names)))
 
     result = {}
     for project in site.projects:

@@ -208,6 +208,14 @@ def test_priorities_show_hidden_tasks(site: Path) -> None:
         assert p in text
 
 
+def test_health_reasons_use_the_pages_words_and_names(multi: Path) -> None:
+    """An amber project lists its warnings by the names the alerts use, and people by name."""
+    text = _text(read(multi, "projects/brand.html"))
+    assert "Dependency order: 1" in text
+    assert "dependency-order" not in text
+    assert re.search(r"overloaded: [^.]*Olga Petrova", text)
+
+
 def test_people_pages(multi: Path) -> None:
     html = read(multi, "index.html")
     assert 'href="people/olga.html"' in html  # overload alert links to the person
