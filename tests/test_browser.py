@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -221,3 +222,41 @@ def test_no_horizontal_overflow_and_screenshots(
     context.close()
     assert not overflowing, overflowing
     assert not external, external
+
+
+LONG_CONTENT = {
+    # an id with no place to break, on the alert tiles, the priorities matrix and the Gantt
+    "launch/tasks/Q3LaunchSocialMediaKeyVisualRefresh2023.md": (
+        "---\nid: Q3LaunchSocialMediaKeyVisualRefresh2023\ntitle: Key visual\nowner: pat\n"
+        "start: 2023-09-25\nend: 2023-09-28\ndeliverables: [kv]\n---\n"
+    ),
+    # a brief with a long link (dashboard, report stream) and one with a wide table
+    "launch/reports/2023-10-09-pat.md": (
+        "---\ndate: 2023-10-09\nauthor: pat\nsubmitted: 2023-10-09T08:00:00+08:00\n---\n"
+        "Done: see https://docs.google.com/document/d/1aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789/edit\n"
+    ),
+    "launch/reports/2023-10-08-pat.md": (
+        "---\ndate: 2023-10-08\nauthor: pat\n---\n"
+        "| Channel | Planned | Actual | Reach | Clicks | CTR |\n|---|---:|---:|---:|---:|---:|\n"
+        "| Weibo | 10 | 8 | 120000 | 3400 | 2.83% |\n"
+        "| Xiaohongshu | 5 | 5 | 45000 | 1200 | 2.67% |\n"
+    ),
+}
+
+
+def test_long_words_links_and_tables_do_not_widen_phone_pages(tmp_path, browser) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "sites" / "multi", content)
+    for name, text in LONG_CONTENT.items():
+        (content / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    args = ["build", str(content), "-o", str(out), "--as-of", "2023-10-09"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    page = _open(browser, 390, []).new_page()
+    overflowing = []
+    for path in _pages(out):
+        page.goto((out / path).as_uri())
+        if page.evaluate("document.documentElement.scrollWidth") > 390:
+            overflowing.append(path)
+    assert not overflowing, overflowing
