@@ -119,6 +119,17 @@ class LoadChart:
     gridlines: tuple[tuple[int, float], ...]
 
 
+def grid_step(scale: int, height: float, min_gap: float = 14.0) -> int:
+    """The step between labelled grid lines (1, 2, 5, 10, 20, 50…) that keeps labels at
+    least ``min_gap`` apart on an axis of ``height`` for 0..``scale``."""
+    step, factors = 1, (2, 2.5, 2)  # 1 → 2 → 5 → 10 → 20 → 50 → 100…
+    index = 0
+    while height * step / scale < min_gap:
+        step = round(step * factors[index % 3])
+        index += 1
+    return step
+
+
 def start_key(state: TaskState) -> tuple[date, date, str]:
     """Start order: first day, then end, then id."""
     return (state.task.first_day, state.task.end, state.task.id)
@@ -446,7 +457,8 @@ class SiteView:
             )
             x += bar_w + gap
         weeks.append((current_week or "", week_x, x - gap - week_x))
-        grid = tuple((n, base - chart_h * n / scale) for n in range(0, scale + 1))
+        step = grid_step(scale, chart_h)
+        grid = tuple((n, base - chart_h * n / scale) for n in range(0, scale + 1, step))
         return LoadChart(
             tuple(bars),
             tuple(weeks),
