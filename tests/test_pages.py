@@ -216,6 +216,33 @@ def test_health_reasons_use_the_pages_words_and_names(multi: Path) -> None:
     assert re.search(r"overloaded: [^.]*Olga Petrova", text)
 
 
+QUIET_SITE = {
+    "site.yaml": "title: Quiet\nlanguage: en\n",
+    "team.yaml": "people:\n  - {id: amy, name: Amy}\n",
+    "camp/project.md": (
+        "---\ntitle: Campaign\nowner: amy\nkpis:\n"
+        "  - {id: reach, name: Reach, target: 1000}\n  - {id: ctr, name: CTR, target: 3}\n---\n"
+    ),
+    "camp/retro.md": (
+        "---\ndate: 2024-04-02\nowner: amy\nkpis:\n  - {id: reach, actual: 1200}\n---\n"
+    ),
+}
+
+
+def test_a_project_without_tasks_and_a_kpi_the_retro_left_out(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    for name, text in QUIET_SITE.items():
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(text, encoding="utf-8")
+    out = _build(content, tmp_path / "out", "2024-04-03")
+    for page in ("index.html", "projects/camp.html"):
+        html = read(out, page)
+        assert "No tasks yet: add task files to this project's tasks/ folder." in _text(html)
+        assert "gantt-chart" not in html and "gantt-table" not in html, page
+    retro = _text(read(out, "retro/camp.html"))
+    assert "not recorded in the retro" in retro and "after retro" not in retro
+
+
 def test_people_pages(multi: Path) -> None:
     html = read(multi, "index.html")
     assert 'href="people/olga.html"' in html  # overload alert links to the person
