@@ -236,12 +236,19 @@ def _alert_candidates(analysis: Analysis, msg: Messages) -> list[Candidate]:
     return result
 
 
+def _ui(msg: Messages) -> Messages:
+    """The pages' words (status, kind and alert names) in the language of ``msg``."""
+    return Messages(msg.language, kind="ui")
+
+
 def _alert_entry(
     analysis: Analysis, msg: Messages, finding: Finding, key: str, updated: datetime
 ) -> FeedEntry:
     return FeedEntry(
         id=_stable_id(analysis, "alert", key),
-        title=msg("feed.alert.title", code=finding.code, message=finding.message),
+        title=msg(
+            "feed.alert.title", code=_ui(msg)(f"code.{finding.code}"), message=finding.message
+        ),
         updated=_stamp(updated),
         author=None,
         link=_alert_link(analysis, finding),
@@ -390,6 +397,7 @@ def task_calendar(settings: SiteSettings, as_of: date, rows: list[CalendarRow]) 
     from icalendar import Calendar, Event
 
     msg = Messages(settings.language, kind="authoring")
+    labels = _ui(msg)
     encoded = _shared_values()
     stamp = encoded("dtstamp", datetime.combine(as_of, time(), UTC))
     transparent = encoded("transp", "TRANSPARENT")
@@ -408,7 +416,11 @@ def task_calendar(settings: SiteSettings, as_of: date, rows: list[CalendarRow]) 
         event.add("summary", f"{row.task} {row.title}")
         lines = [
             msg("calendar.owner", name=row.owner),
-            msg("calendar.status", status=row.status.value, priority=row.priority),
+            msg(
+                "calendar.status",
+                status=labels(f"status.{row.status.value}"),
+                priority=row.priority,
+            ),
         ]
         if row.actual is not None:
             lines.append(msg("calendar.progress", value=f"{float(row.actual):.1f}"))
@@ -418,7 +430,7 @@ def task_calendar(settings: SiteSettings, as_of: date, rows: list[CalendarRow]) 
         if row.module:
             categories.append(row.module)
         if row.kind is not TaskKind.TASK:
-            categories.append(row.kind.value)
+            categories.append(labels(f"kind.{row.kind.value}"))
         event.add("categories", categories)
         event.add("transp", transparent)
         cancelled = row.status is TaskStatus.CANCELLED
