@@ -28,6 +28,10 @@ class Messages:
         self._fallback = _catalog(kind, "en")
 
     def __call__(self, message_key: str, /, **values: Any) -> str:
+        """The message, filled in; ``KEY.one`` instead where the catalog has it and the
+        number it counts (``count`` or ``days``) is 1: "1 working day", not "1 working days"."""
+        if values.get("count", values.get("days")) == 1 and f"{message_key}.one" in self._strings:
+            message_key += ".one"
         template = self._strings.get(message_key) or self._fallback.get(message_key)
         if template is None:
             raise KeyError(f"no message {message_key!r} in the {self.kind} catalog")

@@ -334,7 +334,8 @@ def test_chinese_labels_and_catalogs_match() -> None:
     assert "今天" in markup and "年3月" in markup
     en = Messages("en", "gantt")
     zh = Messages("zh-CN", "gantt")
-    assert set(en._strings) == set(zh._strings)
+    singular = {key for key in en._strings if key.endswith(".one")}  # English plurals only
+    assert set(en._strings) - singular == set(zh._strings)
 
 
 def test_legend() -> None:
