@@ -115,6 +115,7 @@ def _gantt(context: Any, tasks: Any, title: str, id_prefix: str | None = None) -
             title,
             id_prefix=id_prefix,
             threshold=context["settings"].thresholds.deviation,
+            id_column=True,
         )
     except Exception:  # a chart must never break a page: the table below carries the data
         return None

@@ -260,3 +260,19 @@ def test_long_words_links_and_tables_do_not_widen_phone_pages(tmp_path, browser)
         if page.evaluate("document.documentElement.scrollWidth") > 390:
             overflowing.append(path)
     assert not overflowing, overflowing
+
+
+def test_gantt_task_ids_stay_in_view_on_a_phone(site: Path, server: str, browser) -> None:
+    context = _open(browser, 390, [])
+    page = context.new_page()
+    page.goto(server + "projects/q3-launch.html")
+    chart = page.query_selector(".gantt-chart")
+    ids = page.query_selector(".gantt-chart .gantt-ids")
+    assert ids is not None and ids.is_visible()
+    page.evaluate("document.querySelector('.gantt-chart').scrollLeft = 600")
+    assert abs(ids.bounding_box()["x"] - chart.bounding_box()["x"]) < 2  # stuck to the left
+    assert ids.bounding_box()["width"] < 200  # the bars keep most of the screen
+    desktop = _open(browser, 1280, []).new_page()
+    desktop.goto(server + "projects/q3-launch.html")
+    assert not desktop.query_selector(".gantt-chart .gantt-ids").is_visible()
+    context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from fractions import Fraction
@@ -345,3 +346,18 @@ def test_legend() -> None:
     assert "关键路径" in html
     # A ui catalog is accepted too: the gantt catalog in its language is used.
     assert "Milestone" in str(gantt_legend(Messages("en", "ui")))
+
+
+def test_the_id_column_repeats_the_charts_left_edge_for_phones() -> None:
+    markup = str(
+        gantt_svg(
+            sample(), WorkCalendar(), AS_OF, Messages("en", "gantt"), link, "Plan", id_column=True
+        )
+    )
+    column, chart = markup.split("</svg>", 1)
+    assert 'class="gantt-ids" aria-hidden="true"' in column
+    assert "<a " not in column  # decorative: the chart has the links
+    for group in ("rows", "tasks"):
+        assert re.search(rf'<g class="{group}" id="(gantt-plan-[0-9a-f]+-{group})"', chart)
+        used = re.search(rf'href="#(gantt-plan-[0-9a-f]+-{group})"', column)
+        assert used and f'id="{used[1]}"' in chart

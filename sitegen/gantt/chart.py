@@ -21,9 +21,12 @@ from sitegen.gantt.style import (
     CRITICAL_HATCH,
     DEFAULT_THRESHOLD,
     DIAMOND,
+    FONT_FAMILY,
     FOOTER_H,
     HEADER_H,
+    ID_CHAR_W,
     LABEL_UNITS,
+    LABEL_W,
     MONTH_ROW_H,
     PAD_DAYS,
     RIGHT_PAD,
@@ -54,11 +57,14 @@ def gantt_svg(
     *,
     id_prefix: str | None = None,
     threshold: Decimal | Fraction = DEFAULT_THRESHOLD,
+    id_column: bool = False,
 ) -> Markup:
     """The chart as one ``<svg>`` element (wrap it in a horizontally scrollable div).
 
     ``id_prefix`` makes the ids of this chart unique on a page (default: derived from
     ``title``); ``threshold`` is the schedule-deviation alert threshold (SPEC §5).
+    ``id_column``: put before it the column of task ids that phones keep in view while
+    the chart scrolls (see `_id_column`).
     """
     m = catalog(messages)
     prefix = id_prefix or _id_prefix(title)
@@ -90,7 +96,7 @@ def gantt_svg(
             ("viewBox", f"0 0 {width} {height}"),
             ("width", width),
             ("height", height),
-            ("font-family", "system-ui, -apple-system, 'Segoe UI', sans-serif"),
+            ("font-family", FONT_FAMILY),
             ("font-size", 12),
         ]
     )
@@ -100,11 +106,11 @@ def gantt_svg(
         el("desc", [("id", f"{prefix}-desc")], text(desc)),
         _defs(prefix),
     ]
-    parts += _bands(rows, width)
+    parts += _bands(rows, width, prefix)
     parts += shading(axis, calendar, body_h)
     parts += header(axis, m, HEADER_H + body_h)
     parts += _dependencies(tasks, rows, axis, prefix)
-    parts.append('<g class="tasks">')
+    parts.append(f'<g class="tasks" id="{prefix}-tasks">')
     for row in rows:
         if row.state is None:
             label = m("no_module") if row.module is None else str(row.module)
@@ -127,7 +133,35 @@ def gantt_svg(
     if first <= as_of <= last:
         parts.append(_today(axis, as_of, HEADER_H + body_h, m))
     parts.append("</svg>")
-    return Markup("".join(parts))
+    chart = Markup("".join(parts))
+    return _id_column(tasks, prefix, height) + chart if id_column and tasks else chart
+
+
+def _id_column(tasks: Sequence[TaskState], prefix: str, height: int) -> Markup:
+    """The chart's left edge, as wide as the longest task id, drawn again from the same
+    rows (``<use>``). The stylesheet shows it on narrow screens only, stuck to the left of
+    the scrolling chart: a 300-pixel label column leaves a phone no room for the bars,
+    and once scrolled past, no bar would say which task it is. Decorative (hidden from
+    screen readers, no links of its own): the chart carries the names and links."""
+    width = min(LABEL_W, round(8 + ID_CHAR_W * max(len(s.task.id) for s in tasks) + 8))
+    return Markup(
+        el(
+            "svg",
+            [
+                ("xmlns", "http://www.w3.org/2000/svg"),
+                ("class", "gantt-ids"),
+                ("aria-hidden", "true"),
+                ("focusable", "false"),
+                ("viewBox", f"0 0 {width} {height}"),
+                ("width", width),
+                ("height", height),
+                ("style", f"margin-right:-{width}px"),  # the chart starts under it
+                ("font-family", FONT_FAMILY),
+                ("font-size", 12),
+            ],
+            f'<use href="#{prefix}-rows"/><use href="#{prefix}-tasks"/>',
+        )
+    )
 
 
 def _id_prefix(title: str) -> str:
@@ -164,9 +198,9 @@ def _defs(prefix: str) -> str:
     return f"<defs>{hatch}{arrow}</defs>"
 
 
-def _bands(rows: list[_Row], width: int) -> list[str]:
+def _bands(rows: list[_Row], width: int, prefix: str) -> list[str]:
     """Group header bands and every other task row striped, under everything else."""
-    parts = ['<g class="rows">']
+    parts = [f'<g class="rows" id="{prefix}-rows">']
     task_index = 0
     for row in rows:
         if row.state is None:
