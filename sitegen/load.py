@@ -175,8 +175,8 @@ def _nested_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
     """Field name → the model its mappings are validated as, for fields that hold models."""
     return {
         name: nested
-        for name in _fields_holding_models(model)
-        if (nested := _model_in(model.model_fields[name].annotation)) is not None
+        for name, info in model.model_fields.items()
+        if (nested := _model_in(info.annotation)) is not None
     }
 
 
@@ -202,9 +202,7 @@ _LIMITS = {
 @cache
 def _fields_holding_models(model: type[BaseModel]) -> tuple[str, ...]:
     """The fields of ``model`` whose values may be or contain models."""
-    return tuple(
-        name for name, info in model.model_fields.items() if _model_in(info.annotation) is not None
-    )
+    return tuple(_nested_models(model))
 
 
 @cache
