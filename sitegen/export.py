@@ -49,7 +49,7 @@ def status_data(
                 "title": t.task.title,
                 "owner": t.task.owner,
                 "priority": t.priority.value,
-                "start": t.task.first_day.isoformat(),
+                "start": t.task.start.isoformat() if t.task.start else None,  # null: not given
                 "end": t.task.end.isoformat(),
                 "status": t.status.value,
                 "planned_progress": pct(t.planned / 100 if t.planned is not None else None),
