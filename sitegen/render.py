@@ -195,6 +195,7 @@ def make_environment(theme: Theme, language: str) -> Environment:
         signed=_signed,
         markdown=render_markdown,
         brief=lambda text: render_markdown(text, breaks=True),
+        lead=_first_paragraph,
         day=lambda d: _day(d, language),
         shortday=lambda d: _short_day(d, language),
         num=_num,
@@ -202,6 +203,11 @@ def make_environment(theme: Theme, language: str) -> Environment:
         weekday=lambda d: ui(f"weekday.{d.weekday()}") if d else "",
     )
     return env
+
+
+def _first_paragraph(text: str | None) -> str:
+    """What a table cell shows of a body: its first paragraph (still Markdown)."""
+    return (text or "").strip().split("\n\n", 1)[0]
 
 
 def _pct(value: Any, scale: int = 1) -> str:
