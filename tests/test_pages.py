@@ -197,6 +197,12 @@ def test_retro_page(site: Path) -> None:
     assert "104.0%" in text and "105.0%" in text and "85.0%" in text
     assert "制定“需求变更管理流程”" in text and "2023年9月15日" in text
     assert "已完成任务" in text and "日报平均偏差率" in text
+    # the guide's four retro dimensions: goals, process, team collaboration, outputs
+    html = read(site, "retro/q3-launch.html")
+    order = [html.index(f'id="{h}"') for h in ("rkpi-h", "rmeasure-h", "rteam-h", "routputs-h")]
+    assert order == sorted(order)
+    assert "钱十" in text and "设计支持" in text  # who supported task 02
+    assert "3支短视频（每支60秒）、10张封面图" in text  # task 02's deliverables
 
 
 def test_measures_page_worked_examples(site: Path) -> None:

@@ -29,7 +29,7 @@ from sitegen.pages.paths import (
 )
 from sitegen.pages.reference import priority_matrix, worked_examples
 from sitegen.pages.reports import report_pages
-from sitegen.pages.retro import Measure, retro_measures
+from sitegen.pages.retro import Measure, retro_measures, retro_team_and_outputs
 from sitegen.pages.view import (
     Alert,
     AlertGroup,
@@ -136,6 +136,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
                 retro=project.retro,
                 kpis=kpis,
                 measures=retro_measures(view, project.id),
+                **retro_team_and_outputs(view, project.id),
             )
     for state in view.sorted_tasks():
         yield page(

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from sitegen import metrics
+from sitegen.compute import TaskState
 from sitegen.model import TaskKind, TaskStatus
 from sitegen.pages.view import Alert, SiteView
 
@@ -49,6 +50,16 @@ def retro_measures(view: SiteView, project_id: str) -> list[Measure]:
             {"value": average, "entries": len(deviations), "alerting": entries_alerting},
         ),
     ]
+
+
+def retro_team_and_outputs(view: SiteView, project_id: str) -> dict[str, list[TaskState]]:
+    """The guide's other two retro dimensions, in start order: team collaboration (the
+    tasks with collaborators) and outputs (the deliverables of the finished tasks)."""
+    states = view.sorted_tasks(view.project_tasks(project_id))
+    return {
+        "collaboration": [s for s in states if s.task.collaborators],
+        "outputs": [s for s in states if s.status is TaskStatus.DONE and s.task.deliverables],
+    }
 
 
 def _count_codes(alerts: list[Alert]) -> list[tuple[str, int]]:
