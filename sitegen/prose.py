@@ -9,14 +9,17 @@ arrangement of lines. Anything else goes through Python-Markdown and nh3.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
+from html import unescape as html_unescape
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # No images: a page loads nothing from another host (SPEC §8), and files in the content
 # folder are not published. A Markdown image becomes a link to it (see `_ImagesAsLinks`);
@@ -69,6 +72,23 @@ def render_markdown(text: str, breaks: bool = False) -> Markup:
     return Markup("".join(p if isinstance(p, str) else lines[p] for p in _layout(shape, breaks)))
 
 
+# A link to a content file as the cleaner writes it: relative, to a .md file.
+_DOCUMENT_LINK = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')
+
+
+def link_documents(html: Markup, page_of: Callable[[str], str | None]) -> Markup:
+    """``html`` with each link to a content file (``[the brief](L-01.md)``, as in MkDocs)
+    pointing where ``page_of`` says the page made from that file is; others unchanged."""
+    if ".md" not in html:
+        return html
+
+    def relinked(match: re.Match[str]) -> str:
+        target = page_of(unquote(html_unescape(match[1])))
+        return f'href="{escape(target)}{match[2] or ""}"' if target else match[0]
+
+    return Markup(_DOCUMENT_LINK.sub(relinked, html))
+
+
 def plain_lines(text: str) -> list[str] | None:
     """The lines of ``text`` when Markdown would copy each unchanged, else None."""
     if not _PLAIN_TEXT.fullmatch(text) or _EDGE_SPACE.search(text):
@@ -97,4 +117,4 @@ def _converted(text: str, breaks: bool) -> Markup:
     return Markup(clean)
 
 
-__all__ = ["plain_lines", "render_markdown"]
+__all__ = ["link_documents", "plain_lines", "render_markdown"]

@@ -34,7 +34,8 @@ from sitegen.i18n import Messages
 from sitegen.inputs import THEME_FOLDER
 from sitegen.pages import Page, site_pages, task_path
 from sitegen.pages.lookups import Lookups
-from sitegen.prose import render_markdown
+from sitegen.pages.paths import page_of_document
+from sitegen.prose import link_documents, render_markdown
 from sitegen.schemas import SCHEMA_KINDS, schema_for
 
 
@@ -193,8 +194,8 @@ def make_environment(theme: Theme, language: str) -> Environment:
     env.filters.update(
         pct=_pct,
         signed=_signed,
-        markdown=render_markdown,
-        brief=lambda text: render_markdown(text, breaks=True),
+        markdown=_markdown,
+        brief=_brief,
         lead=_first_paragraph,
         day=lambda d: _day(d, language),
         shortday=lambda d: _short_day(d, language),
@@ -203,6 +204,28 @@ def make_environment(theme: Theme, language: str) -> Environment:
         weekday=lambda d: ui(f"weekday.{d.weekday()}") if d else "",
     )
     return env
+
+
+@pass_context
+def _markdown(context: Any, text: str, source: str | None = None, breaks: bool = False) -> Markup:
+    """A body as HTML. With ``source`` (the file it was written in), its links to other
+    content files lead to the pages made from them, from this page (its url())."""
+    html = render_markdown(text, breaks=breaks)
+    if source is None:
+        return html
+    url, folder = context["url"], posixpath.dirname(source)
+
+    def page_of(href: str) -> str | None:
+        page = page_of_document(posixpath.normpath(posixpath.join(folder, href)))
+        return url(page) if page else None
+
+    return link_documents(html, page_of)
+
+
+@pass_context
+def _brief(context: Any, text: str, source: str | None = None) -> Markup:
+    """A daily brief: line breaks kept (briefs are written line by line)."""
+    return _markdown(context, text, source, breaks=True)
 
 
 def _first_paragraph(text: str | None) -> str:

@@ -268,6 +268,21 @@ def test_a_project_without_tasks_and_a_kpi_the_retro_left_out(tmp_path: Path) ->
     assert "not recorded in the retro" in retro and "after retro" not in retro
 
 
+def test_links_between_content_files_lead_to_pages(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(MULTI, content)
+    task = content / "launch" / "tasks" / "L-02.md"
+    task.write_text(
+        task.read_text("utf-8").rstrip()
+        + "\n\nSee [research](L-01.md) and [the plan](../project.md).\n",
+        encoding="utf-8",
+    )
+    out = _build(content, tmp_path / "out", "2023-10-09")
+    assert 'href="L-01.html"' in read(out, "tasks/L-02.html")
+    assert 'href="../projects/launch.html"' in read(out, "tasks/L-02.html")
+    assert crawl(out)  # and nothing links to a .md file
+
+
 def test_people_pages(multi: Path) -> None:
     html = read(multi, "index.html")
     assert 'href="people/olga.html"' in html  # overload alert links to the person

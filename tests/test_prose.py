@@ -84,3 +84,27 @@ def test_images_become_links_and_html_images_are_dropped():
     raw = render_markdown('Before <img src="https://example.com/pixel.gif" alt="x"> after')
     assert "<img" not in raw and "example.com" not in raw
     assert "Before" in raw and "after" in raw
+
+
+def test_links_to_content_files_lead_to_their_pages():
+    from sitegen.pages.paths import page_of_document
+    from sitegen.prose import link_documents
+
+    assert page_of_document("p/tasks/A-1.md") == "tasks/A-1.html"
+    assert page_of_document("p/tasks/design/A-2.md") == "tasks/A-2.html"
+    assert page_of_document("p/risks/R-1.md") == "risks/R-1.html"
+    assert page_of_document("p/reports/2024-03/2024-03-04-ann.md") == (
+        "reports/p/2024-03-04-ann.html"
+    )
+    assert page_of_document("p/project.md") == "projects/p.html"
+    assert page_of_document("p/retro.md") == "retro/p.html"
+    assert page_of_document("p/notes.md") is None and page_of_document("site.yaml") is None
+
+    html = render_markdown(
+        "[a](A-1.md#log), [b](other%20file.md), [c](https://x.example/y.md), [d](#top)"
+    )
+    pages = {"A-1.md": "../tasks/A-1.html"}
+    relinked = str(link_documents(html, pages.get))
+    assert 'href="../tasks/A-1.html#log"' in relinked
+    assert 'href="other%20file.md"' in relinked  # no page for it: left as written
+    assert 'href="https://x.example/y.md"' in relinked and 'href="#top"' in relinked

@@ -35,6 +35,25 @@ def report_path(report: ReportDoc) -> str:
     return f"reports/{project}/{report.id}.html"
 
 
+def page_of_document(relative: str) -> str | None:
+    """The page made from the content file ``relative`` (POSIX, from the content folder),
+    by the layout of SPEC §1 and the rule that a file is named by its id; None for a
+    file that makes no page of its own."""
+    parts = relative.split("/")
+    if len(parts) == 2 and parts[1] in ("project.md", "retro.md"):
+        return (project_path if parts[1] == "project.md" else retro_path)(parts[0])
+    if len(parts) < 3 or not parts[-1].endswith(".md"):
+        return None
+    stem = parts[-1].removesuffix(".md")
+    if parts[1] == "tasks":
+        return task_path(stem)
+    if parts[1] == "risks":
+        return risk_path(stem)
+    if parts[1] == "reports":
+        return f"reports/{parts[0]}/{stem}.html"
+    return None
+
+
 def week_key(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
