@@ -209,6 +209,10 @@ def test_measures_page_worked_examples(site: Path) -> None:
     text = _text(read(site, "measures.html"))
     for figure in ("50.0%", "-50.0%", "66.7%", "-33.3%", "104.0%", "20.0%"):
         assert figure in text, figure
+    # the guide's table 3 rows: 2 scripts (1 done), 3 drafts (3 done), 3 finals (2 done)
+    assert re.search(r"3\s+3\s+100\.0%\s+0\.0%", text)
+    # and its escalation process, with the site's threshold
+    assert "风险升级流程" in text and "任务进度落后计划 20.0% 或以上" in text
 
 
 def test_risk_register_order(site: Path) -> None:
