@@ -72,7 +72,7 @@ class _Collector:
         self.findings.append(Finding(code, severity_of(code), file, line, message, **links))
 
     def read_error(self, file: str, error: ReadError) -> None:
-        self.add("parse", file, error.line, self.msg("parse", problem=error.message))
+        self.add("parse", file, error.line, self.msg(f"parse.{error.reason}", **error.values))
 
     def validation_error(self, source: Source, error: ValidationError) -> None:
         for problem in error.errors(include_url=False):

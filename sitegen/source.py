@@ -52,12 +52,14 @@ class Source:
 
 
 class ReadError(Exception):
-    """A file that cannot be read as content; carries the line and a plain message."""
+    """A file that cannot be read as content: the line, and which message says why
+    (``parse.REASON`` in the message catalogs, filled in with ``values``)."""
 
-    def __init__(self, message: str, line: int = 1) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: str, line: int = 1, /, **values: object) -> None:
+        super().__init__(reason, values)
+        self.reason = reason
         self.line = line
+        self.values = values
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
@@ -119,14 +121,12 @@ def _build(
             key = _scalar(loader, key_node)
             line = key_node.start_mark.line + offset
             if isinstance(key, list | dict):
-                raise ReadError("a key must be a plain word", line)
+                raise ReadError("plain-key", line)
             key = str(key) if not isinstance(key, str) else key
             if id(key_node) in written_here:
                 if key in first_lines:
                     first = first_lines[key]
-                    raise ReadError(
-                        f"'{key}' is given twice (first on line {first}): keep one", line
-                    )
+                    raise ReadError("twice", line, key=key, first=first)
                 first_lines[key] = line
             lines[(*path, key)] = line
             result[key] = _build(loader, value_node, (*path, key), lines, offset)
@@ -147,30 +147,20 @@ def _build(
 # Common YAML mistakes, by a phrase of the parser's own message: what to do instead, and
 # whether the line where the parser's "context" starts is the one to point at.
 _SYNTAX_HINTS = (
-    (
-        "quoted scalar",
-        "a quoted value is not closed: add the closing quote mark, or remove the opening one",
-        True,
-    ),
-    (
-        "mapping values are not allowed",
-        "a second ': ' on one line: put the value in quotes, e.g. title: \"Q3: launch\"",
-        False,
-    ),
-    ("tab character", "a tab is used to indent: indent with spaces only", False),
+    ("quoted scalar", "yaml.quote", True),
+    ("mapping values are not allowed", "yaml.colon", False),
+    ("tab character", "yaml.tab", False),
 )
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, offset: int) -> ReadError:
     said = f"{exc.context or ''} {exc.problem or ''}"
-    for phrase, hint, at_context in _SYNTAX_HINTS:
+    for phrase, key, at_context in _SYNTAX_HINTS:
         if phrase in said:
             mark = (exc.context_mark if at_context else None) or exc.problem_mark
-            return ReadError(f"YAML syntax error: {hint}", _line(mark, offset))
+            return ReadError(key, _line(mark, offset))
     problem = exc.problem or exc.context or "invalid YAML"
-    return ReadError(
-        f"YAML syntax error: {problem}", _line(exc.problem_mark or exc.context_mark, offset)
-    )
+    return ReadError("yaml", _line(exc.problem_mark or exc.context_mark, offset), problem=problem)
 
 
 def _line(mark: yaml.Mark | None, offset: int) -> int:
@@ -190,9 +180,9 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, offset) from None
     except yaml.YAMLError as exc:
-        raise ReadError(f"YAML syntax error: {exc}", first_line) from None
+        raise ReadError("yaml", first_line, problem=exc) from None
     except (ValueError, TypeError) as exc:
-        raise ReadError(f"YAML value error: {exc}", first_line) from None
+        raise ReadError("yaml-value", first_line, problem=exc) from None
     finally:
         loader.dispose()
 
@@ -204,12 +194,12 @@ def read_text(path: Path) -> str:
 
 def decode_text(data: bytes) -> str:
     if b"\x00" in data:
-        raise ReadError("this is a binary file, not text; remove it or save it as UTF-8 text")
+        raise ReadError("binary")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ReadError("the file is not UTF-8 text; save it with UTF-8 encoding", line) from None
+        raise ReadError("not-utf8", line) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -261,24 +251,22 @@ class FrontMatterDoc:
 def split_front_matter(text: str) -> FrontMatterDoc:
     """Split ``---`` front matter from the Markdown body, keeping file line numbers."""
     if not text.strip():
-        raise ReadError("the file is empty; it needs front matter between two '---' lines")
+        raise ReadError("empty")
     all_lines = text.split("\n")
     if all_lines[0].rstrip() != "---":
-        raise ReadError("no front matter: the file must start with a line '---'")
+        raise ReadError("no-front-matter")
     for index in range(1, len(all_lines)):
         if all_lines[index].rstrip() in ("---", "..."):
             closing = index
             break
     else:
-        raise ReadError("the front matter is not closed: add a line '---' after it")
+        raise ReadError("not-closed")
     yaml_text = "\n".join(all_lines[1:closing])
     data, lines = parse_yaml(yaml_text, first_line=2)
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ReadError(
-            "the front matter must be 'key: value' lines, not a list or a single value", 2
-        )
+        raise ReadError("not-mapping", 2)
     body_lines = all_lines[closing + 1 :]
     first_text = next((i for i, line in enumerate(body_lines) if line.strip()), 0)
     return FrontMatterDoc(
@@ -298,5 +286,5 @@ def read_yaml_mapping(path: Path) -> tuple[dict[str, Any], dict[Path_, int]]:
     if data is None:
         return {}, lines
     if not isinstance(data, dict):
-        raise ReadError("this file must hold 'key: value' lines, not a list or a single value")
+        raise ReadError("file-not-mapping")
     return data, lines

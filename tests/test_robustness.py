@@ -186,6 +186,18 @@ def test_a_report_a_second_late_shows_the_second(tmp_path):
     assert "came in at 2024-03-04 17:00:01 (UTC), after the 17:00 deadline" in late.message
 
 
+def test_a_chinese_site_gets_parse_errors_in_chinese(tmp_path):
+    site = make_site(tmp_path)
+    (site / "site.yaml").write_text("title: T\nlanguage: zh-CN\n", encoding="utf-8")
+    (site / "p" / "tasks" / "B-1.md").write_text("---\ntitle: x\ntitle: y\n---\n")
+    (site / "p" / "tasks" / "B-2.md").write_text("---\ntitle: x\n")
+    messages = {f.file: f.message for f in analyse(site).findings if f.code == "parse"}
+    assert messages == {
+        "p/tasks/B-1.md": "“title”写了两次（第一次在第 2 行）：请只保留一个",
+        "p/tasks/B-2.md": "头信息没有结束：请在其后加一行“---”",
+    }
+
+
 def test_ids_differing_only_in_case_collide(tmp_path):
     site = make_site(tmp_path)
     (site / "p" / "tasks" / "a-1.md").write_text(TASK.replace("A-1", "a-1"), encoding="utf-8")
