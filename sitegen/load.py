@@ -89,6 +89,8 @@ class _Collector:
             return self.msg("field.missing", field=name)
         if value is None:
             return self.msg("field.empty", field=name)
+        if kind.startswith("calendar_range_") or kind == "weekday_name":
+            return self.msg(f"field.{kind}", field=name, **ctx)
         if kind == "date_year":
             return self.msg("field.year", field=name, value=shown, **ctx)
         if kind.startswith("datetime"):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
 from sitegen.fields import FIRST_YEAR, LAST_YEAR, Text, TextList
 
@@ -27,21 +28,28 @@ def _parse_day(text: str) -> date:
 
 def date_range(entry: str) -> tuple[date, date]:
     """The first and last day of `2023-10-02` or of the inclusive range
-    `2023-10-01..2023-10-07`; ValueError, saying what to fix, for anything else."""
+    `2023-10-01..2023-10-07`. Anything else is an error whose type names the finding's
+    message (``field.calendar_range_*``)."""
     first, _, last = entry.partition("..")
     try:
         start = _parse_day(first)
         end = _parse_day(last) if last else start
     except ValueError:
-        raise ValueError(
-            f"'{entry}' is not a date (YYYY-MM-DD) or range (YYYY-MM-DD..YYYY-MM-DD)"
-        ) from None
+        raise _calendar_error("calendar_range_form", entry) from None
     if end < start:
-        raise ValueError(f"'{entry}' ends before it starts: write the earlier date first")
+        raise _calendar_error("calendar_range_order", entry)
     for day in (start, end):
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise ValueError(f"'{entry}': the year {day.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+            raise _calendar_error(
+                "calendar_range_year", entry, year=day.year, first=FIRST_YEAR, last=LAST_YEAR
+            )
     return start, end
+
+
+def _calendar_error(kind: str, entry: str, **more: object) -> PydanticCustomError:
+    return PydanticCustomError(
+        kind, "{entry} is not a usable date or range", {"entry": entry, **more}
+    )
 
 
 def expand_dates(entries: list[str]) -> frozenset[date]:
@@ -80,7 +88,7 @@ class CalendarSettings(BaseModel):
     def _known_days(cls, value: list[str]) -> list[str]:
         for day in value:
             if str(day).strip().lower() not in WEEKDAYS:
-                raise ValueError(f"'{day}' is not a weekday name; use mon, tue, … sun")
+                raise PydanticCustomError("weekday_name", "{day} is not a weekday", {"day": day})
         return value
 
     @field_validator("holidays", "workdays")

@@ -198,6 +198,21 @@ def test_a_chinese_site_gets_parse_errors_in_chinese(tmp_path):
     }
 
 
+def test_a_chinese_site_gets_calendar_errors_in_chinese(tmp_path):
+    site = make_site(tmp_path)
+    (site / "site.yaml").write_text(
+        "title: T\nlanguage: zh-CN\ncalendar:\n  weekend: [sat, 周八]\n"
+        "  holidays: [2024-10-07..2024-10-01]\n",
+        encoding="utf-8",
+    )
+    messages = sorted(f.message for f in analyse(site).findings if f.file == "site.yaml")
+    assert messages == [
+        "“calendar.holidays”：“2024-10-07..2024-10-01”的结束早于开始：请把较早的日期写在前面",
+        "“calendar.weekend”：“周八”不是星期的名称："
+        "请写 mon、tue、wed、thu、fri、sat、sun 或 周一…周日",
+    ]
+
+
 def test_ids_differing_only_in_case_collide(tmp_path):
     site = make_site(tmp_path)
     (site / "p" / "tasks" / "a-1.md").write_text(TASK.replace("A-1", "a-1"), encoding="utf-8")
