@@ -89,7 +89,7 @@ class _Collector:
             return self.msg("field.missing", field=name)
         if value is None:
             return self.msg("field.empty", field=name)
-        if kind.startswith("calendar_range_") or kind == "weekday_name":
+        if kind.startswith("calendar_range_") or kind in ("weekday_name", "time_zone"):
             return self.msg(f"field.{kind}", field=name, **ctx)
         if kind == "date_year":
             return self.msg("field.year", field=name, value=shown, **ctx)

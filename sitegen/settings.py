@@ -127,7 +127,8 @@ class SiteSettings(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"'{value}' is not a time zone name such as Asia/Shanghai") from None
+            zone = {"zone": value}
+            raise PydanticCustomError("time_zone", "{zone} is not a time zone", zone) from None
         return value
 
     @field_validator("base_url")
