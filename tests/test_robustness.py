@@ -83,6 +83,17 @@ def test_a_symlink_out_of_the_content_folder_is_not_followed(tmp_path):
     assert any(f.file == "p/tasks/S-1.md" for f in loaded.findings)
 
 
+def test_a_site_with_a_skipped_link_still_builds_and_says_so(tmp_path):
+    outside = tmp_path / "shared.md"
+    outside.write_text(TASK.replace("A-1", "S-1"), encoding="utf-8")
+    site = make_site(tmp_path)
+    (site / "p" / "tasks" / "S-1.md").symlink_to(outside)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(site), "-o", str(out), "--as-of", "2024-03-05"])
+    assert result.exit_code == 0, result.output
+    assert "Skipped file" in (out / "alerts.html").read_text("utf-8")
+
+
 def test_a_misspelt_key_is_named_with_its_closest_match(tmp_path):
     site = make_site(tmp_path, TASK.replace("owner: ann", "owner: ann\nownr: bob"))
     notices = [f for f in analyse(site).findings if f.code == "unknown-key"]
