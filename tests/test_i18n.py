@@ -28,3 +28,12 @@ def test_a_count_of_one_takes_the_singular_where_there_is_one() -> None:
         "(1 working day)"
     )
     assert Messages("zh-CN", "ui")("task.days", count=1) == "1 个工作日"
+
+
+def test_every_finding_a_page_can_list_has_a_name() -> None:
+    from sitegen.findings import NOTICE_CODES, WARNING_CODES
+
+    for language in ("en", "zh-CN"):
+        ui = Messages(language, "ui")
+        for code in (*WARNING_CODES, *NOTICE_CODES, "skipped"):  # skipped: see sitegen.load
+            assert ui.has(f"code.{code}"), (language, code)
