@@ -13,6 +13,9 @@ import click
 from sitegen import __version__
 from sitegen.options import CONTENT_DIR, as_of_option
 
+# Files every build writes into OUT (SPEC §8): a folder without them was not made by sitegen.
+SITE_FILES = ("index.html", "status.json", "feed.xml", "calendar.ics")
+
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
 
 
@@ -65,6 +68,9 @@ def build(
     from sitegen.build import build as run_build
     from sitegen.reporter import ConsoleReporter
 
+    # The folder the path leads to, through links and '..', is the one checked and built:
+    # `public` linked to `www` builds into `www`, and `a/link/..` cannot hide the content.
+    output = output.resolve()
     problem = _output_problem(output, content)
     if problem:
         raise click.UsageError(problem)
@@ -122,12 +128,17 @@ def _output_problem(output: Path, content: Path) -> str | None:
             " neither may be inside the other, because a build replaces everything in the"
             " output folder. Choose another folder with -o."
         )
-    if output.is_dir() and any(output.iterdir()) and not (output / "status.json").is_file():
+    if output.is_dir() and any(output.iterdir()) and not _built_by_sitegen(output):
         return (
             f"the output folder ({output}) holds files that sitegen did not make, and a build"
             " replaces everything in it. Choose a new or empty folder with -o, or empty it first."
         )
     return None
+
+
+def _built_by_sitegen(folder: Path) -> bool:
+    """Whether ``folder`` looks like a site sitegen built: the files every build writes."""
+    return all((folder / name).is_file() for name in SITE_FILES)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from sitegen.fields import FIRST_YEAR, LAST_YEAR
+
 CONTENT_DIR = click.Path(file_okay=False, dir_okay=True, exists=True, path_type=Path)
 
 
@@ -22,7 +24,10 @@ class DayType(click.DateTime):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, date) and not isinstance(value, datetime):
             return value
-        return super().convert(value, param, ctx).date()
+        day = super().convert(value, param, ctx).date()
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:  # a typo; 9999 would mean millions of findings
+            self.fail(f"{value}: the year is outside {FIRST_YEAR}–{LAST_YEAR}", param, ctx)
+        return day
 
 
 DAY = DayType()

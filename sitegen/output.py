@@ -43,6 +43,8 @@ class Staging:
     def __enter__(self) -> Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        # mkdtemp makes it private (700); as OUT it must be readable by a web server.
+        os.chmod(self.folder, 0o755)
         return self
 
     def write(self, name: str, data: bytes) -> None:

@@ -336,6 +336,7 @@ def test_build_refuses_a_folder_of_other_files_but_rebuilds_its_own(tmp_path, mo
     documents = tmp_path / "documents"
     (documents / "letters").mkdir(parents=True)
     (documents / "letters" / "draft.txt").write_text("keep me")
+    (documents / "status.json").write_text("{}")  # one file of that name proves nothing
     refused = invoke("build", site, "-o", documents, "--as-of", AS_OF)
     assert refused.exit_code == 2, refused.output
     assert "holds files that sitegen did not make" in refused.output
@@ -347,3 +348,33 @@ def test_build_refuses_a_folder_of_other_files_but_rebuilds_its_own(tmp_path, mo
     (out / "stray.html").write_text("left by hand")
     assert invoke("build", site, "-o", out, "--as-of", AS_OF).exit_code == 0
     assert not (out / "stray.html").exists()
+
+
+def test_build_goes_where_links_lead(tmp_path, monkeypatch):
+    """OUT is the folder its path leads to: through a link to the served folder, and
+    through '..' after a link, which must not reach round to the content."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    real = write_site(tmp_path / "real" / "site", VALID_SITE)
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "site").symlink_to(real)
+    (tmp_path / "proj" / "public").mkdir()
+    (tmp_path / "proj" / "public" / "notes.txt").write_text("keep me")
+    # proj/site/../public is real/public, not proj/public
+    built = invoke("build", real, "-o", tmp_path / "proj" / "site" / ".." / "public")
+    assert built.exit_code == 0, built.output
+    assert (tmp_path / "real" / "public" / "index.html").is_file()
+    assert (tmp_path / "proj" / "public" / "notes.txt").read_text() == "keep me"
+    # a link to the served folder: the served folder is rebuilt, the link stays
+    (tmp_path / "www").mkdir()
+    (tmp_path / "served").symlink_to(tmp_path / "www")
+    assert invoke("build", real, "-o", tmp_path / "served").exit_code == 0
+    assert (tmp_path / "served").is_symlink() and (tmp_path / "www" / "index.html").is_file()
+    assert (tmp_path / "www").stat().st_mode & 0o777 == 0o755  # a web server can read it
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_date_far_from_now_is_a_usage_error(tmp_path):
+    site = write_site(tmp_path / "site", VALID_SITE)
+    for day in ("9999-12-31", "0023-07-01"):
+        result = invoke("check", site, "--as-of", day)
+        assert result.exit_code == 2 and "outside 1900–2199" in result.output, result.output
