@@ -24,7 +24,7 @@ from sitegen.fingerprint import bytes_digest
 from sitegen.source import FrontMatterDoc, ReadError, decode_text, split_front_matter
 
 # Bump when parsing changes in a way the package version does not capture.
-FORMAT = f"{__version__}/6"
+FORMAT = f"{__version__}/7"
 # Below this many files to parse, starting processes costs more than it saves.
 PARSE_IN_PARALLEL_FROM = 1000
 

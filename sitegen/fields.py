@@ -40,10 +40,34 @@ def _plausible_year(value: date) -> date:
 
 Text = Annotated[str, BeforeValidator(_scalar_text)]
 TextList = Annotated[list[Text], BeforeValidator(as_list)]
+
+
+def _plain_decimal(value: object) -> object:
+    """1e3 as 1000: Decimal would keep the exponent and show "1E+3" on pages."""
+    if isinstance(value, str) and "e" in value.lower():
+        try:
+            number = Decimal(value.strip().replace("_", ""))
+        except ArithmeticError:
+            return value  # not a number: validation says so
+        if number.is_finite() and number == number.to_integral_value():
+            return number.quantize(Decimal(1))
+        return number.normalize() if number.is_finite() else value
+    return value
+
+
 # Exact decimals; their schema says "number" in every pydantic version, as editors expect.
-Number = Annotated[Decimal, WithJsonSchema({"type": "number"})]
+Number = Annotated[Decimal, BeforeValidator(_plain_decimal), WithJsonSchema({"type": "number"})]
+Amount = Annotated[  # a quantity that cannot be negative (planned, actual)
+    Decimal,
+    Field(ge=0),
+    BeforeValidator(_plain_decimal),
+    WithJsonSchema({"type": "number", "minimum": 0}),
+]
 Percent = Annotated[
-    Decimal, Field(ge=0, le=100), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})
+    Decimal,
+    Field(ge=0, le=100),
+    BeforeValidator(_plain_decimal),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
 ]
 
 Date = Annotated[date, AfterValidator(_plausible_year)]
@@ -53,6 +77,7 @@ DateTime = Annotated[datetime, AfterValidator(_plausible_year)]
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
+    "Amount",
     "Date",
     "DateTime",
     "Number",

@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from sitegen.fields import Date, DateTime, Number, Percent, Text, TextList, as_list
+from sitegen.fields import Amount, Date, DateTime, Number, Percent, Text, TextList, as_list
 from sitegen.settings import SiteSettings
 from sitegen.source import Source
 
@@ -283,8 +283,8 @@ class Entry(BaseModel):
     task: Text
     plan: Text | None = None
     done: Text | None = None
-    planned: Number | None = Field(None, ge=0)
-    actual: Number | None = Field(None, ge=0)
+    planned: Amount | None = None
+    actual: Amount | None = None
     progress: Percent | None = None
     problem: Text | None = None
     solution: Text | None = None

@@ -215,3 +215,17 @@ def test_load_chart_grid_labels_stay_legible():
     assert grid_step(8, 96) == 2
     assert grid_step(41, 96) == 10
     assert grid_step(1000, 96) == 200
+
+
+def test_numbers_written_with_an_exponent_are_shown_plainly():
+    from sitegen.model import TaskDoc
+
+    def budget(written: object) -> str:
+        doc = TaskDoc.model_validate(
+            {"id": "a", "title": "x", "owner": "a", "end": "2024-03-08", "budget": written}
+        )
+        return str(doc.budget)
+
+    assert [budget(w) for w in ("1e3", "1.0e3", "1.5e1", "2.50", 7)] == [
+        "1000", "1000", "15", "2.50", "7",
+    ]  # fmt: skip
