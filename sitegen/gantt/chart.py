@@ -25,8 +25,8 @@ from sitegen.gantt.style import (
     FOOTER_H,
     HEADER_H,
     ID_CHAR_W,
+    ID_COLUMN_MAX_W,
     LABEL_UNITS,
-    LABEL_W,
     MONTH_ROW_H,
     PAD_DAYS,
     RIGHT_PAD,
@@ -143,7 +143,7 @@ def _id_column(tasks: Sequence[TaskState], prefix: str, height: int) -> Markup:
     the scrolling chart: a 300-pixel label column leaves a phone no room for the bars,
     and once scrolled past, no bar would say which task it is. Decorative (hidden from
     screen readers, no links of its own): the chart carries the names and links."""
-    width = min(LABEL_W, round(8 + ID_CHAR_W * max(len(s.task.id) for s in tasks) + 8))
+    width = min(ID_COLUMN_MAX_W, round(8 + ID_CHAR_W * max(len(s.task.id) for s in tasks) + 8))
     return Markup(
         el(
             "svg",

@@ -13,6 +13,8 @@ HEADER_H = MONTH_ROW_H + DAY_ROW_H + 4
 FOOTER_H = 18  # the "today" label
 LABEL_W = 300  # the task labels on the left
 ID_CHAR_W = 8  # a character of a task id (bold, ASCII) at the chart's 12 px
+# The phone's id column: longer ids are cut there, so the bars keep half a phone's width.
+ID_COLUMN_MAX_W = 170
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', sans-serif"
 LABEL_UNITS = 44  # label length in narrow-character units (a CJK character counts 2)
 RIGHT_PAD = 90  # room for the progress text and flags after the last bar
