@@ -11,10 +11,11 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import frontmatter
 
@@ -27,6 +28,8 @@ RISK_ID = re.compile(r"^R-(\d+)$")
 WORKFLOW_PATH = ".github/workflows/sitegen.yml"
 # In a repository made by `init`: where the content is (the default DIR of every command).
 CONTENT_FOLDER = "content"
+# The report deadline init's site.yaml sets (SiteSettings' default).
+DEADLINE = "17:00"
 # Shown where the requirement to install sitegen with could not be worked out.
 SPEC_EXAMPLE = f"sitegen @ git+https://github.com/OWNER/sitegen@v{__version__}"
 
@@ -190,9 +193,29 @@ def installed_requirement() -> str:
     return f"sitegen @ {url}" if "archive_info" in origin else ""
 
 
-def workflow_text(sitegen_spec: str) -> str:
+def daily_run(timezone: str, deadline: str, on: date) -> tuple[str, str]:
+    """The workflow's daily schedule: half an hour after the report deadline in
+    ``timezone``, Monday to Friday there, as a cron line in UTC (GitHub's clock, at the
+    UTC offset of ``on``), and a comment that says so."""
+    hour, minute = (int(part) for part in deadline.split(":"))
+    local = datetime.combine(on, time(hour, minute), ZoneInfo(timezone)) + timedelta(minutes=30)
+    utc = local.astimezone(UTC)
+    weekdays = {-1: "0-4", 0: "1-5", 1: "2-6"}[(utc.date() - local.date()).days]
+    note = f"{utc:%H:%M} UTC = {local:%H:%M} in {timezone}, after the {deadline} deadline"
+    return f"{utc.minute} {utc.hour} * * {weekdays}", note
+
+
+def workflow_text(sitegen_spec: str, schedule: tuple[str, str]) -> str:
     template = resources.files("sitegen").joinpath("scaffolds/sitegen.yml").read_text("utf-8")
-    return template.replace("@SITEGEN_SPEC@", sitegen_spec).replace("@SPEC_EXAMPLE@", SPEC_EXAMPLE)
+    replacements = {
+        "@SITEGEN_SPEC@": sitegen_spec,
+        "@SPEC_EXAMPLE@": SPEC_EXAMPLE,
+        "@CRON@": schedule[0],
+        "@CRON_NOTE@": schedule[1],
+    }
+    for placeholder, value in replacements.items():
+        template = template.replace(placeholder, value)
+    return template
 
 
 @dataclass(frozen=True)
@@ -318,12 +341,14 @@ def init_files(options: InitOptions) -> dict[str, str]:
         "init.readme",
         spec=options.sitegen_spec or SPEC_EXAMPLE,
         owner=writer,
-        end=(today + timedelta(days=7)).isoformat(),
+        end=(today + timedelta(days=2)).isoformat(),  # short: no too-coarse notice
     )
     return {
         "README.md": readme,
         ".gitignore": "public/\n",
-        WORKFLOW_PATH: workflow_text(options.sitegen_spec),
+        WORKFLOW_PATH: workflow_text(
+            options.sitegen_spec, daily_run(options.timezone, DEADLINE, options.today)
+        ),
         **{f"{CONTENT_FOLDER}/{name}": text for name, text in content.items()},
     }
 

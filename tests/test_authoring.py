@@ -202,6 +202,20 @@ def test_init_writes_a_repository_that_checks_and_builds(tmp_path: Path, monkeyp
     assert "not empty" in again.output
 
 
+def test_the_daily_run_comes_after_the_deadline_in_the_sites_time_zone() -> None:
+    from sitegen.scaffold import daily_run
+
+    winter, summer = date(2026, 1, 15), date(2026, 7, 15)
+    assert daily_run("Asia/Shanghai", "17:00", winter)[0] == "30 9 * * 1-5"
+    assert daily_run("UTC", "17:00", winter)[0] == "30 17 * * 1-5"
+    assert daily_run("America/New_York", "17:00", summer)[0] == "30 21 * * 1-5"
+    # 17:30 in Los Angeles is already the next day in UTC: Tuesday to Saturday there
+    assert daily_run("America/Los_Angeles", "17:00", winter)[0] == "30 1 * * 2-6"
+    assert daily_run("Asia/Shanghai", "17:00", winter)[1] == (
+        "09:30 UTC = 17:30 in Asia/Shanghai, after the 17:00 deadline"
+    )
+
+
 def test_init_says_which_sitegen_ci_installs(tmp_path: Path, monkeypatch) -> None:
     from sitegen import scaffold
 
@@ -209,7 +223,9 @@ def test_init_says_which_sitegen_ci_installs(tmp_path: Path, monkeypatch) -> Non
     made = CliRunner().invoke(main, ["init", str(tmp_path / "local")])
     assert made.exit_code == 0, made.output
     assert "Before the first push: set SITEGEN" in made.output
-    workflow = yaml.safe_load((tmp_path / "local" / WORKFLOW_PATH).read_text("utf-8"))
+    text = (tmp_path / "local" / WORKFLOW_PATH).read_text("utf-8")
+    assert "in UTC, after the 17:00 deadline" in text  # init's default zone for English
+    workflow = yaml.safe_load(text)
     assert workflow["env"]["SITEGEN"] == ""
     install = next(s for s in _steps(workflow) if s.get("name") == "Install sitegen")
     assert "exit 1" in install["run"]
