@@ -76,7 +76,8 @@ class _Collector:
 
     def validation_error(self, source: Source, error: ValidationError) -> None:
         for problem in error.errors(include_url=False):
-            loc = tuple(part for part in problem["loc"] if isinstance(part, str | int))
+            # "[key]" marks an error in a mapping's key (a plan date), not a field of its own
+            loc = tuple(p for p in problem["loc"] if isinstance(p, str | int) and p != "[key]")
             self.add("field", source.file, source.line(*loc), self._explain(loc, problem))
 
     def _explain(self, loc: Path_, problem: dict[str, Any]) -> str:
