@@ -244,16 +244,15 @@ def _ui(msg: Messages) -> Messages:
 def _alert_entry(
     analysis: Analysis, msg: Messages, finding: Finding, key: str, updated: datetime
 ) -> FeedEntry:
+    name = _ui(msg)(f"code.{finding.code}")
     return FeedEntry(
         id=_stable_id(analysis, "alert", key),
-        title=msg(
-            "feed.alert.title", code=_ui(msg)(f"code.{finding.code}"), message=finding.message
-        ),
+        title=msg("feed.alert.title", code=name, message=finding.message),
         updated=_stamp(updated),
         author=None,
         link=_alert_link(analysis, finding),
         category=finding.code,
-        category_label=None,
+        category_label=name,
         summary=f"{finding.file}:{finding.line}: {finding.message}",
     )
 
