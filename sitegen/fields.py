@@ -43,15 +43,17 @@ TextList = Annotated[list[Text], BeforeValidator(as_list)]
 
 
 def _plain_decimal(value: object) -> object:
-    """1e3 as 1000: Decimal would keep the exponent and show "1E+3" on pages."""
+    """1e3 as 1000: Decimal keeps an exponent it was written with and shows "1E+3" on
+    pages. Written out in full instead (``format(…, "f")`` is exact at any size)."""
     if isinstance(value, str) and "e" in value.lower():
         try:
-            number = Decimal(value.strip().replace("_", ""))
+            value = Decimal(value.strip().replace("_", ""))
         except ArithmeticError:
             return value  # not a number: validation says so
-        if number.is_finite() and number == number.to_integral_value():
-            return number.quantize(Decimal(1))
-        return number.normalize() if number.is_finite() else value
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent  # a letter for NaN and infinity
+        if isinstance(exponent, int) and exponent > 0:
+            return Decimal(format(value, "f"))
     return value
 
 

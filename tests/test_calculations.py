@@ -226,6 +226,9 @@ def test_numbers_written_with_an_exponent_are_shown_plainly():
         )
         return str(doc.budget)
 
-    assert [budget(w) for w in ("1e3", "1.0e3", "1.5e1", "2.50", 7)] == [
-        "1000", "1000", "15", "2.50", "7",
+    assert [budget(w) for w in ("1e3", "1.0e3", "1.5e1", "2.50", 7, "1e-2")] == [
+        "1000", "1000", "15", "2.50", "7", "0.01",
     ]  # fmt: skip
+    assert budget("1e28") == "1" + "0" * 28  # past Decimal's 28 digits: no crash
+    # a YAML float with a signed exponent arrives as a Decimal that keeps it
+    assert budget(Decimal("1.5E+2")) == "150"
