@@ -348,6 +348,9 @@ def test_build_refuses_a_folder_of_other_files_but_rebuilds_its_own(tmp_path, mo
     (out / "stray.html").write_text("left by hand")
     assert invoke("build", site, "-o", out, "--as-of", AS_OF).exit_code == 0
     assert not (out / "stray.html").exists()
+    (out / "feed.xml").unlink()  # sitegen's record of the folder still says it built it
+    assert invoke("build", site, "-o", out, "--as-of", AS_OF).exit_code == 0
+    assert (out / "feed.xml").is_file()
 
 
 def test_build_goes_where_links_lead(tmp_path, monkeypatch):
