@@ -11,7 +11,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -193,16 +193,31 @@ def installed_requirement() -> str:
     return f"sitegen @ {url}" if "archive_info" in origin else ""
 
 
-def daily_run(timezone: str, deadline: str, on: date) -> tuple[str, str]:
+def daily_run(timezone: str, deadline: str, year: int) -> tuple[str, str]:
     """The workflow's daily schedule: half an hour after the report deadline in
-    ``timezone``, Monday to Friday there, as a cron line in UTC (GitHub's clock, at the
-    UTC offset of ``on``), and a comment that says so."""
+    ``timezone``, Monday to Friday there, as a cron line in UTC (GitHub's clock), and a
+    comment that says so. Under daylight saving time the zone has two offsets; the run
+    is set by the smaller, so that it comes after the deadline all year (an hour later
+    than needed in the other half)."""
     hour, minute = (int(part) for part in deadline.split(":"))
-    local = datetime.combine(on, time(hour, minute), ZoneInfo(timezone)) + timedelta(minutes=30)
-    utc = local.astimezone(UTC)
-    weekdays = {-1: "0-4", 0: "1-5", 1: "2-6"}[(utc.date() - local.date()).days]
-    note = f"{utc:%H:%M} UTC = {local:%H:%M} in {timezone}, after the {deadline} deadline"
-    return f"{utc.minute} {utc.hour} * * {weekdays}", note
+    zone = ZoneInfo(timezone)
+    offsets = sorted(
+        {datetime(year, month, 15, 12, tzinfo=zone).utcoffset() or timedelta() for month in (1, 7)}
+    )
+    run = timedelta(hours=hour, minutes=minute + 30)
+    utc = run - offsets[0]
+    days = utc // timedelta(days=1)  # -1, 0 or 1: the UTC day before, the same or after
+    weekdays = {-1: "0-4", 0: "1-5", 1: "2-6"}[days]
+    at = utc - days * timedelta(days=1)
+    hours, minutes = divmod(int(at.total_seconds()) // 60, 60)
+    local = [_clock(run + offset - offsets[0]) for offset in offsets]
+    note = f"{hours:02d}:{minutes:02d} UTC = {' or '.join(local)} in {timezone}"
+    return f"{minutes} {hours} * * {weekdays}", f"{note}, after the {deadline} deadline"
+
+
+def _clock(time_of_day: timedelta) -> str:
+    hours, minutes = divmod(int(time_of_day.total_seconds()) // 60 % (24 * 60), 60)
+    return f"{hours:02d}:{minutes:02d}"
 
 
 def workflow_text(sitegen_spec: str, schedule: tuple[str, str]) -> str:
@@ -347,7 +362,7 @@ def init_files(options: InitOptions) -> dict[str, str]:
         "README.md": readme,
         ".gitignore": "public/\n",
         WORKFLOW_PATH: workflow_text(
-            options.sitegen_spec, daily_run(options.timezone, DEADLINE, options.today)
+            options.sitegen_spec, daily_run(options.timezone, DEADLINE, options.today.year)
         ),
         **{f"{CONTENT_FOLDER}/{name}": text for name, text in content.items()},
     }

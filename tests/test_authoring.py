@@ -205,15 +205,20 @@ def test_init_writes_a_repository_that_checks_and_builds(tmp_path: Path, monkeyp
 def test_the_daily_run_comes_after_the_deadline_in_the_sites_time_zone() -> None:
     from sitegen.scaffold import daily_run
 
-    winter, summer = date(2026, 1, 15), date(2026, 7, 15)
-    assert daily_run("Asia/Shanghai", "17:00", winter)[0] == "30 9 * * 1-5"
-    assert daily_run("UTC", "17:00", winter)[0] == "30 17 * * 1-5"
-    assert daily_run("America/New_York", "17:00", summer)[0] == "30 21 * * 1-5"
-    # 17:30 in Los Angeles is already the next day in UTC: Tuesday to Saturday there
-    assert daily_run("America/Los_Angeles", "17:00", winter)[0] == "30 1 * * 2-6"
-    assert daily_run("Asia/Shanghai", "17:00", winter)[1] == (
-        "09:30 UTC = 17:30 in Asia/Shanghai, after the 17:00 deadline"
+    assert daily_run("Asia/Shanghai", "17:00", 2026) == (
+        "30 9 * * 1-5",
+        "09:30 UTC = 17:30 in Asia/Shanghai, after the 17:00 deadline",
     )
+    assert daily_run("UTC", "17:00", 2026)[0] == "30 17 * * 1-5"
+    assert daily_run("Asia/Kolkata", "17:00", 2026)[0] == "0 12 * * 1-5"
+    # daylight saving: after the deadline in winter and in summer (UTC-5 and UTC-4)
+    assert daily_run("America/New_York", "17:00", 2026) == (
+        "30 22 * * 1-5",
+        "22:30 UTC = 17:30 or 18:30 in America/New_York, after the 17:00 deadline",
+    )
+    # 17:30 in Los Angeles is already the next day in UTC: Tuesday to Saturday there
+    assert daily_run("America/Los_Angeles", "17:00", 2026)[0] == "30 1 * * 2-6"
+    assert daily_run("Australia/Sydney", "17:00", 2026)[0] == "30 7 * * 1-5"  # UTC+10/+11
 
 
 def test_init_says_which_sitegen_ci_installs(tmp_path: Path, monkeypatch) -> None:
