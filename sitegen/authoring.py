@@ -223,6 +223,8 @@ def init(
 ) -> None:
     """Start a new content repository in FOLDER (new or empty): settings, team, an
     example project and a GitHub Actions workflow that checks and publishes the site."""
+    from pydantic import ValidationError
+
     from sitegen.settings import SiteSettings
 
     msg = Messages(language, kind="authoring")
@@ -238,8 +240,12 @@ def init(
             timezone=timezone,
             base_url=base_url,
         )
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
+    except ValidationError as error:  # the options' values, named as on the command line
+        problems = [
+            f"--{'-'.join(map(str, e['loc'])).replace('_', '-')}: {e['msg']}"
+            for e in error.errors()
+        ]
+        raise click.UsageError("; ".join(problems)) from None
     options = InitOptions(
         title=settings.title,
         language=language,

@@ -201,6 +201,11 @@ def test_init_writes_a_repository_that_checks_and_builds(tmp_path: Path, monkeyp
     assert again.exit_code == 2
     assert "not empty" in again.output
 
+    elsewhere = tmp_path / "mars"
+    bad_zone = runner.invoke(main, ["init", str(elsewhere), "--timezone", "Mars/Olympus"])
+    assert bad_zone.exit_code == 2 and not elsewhere.exists()
+    assert "--timezone: Mars/Olympus is not a time zone" in bad_zone.output
+
 
 def test_the_daily_run_comes_after_the_deadline_in_the_sites_time_zone() -> None:
     from sitegen.scaffold import daily_run
