@@ -127,7 +127,7 @@ class _Collector:
         shared = self._field_sets.setdefault(frozenset(names), names)
         object.__setattr__(model, "__pydantic_fields_set__", shared)
         state = model.__dict__
-        for name in _fields_holding_models(type(model)):
+        for name in _nested_models(type(model)):
             value = state.get(name)
             items = value if type(value) is list else (value,)
             for item in items:
@@ -200,12 +200,6 @@ _LIMITS = {
     "greater_than": "gt",
     "less_than": "lt",
 }
-
-
-@cache
-def _fields_holding_models(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of ``model`` whose values may be or contain models."""
-    return tuple(_nested_models(model))
 
 
 @cache

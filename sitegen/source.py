@@ -80,10 +80,9 @@ def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
 def _exact_float(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | float:
     text = str(loader.construct_scalar(node)).replace("_", "")
     try:
-        value = Decimal(text)
+        return Decimal(text)
     except InvalidOperation:
         return loader.construct_yaml_float(node)
-    return value
 
 
 def _int_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> int | str:
