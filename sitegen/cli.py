@@ -139,11 +139,9 @@ def _output_problem(output: Path, content: Path) -> str | None:
 def _built_by_sitegen(folder: Path) -> bool:
     """Whether sitegen built ``folder``: it kept a record of that build (in the user cache),
     or the folder holds the files every build writes (a build on another machine)."""
-    from sitegen.cache import cache_file
+    from sitegen.incremental import record_file
 
-    if cache_file("out", folder).is_file():  # the key `sitegen.incremental` records it by
-        return True
-    return all((folder / name).is_file() for name in SITE_FILES)
+    return record_file(folder).is_file() or all((folder / n).is_file() for n in SITE_FILES)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -31,6 +31,12 @@ FORMAT = f"{__version__}/output-3"
 _finding_row = attrgetter(*(field.name for field in fields(Finding)))
 
 
+def record_file(out: Path) -> Path:
+    """Where the builds into ``out`` are recorded (in the user cache): one record however
+    OUT is spelled ('a/../out')."""
+    return cache_file("out", Path(os.path.abspath(out)))
+
+
 class Written(NamedTuple):
     """One output file as the last build left it."""
 
@@ -86,8 +92,8 @@ class OutputState:
     def load(cls, out: Path, keep: bool = True) -> OutputState:
         """The record of the last build into ``out``; with ``keep`` False, none (a full
         build), though this build's is still recorded for the next."""
-        out = Path(os.path.abspath(out))  # one record however OUT is spelled ('a/../out')
-        file = cache_file("out", out)
+        out = Path(os.path.abspath(out))
+        file = record_file(out)
         stored = read_record(file, FORMAT) if keep and out.is_dir() else None
         if stored is None:
             return cls(out, file, {})
@@ -158,4 +164,4 @@ class OutputState:
         write_record(self.file, FORMAT, {"files": rows, "build": build})
 
 
-__all__ = ["BuildRecord", "OutputState", "Written"]
+__all__ = ["BuildRecord", "OutputState", "Written", "record_file"]
