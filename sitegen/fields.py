@@ -28,8 +28,13 @@ def as_list(value: object) -> object:
     return value
 
 
+def plausible(day: date) -> bool:
+    """Whether ``day`` falls in FIRST_YEAR..LAST_YEAR: any other year is a typo."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 def _plausible_year(value: date) -> date:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+    if not plausible(value):
         raise PydanticCustomError(
             "date_year",
             "the year {year} is outside {first}-{last}",
@@ -87,4 +92,5 @@ __all__ = [
     "Text",
     "TextList",
     "as_list",
+    "plausible",
 ]

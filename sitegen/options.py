@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sitegen.fields import FIRST_YEAR, LAST_YEAR
+from sitegen.fields import FIRST_YEAR, LAST_YEAR, plausible
 
 CONTENT_DIR = click.Path(file_okay=False, dir_okay=True, exists=True, path_type=Path)
 
@@ -25,7 +25,7 @@ class DayType(click.DateTime):
         if isinstance(value, date) and not isinstance(value, datetime):
             return value
         day = super().convert(value, param, ctx).date()
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:  # a typo; 9999 would mean millions of findings
+        if not plausible(day):  # a typo; 9999 would mean millions of findings
             self.fail(f"{value}: the year is outside {FIRST_YEAR}–{LAST_YEAR}", param, ctx)
         return day
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from sitegen.fields import FIRST_YEAR, LAST_YEAR, Text, TextList
+from sitegen.fields import FIRST_YEAR, LAST_YEAR, Text, TextList, plausible
 
 WEEKDAYS = {
     "mon": 0, "monday": 0, "周一": 0, "星期一": 0, "週一": 0,
@@ -39,7 +39,7 @@ def date_range(entry: str) -> tuple[date, date]:
     if end < start:
         raise _calendar_error("calendar_range_order", entry)
     for day in (start, end):
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        if not plausible(day):
             raise _calendar_error(
                 "calendar_range_year", entry, year=day.year, first=FIRST_YEAR, last=LAST_YEAR
             )
