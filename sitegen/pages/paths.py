@@ -32,7 +32,11 @@ def retro_path(project_id: str) -> str:
 def report_path(report: ReportDoc) -> str:
     """``reports/<project>/<date>-<author>.html``: built from ids, whatever the file is called."""
     project = report.source.file.split("/")[0] if "/" in report.source.file else "_"
-    return f"reports/{project}/{report.id}.html"
+    return _report_page(project, report.id)
+
+
+def _report_page(project: str, report_id: str) -> str:
+    return f"reports/{project}/{report_id}.html"
 
 
 def page_of_document(relative: str) -> str | None:
@@ -50,7 +54,7 @@ def page_of_document(relative: str) -> str | None:
     if parts[1] == "risks":
         return risk_path(stem)
     if parts[1] == "reports":
-        return f"reports/{parts[0]}/{stem}.html"
+        return _report_page(parts[0], stem)
     return None
 
 
