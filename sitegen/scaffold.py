@@ -22,14 +22,13 @@ import frontmatter
 from sitegen import __version__
 from sitegen.i18n import Messages
 from sitegen.model import Project, Site, is_safe_id
+from sitegen.settings import Thresholds
 
 TASK_ID = re.compile(r"^MKT-(\d{6})-(\d{3})-(.+)$")
 RISK_ID = re.compile(r"^R-(\d+)$")
 WORKFLOW_PATH = ".github/workflows/sitegen.yml"
 # In a repository made by `init`: where the content is (the default DIR of every command).
 CONTENT_FOLDER = "content"
-# The report deadline init's site.yaml sets (SiteSettings' default).
-DEADLINE = "17:00"
 # Shown where the requirement to install sitegen with could not be worked out.
 SPEC_EXAMPLE = f"sitegen @ git+https://github.com/OWNER/sitegen@v{__version__}"
 
@@ -352,6 +351,7 @@ def init_files(options: InitOptions) -> dict[str, str]:
             msg("init.risk.body"),
         ),
     }
+    deadline = Thresholds().report_deadline  # init's site.yaml keeps the default
     readme = msg(
         "init.readme",
         spec=options.sitegen_spec or SPEC_EXAMPLE,
@@ -362,7 +362,7 @@ def init_files(options: InitOptions) -> dict[str, str]:
         "README.md": readme,
         ".gitignore": "public/\n",
         WORKFLOW_PATH: workflow_text(
-            options.sitegen_spec, daily_run(options.timezone, DEADLINE, options.today.year)
+            options.sitegen_spec, daily_run(options.timezone, deadline, options.today.year)
         ),
         **{f"{CONTENT_FOLDER}/{name}": text for name, text in content.items()},
     }
