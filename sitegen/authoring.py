@@ -277,12 +277,6 @@ def serve(content: Path, port: int, host: str, as_of: date | None) -> None:
     """
     from sitegen.serve import PreviewServer
 
-    msg = Messages("en", kind="authoring")
-    try:
-        import watchfiles  # noqa: F401
-    except ImportError:
-        raise click.ClickException(msg("serve.missing-watchfiles")) from None
-
     def log(line: str) -> None:
         click.echo(line, err=True)
 
