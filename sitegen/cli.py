@@ -164,8 +164,9 @@ def _repo_prefix(content: Path) -> str:
 
 def _register_authoring_commands() -> None:
     from sitegen.authoring import init, new, serve
+    from sitegen.notify.command import notify
 
-    for command in (serve, new, init):
+    for command in (serve, new, init, notify):
         main.add_command(command)
 
 
