@@ -163,7 +163,8 @@ def _repo_prefix(content: Path) -> str:
 
 
 def _register_authoring_commands() -> None:
-    from sitegen.authoring import init, new, serve
+    from sitegen.authoring import init, serve
+    from sitegen.new import new
     from sitegen.notify.command import notify
 
     for command in (serve, new, init, notify):
