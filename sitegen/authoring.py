@@ -7,6 +7,7 @@ the option to pass.
 
 from __future__ import annotations
 
+import shlex
 import signal
 import sys
 import threading
@@ -86,7 +87,10 @@ def init(
     except ScaffoldError as error:
         raise click.ClickException(str(error)) from None
     click.echo(msg("init.created", folder=folder, count=len(written)))
-    click.echo(msg("init.next", folder=folder).rstrip())
+    # Already there (`init .`): no "cd ." step.
+    here = folder.resolve() == Path.cwd().resolve()
+    cd = "" if here else f"  cd {shlex.quote(str(folder))}\n"
+    click.echo(msg("init.next", cd=cd).rstrip())
     if not options.sitegen_spec:
         click.echo(msg("init.spec-missing", workflow=WORKFLOW_PATH, example=SPEC_EXAMPLE).rstrip())
 

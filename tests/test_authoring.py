@@ -207,6 +207,17 @@ def test_init_writes_a_repository_that_checks_and_builds(tmp_path: Path, monkeyp
     assert "--timezone: Mars/Olympus is not a time zone" in bad_zone.output
 
 
+def test_init_says_cd_only_when_it_is_needed(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    elsewhere = CliRunner().invoke(main, ["init", "my status"])
+    assert "  cd 'my status'\n" in elsewhere.output
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    here = CliRunner().invoke(main, ["init", "."])
+    assert here.exit_code == 0 and "cd " not in here.output
+    assert "  sitegen check\n" in here.output
+
+
 def test_the_daily_run_comes_after_the_deadline_in_the_sites_time_zone() -> None:
     from sitegen.scaffold import daily_run
 
