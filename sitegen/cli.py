@@ -9,8 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import click
+import yaml
 
 from sitegen import __version__
+from sitegen.i18n import LANGUAGES, Messages
 from sitegen.options import CONTENT_DIR, as_of_option
 
 # Files every build writes into OUT (SPEC §8): a folder without them was not made by sitegen.
@@ -74,7 +76,7 @@ def build(
     problem = _output_problem(output, content)
     if problem:
         raise click.UsageError(problem)
-    reporter = ConsoleReporter(sys.stderr)
+    reporter = ConsoleReporter(sys.stderr, language=site_language(content))
     ok = run_build(content, output, reporter, as_of, strict, public, jobs, full=full)
     sys.exit(0 if ok else 1)
 
@@ -104,7 +106,8 @@ def check(content: Path, as_of: date | None, strict: bool, style: str) -> None:
     prefix = ""
     if style == "github":
         prefix = _repo_prefix(content)
-    ConsoleReporter(sys.stdout, style, prefix).findings(analysis.findings)
+    language = analysis.site.settings.language
+    ConsoleReporter(sys.stdout, style, prefix, language).findings(analysis.findings)
     sys.exit(1 if analysis.failed_strict(strict) else 0)
 
 
@@ -160,6 +163,54 @@ def _repo_prefix(content: Path) -> str:
             relative = folder.relative_to(parent).as_posix()
             return "" if relative == "." else relative + "/"
     return ""
+
+
+def site_language(content: Path) -> str:
+    """The language of the site in ``content`` for the command line's own words, read
+    without loading the site; 'en' when it cannot be told (the build says why)."""
+    settings = content / "site.yaml"
+    try:
+        if settings.stat().st_size > 1_000_000:
+            return "en"
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(settings.read_text("utf-8"), Loader=loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return "en"
+    language = data.get("language") if isinstance(data, dict) else None
+    return language if language in LANGUAGES else "en"
+
+
+def _language_of_command_line(arguments: list[str]) -> str:
+    """The site language of the content folder a command line names (or ./content)."""
+    named = [a for a in arguments[1:] if not a.startswith("-")]
+    for candidate in [*named, "content"]:
+        if (Path(candidate) / "site.yaml").is_file():
+            return site_language(Path(candidate))
+    return "en"
+
+
+def run(arguments: list[str] | None = None) -> None:
+    """The `sitegen` command: `main`, with click's own frames ("Usage:", "Error:") in
+    the language of the site the command works on."""
+    arguments = sys.argv[1:] if arguments is None else arguments
+    msg = Messages(_language_of_command_line(arguments), kind="authoring")
+    try:
+        main.main(arguments, prog_name="sitegen", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.UsageError as error:
+        if error.ctx is not None:
+            usage = error.ctx.get_usage().replace("Usage: ", msg("cli.usage"), 1)
+            command = error.ctx.command_path
+            click.echo(f"{usage}\n{msg('cli.try-help', command=command)}\n", err=True)
+        click.echo(f"{msg('cli.error')}{error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except click.ClickException as error:
+        click.echo(f"{msg('cli.error')}{error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo(msg("cli.aborted"), err=True)
+        sys.exit(1)
 
 
 def _register_authoring_commands() -> None:

@@ -62,6 +62,7 @@ class PreviewServer:
         self.has_site = False
         self.base_url = "/"
         self.language = "en"
+        self.written = self.total = 0  # files the last build wrote, and files in the site
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -88,7 +89,8 @@ class PreviewServer:
             lines = [format_text(f) for f in analysis.findings if f.severity is Severity.ERROR]
             if ok:
                 state = OutputState.load(self.out)
-                write_output(analysis, state, jobs=1)  # no fork: this process has threads
+                # no fork: this process has threads
+                self.written, self.total = write_output(analysis, state, jobs=1)
                 self.base_url = analysis.site.settings.base_url
         except Exception as error:  # a crash must not stop the preview
             ok = False
@@ -126,7 +128,7 @@ class PreviewServer:
         for _changes in watch(self.content, stop_event=self._stop, raise_interrupt=False):
             ok = self.rebuild()
             if ok:
-                self.log(self.messages("serve.rebuilt", files=_count(self.out)))
+                self.log(self.messages("serve.rebuilt", count=self.written, total=self.total))
             else:
                 self.log(self.messages("serve.failed", count=len(self.errors)))
                 for line in self.errors:
@@ -173,10 +175,6 @@ class PreviewServer:
     def version_payload(self) -> bytes:
         with self._lock:
             return json.dumps({"version": self.version, "ok": not self.errors}).encode()
-
-
-def _count(folder: Path) -> int:
-    return sum(1 for p in folder.rglob("*") if p.is_file())
 
 
 def _error_panel(msg: Messages, errors: list[str]) -> str:
