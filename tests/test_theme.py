@@ -125,3 +125,29 @@ def test_a_theme_folder_linked_out_of_the_content_folder_is_skipped(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert not (out / "static" / "env.txt").exists()
     assert "_theme/static:1: warning[skipped]" in result.output
+
+
+@pytest.mark.parametrize("name", ["project.md", "retro.md"])
+def test_project_files_linked_out_of_the_content_folder_are_not_read(
+    tmp_path: Path, name: str
+) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text(f"---\ntitle: {SECRET}\n---\n{SECRET}\n", encoding="utf-8")
+    site = make_site(tmp_path)
+    (site / "p" / name).unlink(missing_ok=True)
+    (site / "p" / name).symlink_to(secret)
+    analysis = analyse(site, cache=False)
+    assert ("skipped", f"p/{name}") in [(f.code, f.file) for f in analysis.findings]
+    assert SECRET not in repr(analysis.site.projects)
+
+
+def test_team_and_settings_linked_out_of_the_content_folder_are_not_read(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    for name, text in (("site.yaml", f"title: {SECRET}\n"), ("team.yaml", "people: []\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        (site / name).unlink()
+        (site / name).symlink_to(tmp_path / name)
+    analysis = analyse(site, cache=False)
+    skipped = [f.file for f in analysis.findings if f.code == "skipped"]
+    assert skipped == ["site.yaml", "team.yaml"]
+    assert analysis.site.settings.title != SECRET
