@@ -26,7 +26,7 @@ from sitegen.incremental import BuildRecord, OutputState
 from sitegen.inputs import Contents, current_contents
 from sitegen.load import load_site
 from sitegen.model import Site
-from sitegen.public import internal_files, redact
+from sitegen.public import internal_files, public_findings, redact
 from sitegen.reporter import Reporter
 from sitegen.theme import Theme
 from sitegen.validate import validate_site
@@ -115,6 +115,8 @@ def _analyse(
     day = as_of or today_in(site.settings.timezone)
     status = compute(site, day)
     findings += run_checks(site, status, messages)
+    if public:
+        findings = public_findings(findings, site.settings)
     health = project_health(site, status, findings, messages)
     for document in site.documents():  # every finding is made: no more line look-ups
         document.source.release_lines()
