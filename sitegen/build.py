@@ -26,8 +26,9 @@ from sitegen.incremental import BuildRecord, OutputState
 from sitegen.inputs import Contents, current_contents
 from sitegen.load import load_site
 from sitegen.model import Site
-from sitegen.public import internal_files, redact
+from sitegen.public import internal_files, public_findings, redact
 from sitegen.reporter import Reporter
+from sitegen.theme import Theme
 from sitegen.validate import validate_site
 
 
@@ -40,6 +41,7 @@ class Analysis:
     status: Status
     health: dict[str, ProjectHealth]
     findings: list[Finding]
+    theme: Theme
     public: bool = False
 
     @property
@@ -104,7 +106,8 @@ def _analyse(
     loaded = load_site(root, cache, jobs)
     site = loaded.site
     messages = Messages(site.settings.language)
-    findings = loaded.findings + validate_site(loaded, messages)
+    theme = Theme.for_content(root)
+    findings = loaded.findings + theme.findings(root, messages) + validate_site(loaded, messages)
     if public:
         hidden = internal_files(site)
         findings = [f for f in findings if f.file not in hidden]
@@ -112,10 +115,12 @@ def _analyse(
     day = as_of or today_in(site.settings.timezone)
     status = compute(site, day)
     findings += run_checks(site, status, messages)
+    if public:
+        findings = public_findings(findings, site.settings)
     health = project_health(site, status, findings, messages)
     for document in site.documents():  # every finding is made: no more line look-ups
         document.source.release_lines()
-    return Analysis(root, site, status, health, sort_findings(findings), public)
+    return Analysis(root, site, status, health, sort_findings(findings), theme, public)
 
 
 def build(

@@ -22,6 +22,10 @@ WARNING_CODES = (
     "open-high-risk",
 )  # fmt: skip
 RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse")
+# How people file their daily reports; they name the person (see `sitegen.public`).
+REPORT_DISCIPLINE_CODES = frozenset(
+    {"late-report", "missing-report", "brief-too-long", "report-edited", "backdated-report"}
+)
 NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, "unknown-key"})
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 

@@ -58,12 +58,16 @@ def content_digest(
     hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
     files: dict[str, bytes] = {}
     statuses: dict[str, tuple[StatusKey, bytes]] = {}
+    top = os.path.realpath(root)
     for folder, subfolders, entries in _walk(root):
         hasher.update(f"D{folder}\0{len(entries)}\0".encode())
         in_theme = folder == THEME_FOLDER or folder.startswith(THEME_FOLDER + "/")
         for name, entry in entries:
             hasher.update(f"{name}\0".encode())
             if not (in_theme or name.lower().endswith(READ_SUFFIXES)):
+                continue
+            if entry is None or not _readable(entry, top):
+                hasher.update(b"\0unread\0")  # nor does a build read it
                 continue
             relative = f"{folder}/{name}" if folder else name
             status = _status(entry)
@@ -151,6 +155,18 @@ def _walk(root: Path) -> list[tuple[str, list[str], Entries]]:
 
 def _loaded_top_level(name: str) -> bool:
     return not name.startswith(SKIPPED_PREFIXES) or name == THEME_FOLDER
+
+
+def _readable(entry: os.DirEntry[str], top: str) -> bool:
+    """An ordinary file inside the content folder ``top``: never a pipe or a device
+    (opening one could wait forever) nor a link leading out (the loader and the theme
+    skip those)."""
+    try:
+        if not entry.is_file():
+            return False
+    except OSError:
+        return False
+    return not entry.is_symlink() or os.path.commonpath([top, os.path.realpath(entry.path)]) == top
 
 
 def _file_digest(path: str) -> bytes:

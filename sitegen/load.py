@@ -237,6 +237,8 @@ def _load_settings(root: Path) -> tuple[SiteSettings, list[Finding], Source]:
     if not path.is_file():
         return SiteSettings(), [], source
     english = _Collector(root, Messages("en"))
+    if _leaves_root(english, path, path.is_symlink()):
+        return SiteSettings(), english.findings, source
     try:
         data, lines = read_yaml_mapping(path)
     except ReadError as error:
@@ -259,6 +261,8 @@ def _load_team(
     path = root / "team.yaml"
     if not path.is_file():
         collector.add("field", "team.yaml", 1, collector.msg("team.missing"))
+        return [], Source("team.yaml")
+    if _leaves_root(collector, path, path.is_symlink()):
         return [], Source("team.yaml")
     try:
         data, lines = read_yaml_mapping(path)
@@ -325,8 +329,7 @@ def _markdown_files(collector: _Collector, folder: Path, seen: set[str] | None =
     parse cache lookup they feed). A folder linked to twice is read once."""
     if not folder.is_dir():
         return []
-    if folder.is_symlink() and not _inside(collector.root, folder):
-        collector.add("skipped", collector.relative(folder), 1, collector.msg("symlink-outside"))
+    if _leaves_root(collector, folder, folder.is_symlink()):
         return []
     seen = set() if seen is None else seen
     real = os.path.realpath(folder)
@@ -344,14 +347,20 @@ def _markdown_files(collector: _Collector, folder: Path, seen: set[str] | None =
             continue
         if not entry.name.lower().endswith(".md"):
             continue
-        if entry.is_symlink() and not _inside(collector.root, Path(entry.path)):
-            collector.add(
-                "skipped", collector.relative(entry.path), 1, collector.msg("symlink-outside")
-            )
+        if _leaves_root(collector, entry.path, entry.is_symlink()):
             continue
         if entry.is_file():
             files.append(entry.path)
     return files
+
+
+def _leaves_root(collector: _Collector, path: Path | str, is_link: bool) -> bool:
+    """Whether ``path``, a link when ``is_link``, leads out of the content folder; if so,
+    a finding says it is skipped: no file outside the content folder is read."""
+    if is_link and not _inside(collector.root, Path(path)):
+        collector.add("skipped", collector.relative(path), 1, collector.msg("symlink-outside"))
+        return True
+    return False
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -369,12 +378,12 @@ def _is_project_folder(path: Path) -> bool:
 def _load_project(collector: _Collector, folder: Path, broken_task_ids: set[str]) -> Project:
     project_file = folder / "project.md"
     doc = None
-    if project_file.is_file():
-        doc = _load_document(collector, project_file, ProjectDoc)
-    else:
+    if not project_file.is_file():
         collector.add(
             "field", collector.relative(project_file), 1, collector.msg("project.missing")
         )
+    elif not _leaves_root(collector, project_file, project_file.is_symlink()):
+        doc = _load_document(collector, project_file, ProjectDoc)
 
     def load_all(sub: str, model: type[DocT], broken_ids: set[str] | None = None) -> list[DocT]:
         docs = (
@@ -384,7 +393,9 @@ def _load_project(collector: _Collector, folder: Path, broken_task_ids: set[str]
         return [doc for doc in docs if doc is not None]
 
     retro_file = folder / "retro.md"
-    retro = _load_document(collector, retro_file, RetroDoc) if retro_file.is_file() else None
+    retro = None
+    if retro_file.is_file() and not _leaves_root(collector, retro_file, retro_file.is_symlink()):
+        retro = _load_document(collector, retro_file, RetroDoc)
     return Project(
         id=folder.name,
         folder=folder.name,
@@ -427,10 +438,7 @@ def load_site(root: Path, cache: ParseCache | None = None, jobs: int = 1) -> Loa
     for folder in sorted(root.iterdir()):
         if folder.name.startswith(SKIPPED_PREFIXES) or not _is_project_folder(folder):
             continue
-        if not _inside(root, folder):
-            collector.add(
-                "skipped", collector.relative(folder), 1, collector.msg("symlink-outside")
-            )
+        if _leaves_root(collector, folder, is_link=True):
             continue
         projects.append(_load_project(collector, folder, broken_task_ids))
     site = Site(settings=settings, people=people, projects=projects, team_source=team_source)

@@ -103,6 +103,16 @@ class CalendarSettings(BaseModel):
         return frozenset(WEEKDAYS[day.strip().lower()] for day in self.weekend)
 
 
+class PublicSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    report_alerts: bool = Field(
+        False,
+        description="Show report-discipline alerts (late, missing, too long, edited or "
+        "backdated daily reports), which name people, in `sitegen build --public` too.",
+    )
+
+
 class SiteSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -112,6 +122,7 @@ class SiteSettings(BaseModel):
     base_url: str = "/"
     thresholds: Thresholds = Field(default_factory=Thresholds)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    public: PublicSettings = Field(default_factory=PublicSettings)
 
     @field_validator("language", mode="before")
     @classmethod
@@ -137,4 +148,11 @@ class SiteSettings(BaseModel):
         return "/" + value.strip("/") + "/" if value.strip("/") else "/"
 
 
-__all__ = ["WEEKDAYS", "CalendarSettings", "SiteSettings", "Thresholds", "expand_dates"]
+__all__ = [
+    "WEEKDAYS",
+    "CalendarSettings",
+    "PublicSettings",
+    "SiteSettings",
+    "Thresholds",
+    "expand_dates",
+]
