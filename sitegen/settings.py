@@ -126,7 +126,8 @@ class SiteSettings(BaseModel):
 
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        # OSError: a folder of the zone database (America) or a file it cannot read
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             zone = {"zone": value}
             raise PydanticCustomError("time_zone", "{zone} is not a time zone", zone) from None
         return value
