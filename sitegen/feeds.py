@@ -393,7 +393,7 @@ def calendar_rows(analysis: Analysis) -> list[CalendarRow]:
 
 def task_calendar(settings: SiteSettings, as_of: date, rows: list[CalendarRow]) -> bytes:
     """``calendar.ics``: one all-day event per task (see `calendar_rows`)."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
 
     msg = Messages(settings.language, kind="authoring")
     labels = _ui(msg)
@@ -404,7 +404,8 @@ def task_calendar(settings: SiteSettings, as_of: date, rows: list[CalendarRow]) 
     calendar.add("prodid", "-//sitegen//status site//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", settings.title)
+    # icalendar writes an X- property as given: as TEXT it escapes breaks, commas and ';'
+    calendar.add("x-wr-calname", vText(settings.title))
     for row in rows:
         event = Event()
         event.add("uid", f"{row.task}@{row.project}")

@@ -23,7 +23,17 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from sitegen.fields import Amount, Date, DateTime, Number, Percent, Text, TextList, as_list
+from sitegen.fields import (
+    Amount,
+    Date,
+    DateTime,
+    Number,
+    OneLine,
+    Percent,
+    Text,
+    TextList,
+    as_list,
+)
 from sitegen.settings import SiteSettings
 from sitegen.source import Source
 
@@ -164,8 +174,8 @@ class Person(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: Text
-    name: Text | None = None
-    role: Text | None = None
+    name: OneLine | None = None
+    role: OneLine | None = None
     skills: TextList = Field(default_factory=list)
     max_concurrent: int | None = Field(None, ge=1)
     internal: bool = False
@@ -197,10 +207,10 @@ class Kpi(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: Text
-    name: Text
-    channel: Text | None = None
+    name: OneLine
+    channel: OneLine | None = None
     target: Number
-    unit: Text | None = None
+    unit: OneLine | None = None
 
     @property
     def is_rate(self) -> bool:
@@ -208,9 +218,9 @@ class Kpi(BaseModel):
 
 
 class ProjectDoc(Document):
-    title: Text
+    title: OneLine
     owner: Text | None = None
-    acceptor: Text | None = None
+    acceptor: OneLine | None = None
     start: Date | None = None
     end: Date | None = None
     background: Text | None = None
@@ -224,7 +234,7 @@ class Collaborator(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     person: Text
-    role: Text | None = None
+    role: OneLine | None = None
 
 
 def _collaborator(value: str | Collaborator) -> Collaborator:
@@ -237,7 +247,7 @@ CollaboratorValue = Annotated[Text | Collaborator, AfterValidator(_collaborator)
 
 class TaskDoc(Document):
     id: Text
-    title: Text
+    title: OneLine
     owner: Text
     collaborators: Annotated[list[CollaboratorValue], BeforeValidator(as_list)] = Field(
         default_factory=list
@@ -247,7 +257,7 @@ class TaskDoc(Document):
     important: bool | None = None
     start: Date | None = None
     end: Date
-    module: Text | None = None
+    module: OneLine | None = None
     parent: Text | None = None
     depends_on: TextList = Field(default_factory=list)
     deliverables: TextList = Field(default_factory=list)
@@ -304,7 +314,7 @@ class ReportDoc(Document):
 
 class RiskDoc(Document):
     id: Text
-    title: Text
+    title: OneLine
     impact: ImpactValue
     owner: Text
     trigger: Text | None = None

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from sitegen.fields import FIRST_YEAR, LAST_YEAR, Text, TextList, plausible
+from sitegen.fields import FIRST_YEAR, LAST_YEAR, OneLine, TextList, plausible
 
 WEEKDAYS = {
     "mon": 0, "monday": 0, "周一": 0, "星期一": 0, "週一": 0,
@@ -106,7 +106,7 @@ class CalendarSettings(BaseModel):
 class SiteSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    title: Text = "Status"
+    title: OneLine = "Status"
     language: str = Field("en", pattern=r"^(en|zh-CN)$")
     timezone: str = "UTC"
     base_url: str = "/"
