@@ -70,3 +70,17 @@ def test_the_calendar_name_is_escaped_as_text(tmp_path):
         "X-WR-CALNAME:Q3\\, launch\\; EU\r\n"
         in (tmp_path / "out" / "calendar.ics").read_bytes().decode()
     )
+
+
+def test_control_characters_in_a_brief_keep_the_feed_well_formed(tmp_path):
+    site = write_site(tmp_path / "site", VALID_SITE)
+    (site / "p" / "reports").mkdir()
+    (site / "p" / "reports" / "2024-03-04-ann.md").write_text(
+        "---\ndate: 2024-03-04\nauthor: ann\nentries:\n  - task: A-1\n"
+        '    done: "draft \\x01 one"\n---\nBrief \x07 text\n',
+        encoding="utf-8",
+    )
+    build(site, tmp_path / "out")
+    feed = ET.parse(tmp_path / "out" / "feed.xml").getroot()  # raises when ill-formed
+    summaries = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}summary")]
+    assert any("Brief  text" in (s or "") for s in summaries), summaries
