@@ -17,7 +17,7 @@ import click
 
 from sitegen.build import today_in
 from sitegen.i18n import Messages
-from sitegen.model import Project, Site, is_safe_id
+from sitegen.model import MAX_ID_LENGTH, IdProblem, Project, Site, id_problem
 from sitegen.options import CONTENT_DIR, DAY, as_of_option
 from sitegen.scaffold import (
     SPEC_EXAMPLE,
@@ -95,8 +95,10 @@ def _project(
 
 
 def _safe(msg: Messages, value: str) -> str:
-    if not is_safe_id(value):
-        raise click.UsageError(msg("new.bad-id", id=value))
+    problem = id_problem(value)
+    if problem is not None:
+        key = "new.bad-id" if problem is IdProblem.FORM else f"new.bad-id.{problem}"
+        raise click.UsageError(msg(key, id=value, length=len(value), limit=MAX_ID_LENGTH))
     return value
 
 

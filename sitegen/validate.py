@@ -10,8 +10,19 @@ from datetime import date
 from sitegen.findings import Finding, severity_of
 from sitegen.i18n import Messages
 from sitegen.load import LoadResult
-from sitegen.model import Document, Person, Site, TaskDoc, is_reserved_id, is_safe_id
+from sitegen.model import (
+    MAX_ID_LENGTH,
+    Document,
+    IdProblem,
+    Person,
+    Site,
+    TaskDoc,
+    id_problem,
+    is_safe_id,
+)
 from sitegen.source import Source
+
+SHOWN_ID_LENGTH = 24  # characters quoted of an id too long to quote in full
 
 
 @dataclass
@@ -70,7 +81,7 @@ def _unsafe_ids(check: _Checker) -> Iterator[Finding]:
                 severity_of("unsafe-id"),
                 f"{project.folder}/project.md",
                 1,
-                check.msg("unsafe-id.project", id=project.folder),
+                _unsafe_id_message(check, project.folder, "unsafe-id.project"),
                 project=project.id,
             )
         for doc in [*project.tasks, *project.risks]:
@@ -91,8 +102,13 @@ def _unsafe_ids(check: _Checker) -> Iterator[Finding]:
             )
 
 
-def _unsafe_id_message(check: _Checker, value: str) -> str:
-    return check.msg("unsafe-id.reserved" if is_reserved_id(value) else "unsafe-id", id=value)
+def _unsafe_id_message(check: _Checker, value: str, key: str = "unsafe-id") -> str:
+    """Why ``value`` cannot name a file, by the catalog's ``key`` or ``key.<problem>``."""
+    problem = id_problem(value)
+    if problem is not IdProblem.FORM:
+        key = f"{key}.{problem}"
+    shown = value if len(value) <= MAX_ID_LENGTH else value[:SHOWN_ID_LENGTH] + "…"
+    return check.msg(key, id=shown, length=len(value), limit=MAX_ID_LENGTH)
 
 
 def _duplicates(check: _Checker) -> Iterator[Finding]:

@@ -9,7 +9,11 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from test_invalid_sites import AS_OF, VALID_SITE, check_json, errors_of, invoke, write_site
+
+from sitegen.model import IdProblem, id_problem
+from sitegen.scaffold import slug
 
 
 def build(site: Path, out: Path) -> None:
@@ -84,3 +88,70 @@ def test_control_characters_in_a_brief_keep_the_feed_well_formed(tmp_path):
     feed = ET.parse(tmp_path / "out" / "feed.xml").getroot()  # raises when ill-formed
     summaries = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}summary")]
     assert any("Brief  text" in (s or "") for s in summaries), summaries
+
+
+# ------------------------------------------------------------ ids that name files
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("A-1", None),
+        ("x" * 64, None),
+        ("x" * 65, IdProblem.LONG),
+        ("index", IdProblem.RESERVED),
+        ("../x", IdProblem.FORM),
+        ("CON", IdProblem.DEVICE),
+        ("con", IdProblem.DEVICE),
+        ("Nul.txt", IdProblem.DEVICE),
+        ("aux.tar.gz", IdProblem.DEVICE),
+        ("COM1", IdProblem.DEVICE),
+        ("lpt9", IdProblem.DEVICE),
+        ("COM10", None),
+        ("CONSOLE", None),
+        ("A.con", None),
+    ],
+)
+def test_what_keeps_an_id_from_naming_a_file(value, problem):
+    assert id_problem(value) is problem
+
+
+def test_ids_too_long_for_a_file_name_are_errors_in_check_not_a_crash_in_build(tmp_path):
+    task_id, person_id = "T" * 252, "p" * 300  # tasks/<252>.html is 262 bytes
+    files = dict(VALID_SITE)
+    files[f"p/tasks/{task_id}.md"] = files.pop("p/tasks/A-1.md").replace(
+        "id: A-1", f"id: {task_id}"
+    )
+    files["team.yaml"] += f"  - id: {person_id}\n"
+    site = write_site(tmp_path / "site", files)
+    _, findings = check_json(site, AS_OF)
+    errors = {(f["code"], f["file"], f["line"]): f["message"] for f in errors_of(findings)}
+    assert set(errors) == {
+        ("unsafe-id", f"p/tasks/{task_id}.md", 2),
+        ("unsafe-id", "team.yaml", 10),
+    }
+    assert errors[("unsafe-id", "team.yaml", 10)] == (
+        f"id '{'p' * 24}…' is 300 characters long; an id names a page's file, "
+        "so it can have at most 64: shorten it"
+    )
+    built = invoke("build", site, "-o", tmp_path / "out", "--as-of", AS_OF)  # raises on a crash
+    assert built.exit_code == 1 and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("folder", ["lpt1", "q" * 65])
+def test_a_project_folder_must_name_a_file_on_every_disk(tmp_path, folder):
+    files = {name.replace("p/", f"{folder}/", 1): text for name, text in VALID_SITE.items()}
+    site = write_site(tmp_path / "site", files)
+    _, findings = check_json(site, AS_OF)
+    assert [(f["code"], f["file"], f["line"]) for f in errors_of(findings)] == [
+        ("unsafe-id", f"{folder}/project.md", 1)
+    ]
+    assert "rename the folder" in errors_of(findings)[0]["message"]
+
+
+def test_new_suggests_ids_that_fit_and_refuses_device_names(tmp_path):
+    assert slug("Autumn promo " * 10) == ("autumn-promo-" * 5)[:64].rstrip("-")
+    site = write_site(tmp_path / "site", VALID_SITE)
+    refused = invoke("new", "project", site, "--title", "Console", "--id", "CON")
+    assert refused.exit_code == 2 and "Windows" in refused.output
+    assert not (site / "CON").exists()
