@@ -169,6 +169,26 @@ def _duplicates(check: _Checker) -> Iterator[Finding]:
             )
 
 
+def _duplicate_kpis(check: _Checker) -> Iterator[Finding]:
+    """A kpi listed twice in project.md, or given two actuals in retro.md: the retro's
+    actual could then belong to either, or the second would silently win."""
+    for project in check.site.projects:
+        for doc, key in ((project.doc, "duplicate-id.kpi"), (project.retro, "duplicate-id.actual")):
+            if doc is None:
+                continue
+            first_index: dict[str, int] = {}
+            for index, kpi in enumerate(doc.kpis):
+                first = first_index.setdefault(kpi.id, index)
+                if first != index:
+                    yield check.finding(
+                        "duplicate-id",
+                        doc.source,
+                        ("kpis", index, "id"),
+                        check.msg(key, id=kpi.id, line=doc.source.line("kpis", first, "id")),
+                        project=project.id,
+                    )
+
+
 def _references(check: _Checker) -> Iterator[Finding]:
     for project in check.site.projects:
         kpi_ids = [kpi.id for kpi in project.doc.kpis] if project.doc else []
@@ -295,6 +315,6 @@ def validate_site(loaded: LoadResult, messages: Messages) -> list[Finding]:
         loaded.team_ok,
     )
     findings: list[Finding] = []
-    for rule in (_unsafe_ids, _duplicates, _references, _dates, _cycles):
+    for rule in (_unsafe_ids, _duplicates, _duplicate_kpis, _references, _dates, _cycles):
         findings.extend(rule(check))
     return findings
