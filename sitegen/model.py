@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -262,12 +261,17 @@ class Collaborator(BaseModel):
     role: OneLine | None = None
 
 
-def _collaborator(value: str | Collaborator) -> Collaborator:
-    return Collaborator(person=value) if isinstance(value, str) else value
+def _collaborator(value: object) -> object:
+    """A bare team id stands for ``{person: id}``."""
+    return value if value is None or isinstance(value, dict | list) else {"person": value}
 
 
-# A team id, or {person, role}; always a Collaborator once validated.
-CollaboratorValue = Annotated[Text | Collaborator, AfterValidator(_collaborator)]
+# A team id, or {person, role}; always a Collaborator once validated. Not a union of the
+# two: an error in one would be reported under pydantic's name for each alternative
+# ('collaborators[0].Collaborator.person'), which means nothing to the person writing it.
+CollaboratorValue = Annotated[
+    Collaborator, BeforeValidator(_collaborator, json_schema_input_type=Text | Collaborator)
+]
 
 
 class TaskDoc(Document):

@@ -10,10 +10,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ValidationError
 from test_invalid_sites import AS_OF, VALID_SITE, check_json, errors_of, invoke, write_site
 
-from sitegen.model import IdProblem, id_problem
+from sitegen.i18n import LANGUAGES, Messages
+from sitegen.load import _Collector
+from sitegen.model import DOCUMENT_KINDS, IdProblem, id_problem
 from sitegen.scaffold import slug
+from sitegen.source import Source
 
 
 def build(site: Path, out: Path) -> None:
@@ -155,3 +159,59 @@ def test_new_suggests_ids_that_fit_and_refuses_device_names(tmp_path):
     refused = invoke("new", "project", site, "--title", "Console", "--id", "CON")
     assert refused.exit_code == 2 and "Windows" in refused.output
     assert not (site / "CON").exists()
+
+
+# ------------------------------------------------------------ field messages
+
+MINIMAL = {
+    "project": {"title": "t"},
+    "task": {"id": "A", "title": "t", "owner": "o", "end": "2024-01-01"},
+    "report": {"date": "2024-01-01", "author": "a"},
+    "risk": {"id": "R", "title": "t", "owner": "o", "impact": "high", "status": "open"},
+}
+WRONG_SHAPES = ["x", 5, True, None, [1, 2], {"a": 1}, [{"a": 1}], [["a"]], [None], "2024-13-01"]
+
+
+def _model_names() -> set[str]:
+    names, todo = set(), list(DOCUMENT_KINDS.values())
+    while todo:
+        model = todo.pop()
+        names.add(model.__name__)
+        todo.extend(
+            kind
+            for info in model.model_fields.values()
+            for kind in getattr(info.annotation, "__args__", (info.annotation,))
+            if isinstance(kind, type) and issubclass(kind, BaseModel)
+        )
+    return names
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_field_messages_never_name_the_programs_insides(tmp_path, language):
+    """Every field of every kind, given values of every shape: the messages name the keys
+    as written, never a class of the model or pydantic's wording."""
+    collector = _Collector(tmp_path, Messages(language))
+    for kind, model in DOCUMENT_KINDS.items():
+        for name in set(model.model_fields) - {"body", "source"}:  # not keys of a file
+            for value in WRONG_SHAPES:
+                try:
+                    model.model_validate({**MINIMAL.get(kind, {}), name: value})
+                except ValidationError as error:
+                    collector.validation_error(Source(f"{kind}.md"), error)
+    messages = {finding.message for finding in collector.findings}
+    assert len(messages) > 40
+    internal = (*_model_names(), "function-", "Input should", "instance of", "str]", "' or '")
+    leaks = [m for m in messages if any(word in m for word in internal)]
+    assert leaks == []
+
+
+def test_a_collaborator_without_a_person_says_where_to_add_it(tmp_path):
+    site = site_with(
+        tmp_path / "site",
+        {"p/tasks/A-1.md": ("owner: ann\n", "owner: ann\ncollaborators: [{role: x}, [bob]]\n")},
+    )
+    _, findings = check_json(site, AS_OF)
+    assert [(f["line"], f["message"]) for f in errors_of(findings)] == [
+        (5, "'collaborators[0].person' is required: add a line 'person: …' to collaborators[0]"),
+        (5, "'collaborators[1]' must be 'key: value' lines, indented under it"),
+    ]
