@@ -232,3 +232,16 @@ def test_numbers_written_with_an_exponent_are_shown_plainly():
     assert budget("1e28") == "1" + "0" * 28  # past Decimal's 28 digits: no crash
     # a YAML float with a signed exponent arrives as a Decimal that keeps it
     assert budget(Decimal("1.5E+2")) == "150"
+
+
+# ---------------------------------------------------------------- brief length
+
+
+def test_a_brief_is_as_long_as_a_reader_counts():
+    family, composed, decomposed = "👨\u200d👩\u200d👧\u200d👦", "é", "e\u0301"
+    assert metrics.characters(family) == 1  # five code points
+    assert metrics.characters(decomposed) == metrics.characters(composed) == 1
+    assert metrics.characters("🇨🇳") == 1  # a flag: two regional indicators
+    assert metrics.characters("汉" * 201) == 201
+    assert metrics.characters("line\r\nline") == 9  # CR LF is one line break
+    assert metrics.characters("plain ASCII") == 11

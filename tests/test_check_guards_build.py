@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -215,3 +216,31 @@ def test_a_collaborator_without_a_person_says_where_to_add_it(tmp_path):
         (5, "'collaborators[0].person' is required: add a line 'person: …' to collaborators[0]"),
         (5, "'collaborators[1]' must be 'key: value' lines, indented under it"),
     ]
+
+
+# ------------------------------------------------------------ brief length
+
+
+def _brief_findings(tmp_path: Path, brief: str) -> list[dict]:
+    site = write_site(tmp_path / "site", VALID_SITE)
+    (site / "p" / "reports").mkdir()
+    (site / "p" / "reports" / "2024-03-04-ann.md").write_text(
+        f"---\ndate: 2024-03-04\nauthor: ann\n---\n{brief}\n", encoding="utf-8"
+    )
+    _, findings = check_json(site, AS_OF)
+    return [f for f in findings if f["code"] == "brief-too-long"]
+
+
+def test_a_brief_of_200_han_passes_and_201_does_not(tmp_path):
+    assert _brief_findings(tmp_path / "200", "汉" * 200) == []
+    [finding] = _brief_findings(tmp_path / "201", "汉" * 201)
+    assert (finding["file"], finding["line"]) == ("p/reports/2024-03-04-ann.md", 5)
+    assert finding["message"].startswith("the daily brief has 201 characters; keep it to 200")
+
+
+def test_a_brief_counts_what_a_reader_sees_not_how_it_is_stored(tmp_path):
+    family = "👨\u200d👩\u200d👧\u200d👦"  # five code points, one character
+    assert _brief_findings(tmp_path / "family", family * 200) == []
+    decomposed = unicodedata.normalize("NFD", "é" * 200)
+    assert _brief_findings(tmp_path / "nfd", decomposed) == []
+    assert _brief_findings(tmp_path / "nfc", "é" * 200) == []
