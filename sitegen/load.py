@@ -147,7 +147,7 @@ class _Collector:
         model: type[BaseModel],
         within: tuple[str | int, ...] = (),
     ) -> None:
-        """A notice for each key that ``model`` does not have, at any depth: a typo in
+        """A warning for each key that ``model`` does not have, at any depth: a typo in
         `entries` (`planed: 3`) would otherwise silently drop what it was meant to say."""
         known = _field_names(model)
         nested_models = _nested_models(model)
@@ -158,7 +158,11 @@ class _Collector:
             if key in known:
                 continue
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            hint = self.msg("unknown-key.hint", key=close[0]) if close else ""
+            hint = (
+                self.msg("unknown-key.hint", key=close[0])
+                if close
+                else self.msg("unknown-key.no-hint")
+            )
             self.add(
                 "unknown-key",
                 source.file,

@@ -244,3 +244,38 @@ def test_a_brief_counts_what_a_reader_sees_not_how_it_is_stored(tmp_path):
     decomposed = unicodedata.normalize("NFD", "é" * 200)
     assert _brief_findings(tmp_path / "nfd", decomposed) == []
     assert _brief_findings(tmp_path / "nfc", "é" * 200) == []
+
+
+# ------------------------------------------------------------ misspelt keys
+
+
+def test_a_misspelt_key_is_a_warning_that_strict_stops(tmp_path):
+    site = site_with(
+        tmp_path / "site",
+        {
+            "p/tasks/A-1.md": (
+                "deliverables: [draft copy]\n",
+                "deliverables: [x]\ndepend_on: [A-0]\n",
+            )
+        },
+    )
+    result, findings = check_json(site, AS_OF)
+    assert result.exit_code == 0
+    assert [(f["code"], f["severity"], f["line"], f["message"]) for f in findings] == [
+        (
+            "unknown-key",
+            "warning",
+            11,
+            "unknown key 'depend_on' is ignored; did you mean 'depends_on'?",
+        )
+    ]
+    strict = invoke("check", site, "--as-of", AS_OF, "--strict")
+    assert strict.exit_code == 1, strict.output
+    (site / "p" / "tasks" / "A-1.md").write_text(
+        VALID_SITE["p/tasks/A-1.md"].replace("status: todo", "status: todo\nhashtag: spring"),
+        encoding="utf-8",
+    )
+    _, findings = check_json(site, AS_OF)
+    assert [f["message"] for f in findings if f["code"] == "unknown-key"] == [
+        "unknown key 'hashtag' is ignored: remove it, or correct its spelling"
+    ]
