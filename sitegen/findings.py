@@ -23,7 +23,7 @@ WARNING_CODES = (
 )  # fmt: skip
 # Warnings about the content itself rather than the work; the measures page lists them after
 # the rules. A misspelt key silently drops what it says, so `--strict` must stop it.
-CONTENT_WARNING_CODES = ("unknown-key",)
+CONTENT_WARNING_CODES = ("unknown-key", "long-span")
 RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse")
 NOTICE_CODES = frozenset(RULE_NOTICE_CODES)
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}

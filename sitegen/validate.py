@@ -21,8 +21,10 @@ from sitegen.model import (
     is_safe_id,
 )
 from sitegen.source import Source
+from sitegen.window import MAX_SHOWN_DAYS
 
 SHOWN_ID_LENGTH = 24  # characters quoted of an id too long to quote in full
+MAX_TASK_DAYS = 366  # calendar days: a task longer than a year is a typo in a date
 
 
 @dataclass
@@ -247,6 +249,32 @@ def _dates(check: _Checker) -> Iterator[Finding]:
                 )
 
 
+def _long_spans(check: _Checker) -> Iterator[Finding]:
+    """A task or project whose dates lie further apart than any plan could: most likely a
+    typo in a year (1900 for 2024). A warning: the pages show only part of it."""
+    for project in check.site.projects:
+        for task in project.tasks:
+            yield from _long_span(
+                check, task, task.start, task.end, MAX_TASK_DAYS, project=project.id, task=task.id
+            )
+        if project.doc is not None:
+            doc = project.doc
+            yield from _long_span(
+                check, doc, doc.start, doc.end, MAX_SHOWN_DAYS, project=project.id
+            )
+
+
+def _long_span(
+    check: _Checker, doc: Document, start: date | None, end: date | None, limit: int, **links
+) -> Iterator[Finding]:
+    if start is None or end is None or (end - start).days + 1 <= limit:
+        return
+    days = (end - start).days + 1
+    key = "long-span" if "task" in links else "long-span.project"
+    message = check.msg(key, id=links.get("task"), start=start, end=end, days=days, limit=limit)
+    yield check.finding("long-span", doc.source, ("end",), message, **links)
+
+
 def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     """Each dependency loop once, starting at its smallest id (iterative DFS)."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
@@ -315,6 +343,7 @@ def validate_site(loaded: LoadResult, messages: Messages) -> list[Finding]:
         loaded.team_ok,
     )
     findings: list[Finding] = []
-    for rule in (_unsafe_ids, _duplicates, _duplicate_kpis, _references, _dates, _cycles):
+    rules = (_unsafe_ids, _duplicates, _duplicate_kpis, _references, _dates, _long_spans, _cycles)
+    for rule in rules:
         findings.extend(rule(check))
     return findings

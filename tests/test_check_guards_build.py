@@ -279,3 +279,65 @@ def test_a_misspelt_key_is_a_warning_that_strict_stops(tmp_path):
     assert [f["message"] for f in findings if f["code"] == "unknown-key"] == [
         "unknown key 'hashtag' is ignored: remove it, or correct its spelling"
     ]
+
+
+# ------------------------------------------------------------ dates centuries apart
+
+
+def test_a_task_across_three_centuries_is_a_warning_and_a_small_site(tmp_path):
+    site = site_with(
+        tmp_path / "site",
+        {
+            "p/tasks/A-1.md": (
+                "start: 2024-03-04\nend: 2024-03-08",
+                "start: 1900-01-01\nend: 2199-12-31",
+            )
+        },
+    )
+    result, findings = check_json(site, AS_OF)
+    assert result.exit_code == 0
+    [warning] = [f for f in findings if f["code"] == "long-span"]
+    assert (warning["severity"], warning["file"], warning["line"]) == (
+        "warning",
+        "p/tasks/A-1.md",
+        7,
+    )
+    assert warning["message"] == (
+        "A-1 runs from 1900-01-01 to 2199-12-31, 109573 days (more than 366): "
+        "check both dates for a typo in the year; pages show only part of it"
+    )
+    assert invoke("check", site, "--as-of", AS_OF, "--strict").exit_code == 1
+
+    out = tmp_path / "out"
+    build(site, out)
+    # the weeks of the project (2024-03-04..29), not 15,655 weeks from 1900 to 2199
+    weeks = sorted(p.name for p in (out / "weekly").iterdir())
+    assert weeks == [
+        "2024-W10.html",
+        "2024-W11.html",
+        "2024-W12.html",
+        "2024-W13.html",
+        "index.html",
+    ]
+    for page in ("index.html", "projects/p.html", "people/ann.html", "weekly/index.html"):
+        assert (out / page).stat().st_size < 100_000, page  # 8.7 MB and 18.8 MB before
+    calendar = (out / "calendar.ics").read_bytes().decode()
+    assert "DTSTART;VALUE=DATE:19000101" in calendar and "DTEND;VALUE=DATE:22000101" in calendar
+
+
+def test_a_project_over_three_years_is_a_warning_at_its_end(tmp_path):
+    site = site_with(tmp_path / "site", {"p/project.md": ("end: 2024-03-29", "end: 2042-03-29")})
+    _, findings = check_json(site, AS_OF)
+    assert [
+        (f["code"], f["file"], f["line"], f["message"])
+        for f in findings
+        if f["code"] == "long-span"
+    ] == [
+        (
+            "long-span",
+            "p/project.md",
+            6,
+            "the project runs from 2024-03-04 to 2042-03-29, 6600 days (more than 1096): "
+            "check both dates for a typo in the year; pages show only part of it",
+        )
+    ]
