@@ -253,14 +253,14 @@ def _report_rules(rules: Rules) -> Iterator[Finding]:
                         deadline=limits.report_deadline,
                         zone=rules.site.settings.timezone,
                     )
-            brief = report.body.strip()
-            if len(brief) > limits.brief_max_chars:
+            length = metrics.characters(report.body.strip())
+            if length > limits.brief_max_chars:
                 yield Finding(
                     "brief-too-long",
                     Severity.WARNING,
                     report.source.file,
                     report.source.body_line,
-                    rules.msg("brief-too-long", chars=len(brief), limit=limits.brief_max_chars),
+                    rules.msg("brief-too-long", chars=length, limit=limits.brief_max_chars),
                     **links,
                 )
             for index, entry in enumerate(report.entries):

@@ -21,12 +21,15 @@ WARNING_CODES = (
     "late-report", "missing-report", "brief-too-long", "unconfirmed", "skill-mismatch",
     "open-high-risk",
 )  # fmt: skip
+# Warnings about the content itself rather than the work; the measures page lists them after
+# the rules. A misspelt key silently drops what it says, so `--strict` must stop it.
+CONTENT_WARNING_CODES = ("unknown-key", "long-span")
 RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse")
 # How people file their daily reports; they name the person (see `sitegen.public`).
 REPORT_DISCIPLINE_CODES = frozenset(
     {"late-report", "missing-report", "brief-too-long", "report-edited", "backdated-report"}
 )
-NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, "unknown-key"})
+NOTICE_CODES = frozenset(RULE_NOTICE_CODES)
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -87,6 +88,9 @@ class _Collector:
         shown = value if isinstance(value, str | int | float) else str(value)
         ctx = problem.get("ctx") or {}
         if kind == "missing":
+            if len(loc) > 1:  # a key inside a list item or section: say where to add it
+                within = _dotted(loc[:-1])
+                return self.msg("field.missing.within", field=name, key=loc[-1], within=within)
             return self.msg("field.missing", field=name)
         if value is None:
             return self.msg("field.empty", field=name)
@@ -104,13 +108,15 @@ class _Collector:
             return self.msg("field.number", field=name, value=shown)
         if kind.startswith("bool"):
             return self.msg("field.bool", field=name, value=shown)
-        if kind == "enum":
-            return self.msg("field.enum", field=name, value=shown, expected=ctx.get("expected", ""))
+        if kind == "enum":  # pydantic lists them in English: "'a', 'b' or 'c'"
+            expected = self.msg.join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+            return self.msg("field.enum", field=name, value=shown, expected=expected)
         if kind in _LIMITS:
             limit = ctx.get(_LIMITS[kind])
             return self.msg(f"field.range.{kind}", field=name, value=shown, limit=limit)
-        if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
-            return self.msg("field.type", field=name, value=shown, detail=problem["msg"])
+        if kind in _SHAPES:
+            shape = "yes-no" if kind == "string_type" and isinstance(value, bool) else _SHAPES[kind]
+            return self.msg(f"field.type.{shape}", field=name, value=shown)
         return self.msg(
             "field.other", field=name, detail=problem["msg"].removeprefix("Value error, ")
         )
@@ -141,7 +147,7 @@ class _Collector:
         model: type[BaseModel],
         within: tuple[str | int, ...] = (),
     ) -> None:
-        """A notice for each key that ``model`` does not have, at any depth: a typo in
+        """A warning for each key that ``model`` does not have, at any depth: a typo in
         `entries` (`planed: 3`) would otherwise silently drop what it was meant to say."""
         known = _field_names(model)
         nested_models = _nested_models(model)
@@ -152,7 +158,11 @@ class _Collector:
             if key in known:
                 continue
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            hint = self.msg("unknown-key.hint", key=close[0]) if close else ""
+            hint = (
+                self.msg("unknown-key.hint", key=close[0])
+                if close
+                else self.msg("unknown-key.no-hint")
+            )
             self.add(
                 "unknown-key",
                 source.file,
@@ -192,6 +202,16 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
             return found
     return None
 
+
+# Pydantic's errors for a value of the wrong shape → the shape the field needs. Their own
+# messages name the model's classes ("instance of Collaborator").
+_SHAPES = {
+    "string_type": "text",
+    "list_type": "list",
+    "dict_type": "mapping",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+}
 
 # Pydantic's range errors → the key of the limit in their context.
 _LIMITS = {

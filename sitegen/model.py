@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,7 +22,17 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from sitegen.fields import Amount, Date, DateTime, Number, Percent, Text, TextList, as_list
+from sitegen.fields import (
+    Amount,
+    Date,
+    DateTime,
+    Number,
+    OneLine,
+    Percent,
+    Text,
+    TextList,
+    as_list,
+)
 from sitegen.settings import SiteSettings
 from sitegen.source import Source
 
@@ -32,23 +41,48 @@ Day = Date
 Timestamp = DateTime
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# A file name holds 255 bytes; an id also names a report (<date>-<person>.html), and the
+# page's file name adds ".html". 64 leaves room for all of that and is easy to say.
+MAX_ID_LENGTH = 64
 
 
 # Ids that would name a list page (people/index.html, risks/index.html).
 RESERVED_IDS = frozenset({"index"})
+# Names Windows keeps for devices, with any extension (con.html is the console there).
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))}
+)
+
+
+class IdProblem(StrEnum):
+    """Why an id cannot name a file; the values end the keys of the messages saying so."""
+
+    FORM = "form"  # characters other than letters, digits, '.', '_' and '-'
+    LONG = "long"  # more than MAX_ID_LENGTH characters
+    RESERVED = "reserved"  # the name of a list page
+    DEVICE = "device"  # a Windows device name
 
 
 def is_reserved_id(value: object) -> bool:
     return isinstance(value, str) and value.lower() in RESERVED_IDS
 
 
+def id_problem(value: object) -> IdProblem | None:
+    """Why ``value`` cannot be a page's file name (next to the list pages, on any disk)."""
+    if not isinstance(value, str) or SAFE_ID.fullmatch(value) is None:
+        return IdProblem.FORM
+    if len(value) > MAX_ID_LENGTH:
+        return IdProblem.LONG
+    if is_reserved_id(value):
+        return IdProblem.RESERVED
+    if value.split(".", 1)[0].lower() in WINDOWS_DEVICE_NAMES:
+        return IdProblem.DEVICE
+    return None
+
+
 def is_safe_id(value: object) -> bool:
     """Usable as a page's file name, next to the list pages."""
-    return (
-        isinstance(value, str)
-        and SAFE_ID.fullmatch(value) is not None
-        and not is_reserved_id(value)
-    )
+    return id_problem(value) is None
 
 
 def _enumeration(kind: type[StrEnum], aliases: dict[str, tuple[str, ...]]) -> Any:
@@ -164,8 +198,8 @@ class Person(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: Text
-    name: Text | None = None
-    role: Text | None = None
+    name: OneLine | None = None
+    role: OneLine | None = None
     skills: TextList = Field(default_factory=list)
     max_concurrent: int | None = Field(None, ge=1)
     internal: bool = False
@@ -197,10 +231,10 @@ class Kpi(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: Text
-    name: Text
-    channel: Text | None = None
+    name: OneLine
+    channel: OneLine | None = None
     target: Number
-    unit: Text | None = None
+    unit: OneLine | None = None
 
     @property
     def is_rate(self) -> bool:
@@ -208,9 +242,9 @@ class Kpi(BaseModel):
 
 
 class ProjectDoc(Document):
-    title: Text
+    title: OneLine
     owner: Text | None = None
-    acceptor: Text | None = None
+    acceptor: OneLine | None = None
     start: Date | None = None
     end: Date | None = None
     background: Text | None = None
@@ -224,20 +258,25 @@ class Collaborator(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     person: Text
-    role: Text | None = None
+    role: OneLine | None = None
 
 
-def _collaborator(value: str | Collaborator) -> Collaborator:
-    return Collaborator(person=value) if isinstance(value, str) else value
+def _collaborator(value: object) -> object:
+    """A bare team id stands for ``{person: id}``."""
+    return value if value is None or isinstance(value, dict | list) else {"person": value}
 
 
-# A team id, or {person, role}; always a Collaborator once validated.
-CollaboratorValue = Annotated[Text | Collaborator, AfterValidator(_collaborator)]
+# A team id, or {person, role}; always a Collaborator once validated. Not a union of the
+# two: an error in one would be reported under pydantic's name for each alternative
+# ('collaborators[0].Collaborator.person'), which means nothing to the person writing it.
+CollaboratorValue = Annotated[
+    Collaborator, BeforeValidator(_collaborator, json_schema_input_type=Text | Collaborator)
+]
 
 
 class TaskDoc(Document):
     id: Text
-    title: Text
+    title: OneLine
     owner: Text
     collaborators: Annotated[list[CollaboratorValue], BeforeValidator(as_list)] = Field(
         default_factory=list
@@ -247,7 +286,7 @@ class TaskDoc(Document):
     important: bool | None = None
     start: Date | None = None
     end: Date
-    module: Text | None = None
+    module: OneLine | None = None
     parent: Text | None = None
     depends_on: TextList = Field(default_factory=list)
     deliverables: TextList = Field(default_factory=list)
@@ -304,7 +343,7 @@ class ReportDoc(Document):
 
 class RiskDoc(Document):
     id: Text
-    title: Text
+    title: OneLine
     impact: ImpactValue
     owner: Text
     trigger: Text | None = None

@@ -18,7 +18,7 @@ import click
 
 from sitegen.build import today_in
 from sitegen.i18n import Messages
-from sitegen.model import Priority, Project, Site, is_safe_id
+from sitegen.model import MAX_ID_LENGTH, IdProblem, Priority, Project, Site, id_problem
 from sitegen.options import CONTENT_DIR, DAY
 from sitegen.scaffold import (
     Draft,
@@ -103,8 +103,11 @@ class _Request:
         return projects[project_id]
 
     def safe(self, value: str) -> str:
-        if not is_safe_id(value):
-            raise click.UsageError(self.msg("new.bad-id", id=value))
+        problem = id_problem(value)
+        if problem is not None:
+            key = "new.bad-id" if problem is IdProblem.FORM else f"new.bad-id.{problem}"
+            limit = MAX_ID_LENGTH
+            raise click.UsageError(self.msg(key, id=value, length=len(value), limit=limit))
         return value
 
     def dates(self, first: date | None, last: date | None) -> None:

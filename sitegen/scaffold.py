@@ -21,7 +21,7 @@ import frontmatter
 
 from sitegen import __version__
 from sitegen.i18n import Messages
-from sitegen.model import Project, Site, is_safe_id
+from sitegen.model import MAX_ID_LENGTH, Project, Site, is_safe_id
 from sitegen.settings import Thresholds
 
 TASK_ID = re.compile(r"^MKT-(\d{6})-(\d{3})-(.+)$")
@@ -83,7 +83,7 @@ def next_risk_id(site: Site, root: Path) -> str:
 
 def slug(text: str) -> str:
     """A safe id from free text (ASCII letters and digits), or '' if nothing is left."""
-    value = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    value = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:MAX_ID_LENGTH].rstrip("-")
     return value if is_safe_id(value) else ""
 
 

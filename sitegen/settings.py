@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from sitegen.fields import FIRST_YEAR, LAST_YEAR, Text, TextList, plausible
+from sitegen.fields import FIRST_YEAR, LAST_YEAR, OneLine, TextList, plausible
 
 WEEKDAYS = {
     "mon": 0, "monday": 0, "周一": 0, "星期一": 0, "週一": 0,
@@ -116,7 +116,7 @@ class PublicSettings(BaseModel):
 class SiteSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    title: Text = "Status"
+    title: OneLine = "Status"
     language: str = Field("en", pattern=r"^(en|zh-CN)$")
     timezone: str = "UTC"
     base_url: str = "/"
@@ -137,7 +137,8 @@ class SiteSettings(BaseModel):
 
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        # OSError: a folder of the zone database (America) or a file it cannot read
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             zone = {"zone": value}
             raise PydanticCustomError("time_zone", "{zone} is not a time zone", zone) from None
         return value

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sitegen import metrics
 from sitegen.schedule import total_float
 from sitegen.validate import find_cycles
+from sitegen.window import clip, shown_window
 from sitegen.workdays import WorkCalendar
 from sitegen.workload import Span, daily_load, day_runs
 
@@ -232,3 +233,53 @@ def test_numbers_written_with_an_exponent_are_shown_plainly():
     assert budget("1e28") == "1" + "0" * 28  # past Decimal's 28 digits: no crash
     # a YAML float with a signed exponent arrives as a Decimal that keeps it
     assert budget(Decimal("1.5E+2")) == "150"
+
+
+# ---------------------------------------------------------------- brief length
+
+
+def test_a_brief_is_as_long_as_a_reader_counts():
+    family, composed, decomposed = "👨\u200d👩\u200d👧\u200d👦", "é", "e\u0301"
+    assert metrics.characters(family) == 1  # five code points
+    assert metrics.characters(decomposed) == metrics.characters(composed) == 1
+    assert metrics.characters("🇨🇳") == 1  # a flag: two regional indicators
+    assert metrics.characters("汉" * 201) == 201
+    assert metrics.characters("line\r\nline") == 9  # CR LF is one line break
+    assert metrics.characters("plain ASCII") == 11
+
+
+# ---------------------------------------------------------------- the window pages show
+
+
+def test_pages_show_every_date_when_they_lie_within_three_years():
+    days = [D("2023-07-03"), D("2023-07-28"), D("2024-02-01")]
+    assert shown_window(days, near=D("2025-06-30")) == (D("2023-07-03"), D("2025-06-30"))
+    assert shown_window([], near=D("2024-03-04")) == (D("2024-03-04"), D("2024-03-04"))
+
+
+def test_a_typo_of_centuries_leaves_the_busiest_three_years():
+    campaign = [D("2024-03-04"), D("2024-03-29"), D("2024-03-08")]
+    typo = [D("1900-01-01"), D("2199-12-31")]
+    as_of = D("2024-03-04")
+    assert shown_window(campaign + typo, as_of) == (D("2024-03-04"), D("2024-03-29"))
+    # A site of 2023 read in 2027: its own dates outnumber the as-of day.
+    old = [D("2023-07-03"), D("2023-07-31"), D("2023-08-15")]
+    assert shown_window(old + typo, D("2027-01-04")) == (D("2023-07-03"), D("2023-08-15"))
+    # Nothing but the typo: the as-of day alone.
+    assert shown_window(typo, as_of) == (as_of, as_of)
+
+
+def test_of_equally_busy_stretches_the_one_nearest_the_as_of_day_is_shown():
+    days = [D("2010-01-04"), D("2010-01-05"), D("2030-01-07"), D("2030-01-08")]
+    # 2020-01-06 is 3,653 days after the first pair and 3,654 before the second
+    assert shown_window(days, D("2020-01-06")) == (D("2010-01-04"), D("2010-01-05"))
+    assert shown_window(days, D("2020-01-07")) == (D("2030-01-07"), D("2030-01-08"))
+    # within three years of a pair, the as-of day makes that stretch the busier one
+    assert shown_window(days, D("2029-06-04")) == (D("2029-06-04"), D("2030-01-08"))
+
+
+def test_clip():
+    window = (D("2024-03-04"), D("2024-03-29"))
+    assert clip(D("1900-01-01"), D("2199-12-31"), window) == window
+    assert clip(D("2024-03-10"), D("2024-03-12"), window) == (D("2024-03-10"), D("2024-03-12"))
+    assert clip(D("2023-01-02"), D("2023-01-06"), window) is None

@@ -96,9 +96,9 @@ def test_a_site_with_a_skipped_link_still_builds_and_says_so(tmp_path):
 
 def test_a_misspelt_key_is_named_with_its_closest_match(tmp_path):
     site = make_site(tmp_path, TASK.replace("owner: ann", "owner: ann\nownr: bob"))
-    notices = [f for f in analyse(site).findings if f.code == "unknown-key"]
-    assert [(n.file, n.line) for n in notices] == [("p/tasks/A-1.md", 5)]
-    assert "'owner'" in notices[0].message
+    warnings = [f for f in analyse(site).findings if f.code == "unknown-key"]
+    assert [(w.file, w.line, w.severity) for w in warnings] == [("p/tasks/A-1.md", 5, "warning")]
+    assert "'owner'" in warnings[0].message
 
 
 def test_misspelt_keys_inside_lists_and_sections_are_named_too(tmp_path):
@@ -111,10 +111,10 @@ def test_misspelt_keys_inside_lists_and_sections_are_named_too(tmp_path):
         "---\ndate: 2024-03-04\nauthor: ann\nentries:\n  - task: A-1\n    planed: 10\n"
         "    actual: 2\n    progres: 50\n---\nBrief\n"
     )
-    notices = {
-        (n.file, n.line): n.message for n in analyse(site).findings if n.code == "unknown-key"
+    warnings = {
+        (w.file, w.line): w.message for w in analyse(site).findings if w.code == "unknown-key"
     }
-    assert notices == {
+    assert warnings == {
         ("site.yaml", 4): "unknown key 'thresholds.deviaton' is ignored; did you mean 'deviation'?",
         ("site.yaml", 6): "unknown key 'calendar.holiday' is ignored; did you mean 'holidays'?",
         ("p/reports/2024-03-04-ann.md", 6): (

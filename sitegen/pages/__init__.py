@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sitegen.findings import RULE_NOTICE_CODES, WARNING_CODES
+from sitegen.findings import CONTENT_WARNING_CODES, RULE_NOTICE_CODES, WARNING_CODES
 from sitegen.i18n import Messages
 from sitegen.model import TaskKind
 from sitegen.pages.alerts import alert_pages
@@ -215,5 +215,5 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         "measures",
         examples=worked_examples(site.settings.thresholds.deviation),
         thresholds=site.settings.thresholds,
-        rule_codes=WARNING_CODES + RULE_NOTICE_CODES,
+        rule_codes=WARNING_CODES + CONTENT_WARNING_CODES + RULE_NOTICE_CODES,
     )

@@ -27,6 +27,7 @@ from sitegen.pages.paths import (
     task_path,
     week_key,
 )
+from sitegen.window import shown_window
 
 if TYPE_CHECKING:
     from sitegen.build import Analysis
@@ -432,11 +433,27 @@ class SiteView:
             "count": len(figures),
         }
 
+    # ---- time
+
+    @cached_property
+    def window(self) -> tuple[date, date]:
+        """The first and last day that weekly reviews and load charts show: the span of
+        the tasks, projects and reports, unless a date typo stretches it over years
+        (see `sitegen.window`)."""
+        days = [day for s in self.tasks.values() for day in (s.task.first_day, s.task.end)]
+        for project in self.site.projects:
+            if project.doc is not None:
+                days += [day for day in (project.doc.start, project.doc.end) if day]
+        days += [report.date for report in self.reports if report.date <= self.as_of]
+        return shown_window(days, self.as_of)
+
     # ---- people
 
     def load_chart(self, person_id: str) -> LoadChart | None:
         load = self.status.people[person_id].load
-        if not load.by_day:
+        first, last = self.window
+        shown = [(day, tasks) for day, tasks in load.by_day.items() if first <= day <= last]
+        if not shown:
             return None
         bar_w, gap, week_gap, top, chart_h = 14.0, 4.0, 14.0, 16.0, 96.0
         scale = max(load.peak, load.limit) + 1
@@ -444,7 +461,7 @@ class SiteView:
         bars, weeks = [], []
         x = 40.0
         current_week, week_x = None, x
-        for day, tasks in load.by_day.items():
+        for day, tasks in shown:
             key = week_key(day)
             if key != current_week:
                 if current_week is not None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sitegen.model import TaskStatus
 from sitegen.pages.paths import week_key, week_monday
 from sitegen.pages.view import Alert, SiteView
+from sitegen.window import clip
 
 if TYPE_CHECKING:
     from sitegen.compute import EntryState, TaskState
@@ -95,7 +96,8 @@ class WeekIndex:
 
 
 def site_weeks(view: SiteView) -> list[Week]:
-    """One review per week that a task spans or a report falls in, oldest first."""
+    """One review per week that a task spans (within the view's window) or a report falls
+    in, oldest first."""
     index = WeekIndex.of(view)
     return [build_week(view, key, index) for key in _week_keys(view)]
 
@@ -103,8 +105,11 @@ def site_weeks(view: SiteView) -> list[Week]:
 def _week_keys(view: SiteView) -> list[str]:
     keys: set[str] = set()
     for state in view.tasks.values():
-        day = week_monday(state.task.first_day)
-        while day <= state.task.end:
+        shown = clip(state.task.first_day, state.task.end, view.window)
+        if shown is None:
+            continue
+        day = week_monday(shown[0])
+        while day <= shown[1]:
             keys.add(week_key(day))
             day += timedelta(days=7)
     for report in view.site.reports:
