@@ -80,7 +80,7 @@ def init(
         timezone=settings.timezone,
         base_url=settings.base_url,
         today=today_in(settings.timezone),
-        sitegen_spec=installed_requirement() if sitegen_spec is None else sitegen_spec,
+        sitegen_spec=_sitegen_spec(sitegen_spec, msg),
     )
     try:
         written = write_init(folder, options)
@@ -131,3 +131,15 @@ def serve(content: Path, port: int, host: str, as_of: date | None) -> None:
         log(msg("serve.stopped"))
     finally:
         server.stop()
+
+
+def _sitegen_spec(given: str | None, msg: Messages) -> str:
+    """What CI installs: as given, else where this sitegen came from, else (in a
+    terminal) what the team says; "" leaves the workflow to be filled in."""
+    if given is not None:
+        return given
+    found = installed_requirement()
+    if found or sys.stdin is None or not sys.stdin.isatty():
+        return found
+    answer = click.prompt(msg("init.prompt.spec", example=SPEC_EXAMPLE), default="")
+    return str(answer).strip()

@@ -268,7 +268,9 @@ def workflow_text(sitegen_spec: str, schedule: tuple[str, str]) -> str:
     }
     for placeholder, value in replacements.items():
         template = template.replace(placeholder, value)
-    return template
+    # The install step's error names the line to edit when SITEGEN is left empty.
+    line = next(n for n, text in enumerate(template.splitlines(), 1) if "  SITEGEN: " in text)
+    return template.replace("@SITEGEN_LINE@", str(line))
 
 
 @dataclass(frozen=True)

@@ -250,6 +250,9 @@ def test_init_says_which_sitegen_ci_installs(tmp_path: Path, monkeypatch) -> Non
     assert workflow["env"]["SITEGEN"] == ""
     install = next(s for s in _steps(workflow) if s.get("name") == "Install sitegen")
     assert "exit 1" in install["run"]
+    # The first push's failure says which line to edit.
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("  SITEGEN:"))
+    assert f"line={line}::SITEGEN is empty: on line {line} of" in install["run"]
 
     class FromGit:
         def read_text(self, name: str) -> str:
@@ -359,6 +362,23 @@ def test_serve_rebuilds_and_reloads_on_change(
     with pytest.raises(urllib.error.URLError):
         _get(f"http://127.0.0.1:{port}/index.html")
     assert sorted(p.relative_to(content) for p in content.rglob("*")) == files_before
+
+
+def test_content_workflow_reads_history_keeps_the_cache_and_notifies() -> None:
+    workflow = yaml.safe_load((REPO / "sitegen/scaffolds/sitegen.yml").read_text("utf-8"))
+    checkouts = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/checkout")]
+    assert checkouts and all(s["with"]["fetch-depth"] == 0 for s in checkouts)
+    caches = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/cache")]
+    assert len(caches) == 2
+    for cache in caches:
+        assert cache["with"]["path"] == "~/.cache/sitegen"
+        assert "steps.install.outputs.version" in cache["with"]["key"]
+    build = workflow["jobs"]["build"]
+    assert build["env"]["WEBHOOK"] == "${{ secrets.SITEGEN_WEBHOOK_URL }}"
+    [digest] = [s for s in build["steps"] if "sitegen notify" in s.get("run", "")]
+    assert digest["if"] == "github.event_name == 'schedule' && env.WEBHOOK != ''"
+    assert digest["continue-on-error"] is True
+    assert "--since" in digest["run"] and "status.json" in digest["run"]
 
 
 def test_workflows_validate_against_githubs_workflow_schema(tmp_path: Path) -> None:
