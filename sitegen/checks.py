@@ -81,7 +81,12 @@ def _project_of(rules: Rules, task_id: str, fallback: str) -> str:
 def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
     task, today, limits = state.task, rules.status.as_of, rules.thresholds
     links = {"project": state.project, "task": task.id, "person": task.owner}
-    if state.is_open and metrics.is_alert(state.schedule_deviation, limits.deviation):
+    # A parent's deviation is its subtasks' rolled up: they raise their own warnings.
+    if (
+        state.is_leaf
+        and state.is_open
+        and metrics.is_alert(state.schedule_deviation, limits.deviation)
+    ):
         yield rules.finding(
             "schedule-deviation",
             task.source,
@@ -95,7 +100,7 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
         )
     if state.is_open and task.end < today:
         yield rules.finding("overdue", task.source, ("end",), **links, id=task.id, end=task.end)
-    if state.status is TaskStatus.DOING:
+    if state.is_leaf and state.status is TaskStatus.DOING:
         reported = [e.day for e in state.entries if e.day <= today]
         last = max(reported) if reported else None
         calendar = rules.status.calendar
@@ -206,7 +211,11 @@ def _missing_reports(rules: Rules) -> Iterator[Finding]:
         filed[report.author].add(report.date)
     missing: dict[tuple[str, object], list[TaskState]] = defaultdict(list)
     for state in rules.status.tasks.values():
-        if state.status is not TaskStatus.DOING or state.task.owner not in rules.site.person_index:
+        if (
+            state.status is not TaskStatus.DOING
+            or not state.is_leaf  # a parent's owner reports on its subtasks
+            or state.task.owner not in rules.site.person_index
+        ):
             continue
         for day in calendar.days(state.task.first_day, today - ONE_DAY):
             if day not in filed[state.task.owner]:

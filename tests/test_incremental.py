@@ -293,7 +293,7 @@ def test_links_out_of_the_content_folder_or_in_a_loop_are_not_walked(tmp_path, m
 def test_alert_pages_that_are_no_longer_made_go_with_their_folder(tmp_path, monkeypatch):
     from sitegen.pages import alerts
 
-    monkeypatch.setattr(alerts, "ALERTS_PER_PAGE", 6)  # seven alerts of the site are 'late'
+    monkeypatch.setattr(alerts, "ALERTS_PER_PAGE", 11)  # twelve alerts of the site are 'late'
     content = tmp_path / "content"
     shutil.copytree(SITE, content)
     out = tmp_path / "out"
