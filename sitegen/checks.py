@@ -139,6 +139,7 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
                 dependency=dependency_id,
                 end=dependency.end,
             )
+    yield from _outside_parent(rules, state, links)
     if task.confirmed is False:
         yield rules.finding(
             "unconfirmed",
@@ -180,6 +181,30 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
             id=task.id,
             days=state.duration,
             limit=limits.max_task_days,
+        )
+
+
+def _outside_parent(rules: Rules, state: TaskState, links: dict[str, str]) -> Iterator[Finding]:
+    """A subtask that starts before or ends after its parent (WBS level 3 within level 2)."""
+    task = state.task
+    if not task.parent or task.parent == task.id or task.parent not in rules.status.tasks:
+        return  # no parent, or one validation reports
+    parent = rules.status.tasks[task.parent]
+    if TaskStatus.CANCELLED in (state.status, parent.status):
+        return
+    starts_early = task.first_day < parent.task.first_day
+    if starts_early or task.end > parent.task.end:
+        yield rules.finding(
+            "outside-parent",
+            task.source,
+            ("start",) if starts_early and task.start else ("end",),
+            **links,
+            id=task.id,
+            start=task.first_day,
+            end=task.end,
+            parent=parent.task.id,
+            parent_start=parent.task.first_day,
+            parent_end=parent.task.end,
         )
 
 

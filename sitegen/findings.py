@@ -19,7 +19,7 @@ ERROR_CODES = frozenset(
 WARNING_CODES = (
     "deviation", "schedule-deviation", "overload", "overdue", "stale", "dependency-order",
     "late-report", "missing-report", "brief-too-long", "unconfirmed", "skill-mismatch",
-    "open-high-risk",
+    "open-high-risk", "outside-parent",
 )  # fmt: skip
 RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse")
 NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, "unknown-key"})
