@@ -208,7 +208,7 @@ def test_load_counts_active_tasks_per_working_day():
 
 
 def test_load_chart_grid_labels_stay_legible():
-    from sitegen.pages.view import grid_step
+    from sitegen.pages.loadchart import grid_step
 
     # 96 px for 0..6 tasks: a label a task (16 px apart); for 0..41, every 10th (23 px).
     assert grid_step(6, 96) == 1

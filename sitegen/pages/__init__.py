@@ -15,6 +15,7 @@ from sitegen.findings import RULE_NOTICE_CODES, WARNING_CODES
 from sitegen.i18n import Messages
 from sitegen.model import TaskKind
 from sitegen.pages.alerts import alert_pages
+from sitegen.pages.loadchart import Bar, LoadChart
 from sitegen.pages.page import Page, PageMaker
 from sitegen.pages.paths import (
     person_path,
@@ -33,9 +34,7 @@ from sitegen.pages.retro import Measure, retro_measures, retro_team_and_outputs
 from sitegen.pages.view import (
     Alert,
     AlertGroup,
-    Bar,
     Link,
-    LoadChart,
     SiteView,
     WbsRow,
     newest_first,
