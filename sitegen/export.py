@@ -7,9 +7,9 @@ from fractions import Fraction
 from typing import Any
 
 from sitegen import metrics
-from sitegen.checks import ProjectHealth
 from sitegen.compute import Status
 from sitegen.findings import Finding
+from sitegen.health import ProjectHealth
 from sitegen.model import Site
 
 

@@ -314,3 +314,14 @@ def test_a_parents_leaves_and_status_come_from_its_subtasks():
     assert summary_status([S.BLOCKED, S.TODO]) is S.DOING
     assert summary_status([S.DONE, S.CANCELLED]) is S.DONE
     assert summary_status([S.CANCELLED, S.CANCELLED]) is S.CANCELLED
+
+
+def test_report_findings_count_for_the_last_working_days():
+    from sitegen.health import report_window_start
+
+    # five working days up to Monday 9 October: 9, 8 (Sunday, made up), 7 (Saturday,
+    # made up), then 28 and 27 September across the National Day week
+    assert report_window_start(D("2023-10-09"), NATIONAL_DAY, 5) == D("2023-09-27")
+    # on a day off the window ends on the working day before it
+    assert report_window_start(D("2023-09-30"), NATIONAL_DAY, 5) == D("2023-09-22")
+    assert report_window_start(D("2023-07-20"), PLAIN, 1) == D("2023-07-20")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitegen import metrics
 from sitegen.findings import Finding, Severity
+from sitegen.health import OpenMatters, subject_of
 from sitegen.model import Impact, RiskStatus
 from sitegen.pages.loadchart import LoadChart, load_chart
 from sitegen.pages.lookups import Link, Lookups
@@ -30,9 +31,10 @@ from sitegen.pages.paths import (
 
 if TYPE_CHECKING:
     from sitegen.build import Analysis
-    from sitegen.checks import ProjectHealth
     from sitegen.compute import EntryState, KpiState, TaskState
+    from sitegen.health import ProjectHealth
     from sitegen.model import Person, Project, ProjectDoc, ReportDoc, RiskDoc
+    from sitegen.progress import Progress
 
 #: Alert groups on the dashboard, in the order a reader should see them.
 ALERT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -57,8 +59,8 @@ class Alert:
 class AlertGroup:
     key: str
     alerts: tuple[Alert, ...]
-    count: int
-    subjects: tuple[Link, ...]  # the distinct tasks / people / risks / reports concerned
+    count: int  # what a reader counts: the distinct tasks / people / risks / reports concerned
+    subjects: tuple[Link, ...]  # those, as links
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class ProjectCard:
 
     project: Project
     health: ProjectHealth
+    progress: Progress
     kpis: tuple[KpiState, ...]
     chart: GanttFocus
 
@@ -165,6 +168,8 @@ class SiteView:
         self.findings = [f for f in analysis.findings if f.severity is not Severity.ERROR]
         self.alerts = [self.alert(f) for f in self.findings if f.severity is Severity.WARNING]
         self.notices = [self.alert(f) for f in self.findings if f.severity is Severity.NOTICE]
+        # Whether a warning still counts on the as-of day, as the projects' health counts it.
+        self.matters = OpenMatters.of(site, status)
         self._project_alerts: dict[str | None, list[Alert]] = defaultdict(list)
         for alert in self.alerts:
             self._project_alerts[alert.finding.project].append(alert)
@@ -226,6 +231,14 @@ class SiteView:
         unique = list({link.path: link for link in related}.values())
         return Alert(finding, target, tuple(unique))
 
+    def current(self, alerts: Iterable[Alert]) -> list[Alert]:
+        """The alerts that still count on the as-of day (what is open: SPEC §5, health)."""
+        return [a for a in alerts if self.matters.counts(a.finding)]
+
+    def settled(self, alerts: Iterable[Alert]) -> list[Alert]:
+        """The alerts about finished work or past days: kept for the record."""
+        return newest_first([a for a in alerts if not self.matters.counts(a.finding)])
+
     def alert_groups(self, alerts: list[Alert]) -> list[AlertGroup]:
         groups = []
         placed: set[int] = set()
@@ -240,8 +253,28 @@ class SiteView:
         return groups
 
     def _group(self, key: str, alerts: list[Alert]) -> AlertGroup:
-        subjects = {a.target.path: a.target for a in alerts if a.target is not None}
-        return AlertGroup(key, tuple(alerts), len(alerts), tuple(subjects.values()))
+        subjects: dict[tuple[str, str], Link | None] = {}
+        for alert in alerts:
+            subject = self._subject(key, alert)
+            if subject[0] not in subjects or subjects[subject[0]] is None:
+                subjects[subject[0]] = subject[1]
+        links = {link.path + link.text: link for link in subjects.values() if link is not None}
+        return AlertGroup(key, tuple(alerts), len(subjects), tuple(links.values()))
+
+    def _subject(self, group: str, alert: Alert) -> tuple[tuple[str, str], Link | None]:
+        """What an alert of ``group`` is about, counted once however many alerts it has:
+        the people group counts people (an unconfirmed task counts its owner)."""
+        finding = alert.finding
+        if group == "people" and finding.person:
+            return ("person", finding.person), self.person_link(finding.person)
+        subject = subject_of(finding)
+        kind = subject[0]
+        if kind == "task" and finding.task:
+            return subject, self.task_link(finding.task) or alert.target
+        if kind == "report" and alert.target is not None:
+            label = f"{finding.day} {self.person_name(finding.person)}"
+            return subject, Link(alert.target.path, label)
+        return subject, alert.target
 
     def project_alerts(self, project_id: str) -> list[Alert]:
         return list(self._project_alerts.get(project_id, ()))
@@ -329,6 +362,7 @@ class SiteView:
             ProjectCard(
                 project,
                 self.analysis.health[project.id],
+                self.status.progress[project.id],
                 tuple(self.status.kpis.get(project.id, ())),
                 self.gantt_focus(project.id),
             )
