@@ -226,7 +226,7 @@ def compute(site: Site, as_of: date) -> Status:
         if parent_id not in statuses:
             continue  # a parent that does not exist; reported by validation
         rolled = project_progress(
-            [site.task_index[leaf] for leaf in leaf_ids], as_of, calendar, actual.get
+            [site.task_index[leaf] for leaf in leaf_ids], as_of, calendar, actual.get, planned.get
         )
         planned[parent_id] = rolled.planned
         done = statuses[parent_id] is TaskStatus.DONE
@@ -262,7 +262,7 @@ def compute(site: Site, as_of: date) -> Status:
         )
     )
     progress = {
-        project.id: project_progress(project.tasks, as_of, calendar, actual.get)
+        project.id: project_progress(project.tasks, as_of, calendar, actual.get, planned.get)
         for project in site.projects
     }
     return Status(as_of, calendar, tasks, people, kpis, all_entries, progress)

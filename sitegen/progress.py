@@ -8,6 +8,7 @@ progress, so that a caller computing many days can pass whatever look-up it has.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -49,33 +50,43 @@ def project_progress(
     day: date,
     calendar: WorkCalendar,
     actual_of: Callable[[str], Fraction | None],
+    planned_of: Callable[[str], Fraction | None] | None = None,
 ) -> Progress:
     """Planned and actual progress of ``tasks`` on ``day``: Σ wᵢ·pᵢ / Σ wᵢ over their
     weighing leaves, wᵢ the task's duration in working days, a missing value counting as 0.
 
-    ``actual_of(task_id)`` gives a leaf's actual progress on ``day`` (None: none yet).
-    Pass a project's tasks for the project's progress, or the leaves under a parent task
-    for the parent's. Both values are None when no leaf has a working day. Exact: round
-    only to show the result.
+    ``actual_of(task_id)`` gives a leaf's actual progress on ``day`` (None: none yet);
+    ``planned_of``, when given, its planned progress on ``day`` (a caller that has it
+    already saves computing it again). Pass a project's tasks for the project's
+    progress, or the leaves under a parent task for the parent's. Both values are None
+    when no leaf has a working day. Exact: round only to show the result.
     """
     weighted = [(calendar.count(t.first_day, t.end), t) for t in weighing_leaves(tasks)]
+
+    def planned(task: TaskDoc) -> Fraction | None:
+        if planned_of is not None:
+            return planned_of(task.id)
+        return metrics.planned_progress(task.first_day, task.end, day, calendar, task.plan)
+
     return Progress(
-        weighted_mean(
-            (weight, metrics.planned_progress(task.first_day, task.end, day, calendar, task.plan))
-            for weight, task in weighted
-        ),
+        weighted_mean((weight, planned(task)) for weight, task in weighted),
         weighted_mean((weight, actual_of(task.id)) for weight, task in weighted),
     )
 
 
 def weighted_mean(values: Iterable[tuple[int, Fraction | int | None]]) -> Fraction | None:
     """Σ wᵢ·pᵢ / Σ wᵢ, exactly, a missing pᵢ counting as 0; None when Σ wᵢ is 0."""
-    total, weight_sum = Fraction(0), 0
+    weight_sum = 0
+    numerators: dict[int, int] = defaultdict(int)  # by denominator: integer sums are cheap
     for weight, value in values:
         weight_sum += weight
         if value:
-            total += weight * Fraction(value)
-    return total / weight_sum if weight_sum else None
+            exact = value if isinstance(value, Fraction) else Fraction(value)
+            numerators[exact.denominator] += weight * exact.numerator
+    if not weight_sum:
+        return None
+    total = sum((Fraction(n, d) for d, n in numerators.items()), Fraction(0))
+    return total / weight_sum
 
 
 def leaves_under(children: Mapping[str, Sequence[str]], task_id: str) -> list[str]:
