@@ -17,10 +17,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sitegen.cache import ParseCache
-from sitegen.checks import ProjectHealth, project_health, run_checks
+from sitegen.checks import run_checks
 from sitegen.compute import Status, compute
 from sitegen.findings import Finding, fails, has_errors, sort_findings
 from sitegen.fingerprint import code_digest
+from sitegen.health import ProjectHealth, project_health
 from sitegen.i18n import Messages
 from sitegen.incremental import BuildRecord, OutputState
 from sitegen.inputs import Contents, current_contents

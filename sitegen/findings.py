@@ -19,7 +19,7 @@ ERROR_CODES = frozenset(
 WARNING_CODES = (
     "deviation", "schedule-deviation", "overload", "overdue", "stale", "dependency-order",
     "late-report", "missing-report", "brief-too-long", "unconfirmed", "skill-mismatch",
-    "open-high-risk",
+    "open-high-risk", "outside-parent",
 )  # fmt: skip
 # Warnings about the content itself rather than the work; the measures page lists them after
 # the rules. A misspelt key silently drops what it says, so `--strict` must stop it.
