@@ -232,6 +232,14 @@ def test_weekly_page_agenda(site: Path) -> None:
     assert again == text
 
 
+def test_a_risk_raised_this_week_is_listed_once(site: Path) -> None:
+    page = read(site, "weekly/2023-W27.html")  # R-01 was raised on 2023-07-08
+    risks = page[page.index('id="wrisks-h"') :]
+    risks = risks[: risks.index("</section>")]
+    assert risks.count(">R-01<") == 1
+    assert "风险 (1)" in _text(page)
+
+
 def test_priorities_show_hidden_tasks(site: Path) -> None:
     text = _text(read(site, "priorities.html"))
     assert "隐性任务" in text and "MKT-202307-001-06" in text

@@ -142,7 +142,8 @@ def build_week(view: SiteView, key: str, index: WeekIndex | None = None) -> Week
         lagging=tuple(_lagging(view, by_task, current)),
         problems=tuple(e for e in entries if has_problem(e)),
         new_risks=tuple(index.raised.get(key, [])),
-        open_risks=tuple(r for r in index.open_risks if r.raised is None or r.raised <= sunday),
+        # Still open from earlier weeks: one raised this week is listed once, as new.
+        open_risks=tuple(r for r in index.open_risks if r.raised is None or r.raised < monday),
         resolved_risks=tuple(index.resolved.get(key, [])),
         finished=tuple(view.sorted_tasks(finished.values())),
         starting_next=tuple(
