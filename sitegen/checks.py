@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sitegen import metrics
@@ -233,6 +234,11 @@ def _missing_reports(rules: Rules) -> Iterator[Finding]:
     filed: dict[str, set] = defaultdict(set)
     for report in rules.site.reports:
         filed[report.author].add(report.date)
+    for project in rules.site.projects:  # handed in, but with errors that say what to fix
+        for stem in project.unreadable_reports:
+            day, author = stem[:10], stem[11:]
+            with suppress(ValueError):
+                filed[author].add(date.fromisoformat(day))
     missing: dict[tuple[str, object], list[TaskState]] = defaultdict(list)
     for state in rules.status.tasks.values():
         if (

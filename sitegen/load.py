@@ -416,14 +416,16 @@ def _load_project(collector: _Collector, folder: Path, broken_task_ids: set[str]
     retro = None
     if retro_file.is_file() and not _leaves_root(collector, retro_file, retro_file.is_symlink()):
         retro = _load_document(collector, retro_file, RetroDoc)
+    unreadable_reports: set[str] = set()
     return Project(
         id=folder.name,
         folder=folder.name,
         doc=doc,
         tasks=load_all("tasks", TaskDoc, broken_task_ids),
-        reports=load_all("reports", ReportDoc),
+        reports=load_all("reports", ReportDoc, unreadable_reports),
         risks=load_all("risks", RiskDoc),
         retro=retro,
+        unreadable_reports=frozenset(unreadable_reports),
     )
 
 

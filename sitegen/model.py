@@ -407,6 +407,9 @@ class Project:
     reports: list[ReportDoc] = field(default_factory=list)
     risks: list[RiskDoc] = field(default_factory=list)
     retro: RetroDoc | None = None
+    # File names (without .md) of reports that could not be read: they were still
+    # handed in, so their day is not a missing report (their errors say what to fix).
+    unreadable_reports: frozenset[str] = frozenset()
 
     @property
     def title(self) -> str:

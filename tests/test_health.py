@@ -329,3 +329,16 @@ def test_a_subtask_outside_its_parent_is_flagged_in_both_languages(tmp_path):
         "S-2（2024-03-06 至 2024-03-12）超出上级任务 P 的起止日期（2024-03-04 至 2024-03-08）："
         "请把它的日期调整到上级任务之内，或放宽上级任务的日期"
     )
+
+
+def test_a_report_with_a_typo_is_not_also_a_missing_report(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", content)
+    task = content / "q3-launch" / "tasks" / "MKT-202307-001-02.md"
+    task.write_text(task.read_text("utf-8").replace("status: done", "status: doing"), "utf-8")
+    report = content / "q3-launch" / "reports" / "2023-07-10-li-si.md"
+    report.write_text(report.read_text("utf-8").replace("planned: 2", "planned: three"), "utf-8")
+    findings = analyse(content, date(2023, 7, 12)).findings
+    assert [f.code for f in findings if f.file.endswith("2023-07-10-li-si.md")] == ["field"]
+    missing = [f for f in findings if f.code == "missing-report" and f.person == "li-si"]
+    assert [f.day for f in missing] == ["2023-07-11"]  # not 07-10: that report was handed in
