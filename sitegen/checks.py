@@ -266,6 +266,27 @@ def _missing_reports(rules: Rules) -> Iterator[Finding]:
         )
 
 
+def _days_off(rules: Rules) -> Iterator[Finding]:
+    """A task that starts or ends, or a report dated, on a weekend or holiday: usually a
+    slip of the keyboard, and working days decide every duration and deadline."""
+    calendar = rules.status.calendar
+    for state in rules.status.tasks.values():
+        task = state.task
+        if task.kind is TaskKind.MILESTONE or not state.is_open:
+            continue
+        for key, day in (("start", task.start), ("end", task.end)):
+            if day is not None and not calendar.is_working(day):
+                links = {"project": state.project, "task": task.id, "person": task.owner}
+                yield rules.finding("non-working-day", task.source, (key,), **links,
+                                    field=key, date=day, id=task.id)  # fmt: skip
+    for project in rules.site.projects:
+        for report in project.reports:
+            if not calendar.is_working(report.date) and report.date <= rules.status.as_of:
+                links = {"project": project.id, "person": report.author}
+                yield rules.finding("non-working-day", report.source, ("date",), **links,
+                                    field="date", date=report.date, id=report.id)  # fmt: skip
+
+
 def _report_rules(rules: Rules) -> Iterator[Finding]:
     limits = rules.thresholds
     zone = ZoneInfo(rules.site.settings.timezone)
@@ -334,6 +355,6 @@ def run_checks(site: Site, status: Status, messages: Messages) -> list[Finding]:
     findings = list(_entry_deviation(rules))
     for state in status.tasks.values():
         findings.extend(_task_rules(rules, state))
-    for rule in (_overload, _missing_reports, _report_rules, _risk_rules):
+    for rule in (_overload, _missing_reports, _report_rules, _risk_rules, _days_off):
         findings.extend(rule(rules))
     return findings

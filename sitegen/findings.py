@@ -24,7 +24,7 @@ WARNING_CODES = (
 # Warnings about the content itself rather than the work; the measures page lists them after
 # the rules. A misspelt key silently drops what it says, so `--strict` must stop it.
 CONTENT_WARNING_CODES = ("unknown-key", "long-span")
-RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse")
+RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse", "non-working-day")
 # How people file their daily reports; they name the person (see `sitegen.public`).
 REPORT_DISCIPLINE_CODES = frozenset(
     {"late-report", "missing-report", "brief-too-long", "report-edited", "backdated-report"}

@@ -342,3 +342,16 @@ def test_a_report_with_a_typo_is_not_also_a_missing_report(tmp_path: Path) -> No
     assert [f.code for f in findings if f.file.endswith("2023-07-10-li-si.md")] == ["field"]
     missing = [f for f in findings if f.code == "missing-report" and f.person == "li-si"]
     assert [f.day for f in missing] == ["2023-07-11"]  # not 07-10: that report was handed in
+
+
+def test_dates_on_days_off_get_a_notice(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", content)
+    task = content / "q3-launch" / "tasks" / "MKT-202307-001-02.md"
+    task.write_text(task.read_text("utf-8").replace("status: done", "status: doing"), "utf-8")
+    findings = analyse(content, date(2023, 7, 20)).findings
+    days_off = [(f.file, f.line) for f in findings if f.code == "non-working-day"]
+    assert days_off == [  # a Saturday start (line 8) and a Saturday report (line 2)
+        ("q3-launch/reports/2023-07-15-li-si.md", 2),
+        ("q3-launch/tasks/MKT-202307-001-02.md", 8),
+    ]
