@@ -415,6 +415,9 @@ EXPECTED_NOTICES = Counter(
         ("too-coarse", "launch/tasks/L-02.md"): 1,
         ("too-coarse", "brand/tasks/B-02.md"): 1,
         ("too-coarse", "brand/tasks/B-03.md"): 1,
+        # non-working-day: O-2 starts on Saturday 10-14, O-3 ends on Sunday 10-15.
+        ("non-working-day", "ops/tasks/O-2.md"): 1,
+        ("non-working-day", "ops/tasks/O-3.md"): 1,
     }
 )
 

@@ -529,11 +529,11 @@ def test_a_long_alert_group_goes_on_over_pages_of_its_own(tmp_path, monkeypatch)
     assert "<h1>已了结（第 2/2 页）</h1>" in second and "本页为第 3–4 条" in second
     assert '<a href="../alerts.html#settled" rel="prev">← 第 1 页</a>' in second
     assert 'rel="next"' not in second
-    # six notices: two on alerts.html, then two pages; groups that fit make no pages
+    # seven notices: two on alerts.html, then three pages; groups that fit make no pages
     middle = read(site, "alerts/notices-2.html")
     assert "本页为第 3–4 条" in middle and 'rel="prev">← 第 1 页<' in middle
     assert '<a href="notices-3.html" rel="next">第 3 页 →</a>' in middle
     assert sorted(p.name for p in (site / "alerts").iterdir()) == [
-        "notices-2.html", "notices-3.html", "settled-2.html",
+        "notices-2.html", "notices-3.html", "notices-4.html", "settled-2.html",
     ]  # fmt: skip
     assert {f"alerts/{n}" for n in ("settled-2.html", "notices-3.html")} <= crawl(site)
