@@ -367,3 +367,13 @@ def test_todays_files_read_for_an_earlier_day() -> None:
     ]
     assert project.retro is None
     assert as_dated_on(site, date(2023, 7, 5)).projects[0].retro is retro
+
+
+@pytest.mark.parametrize("path", [".github/workflows/ci.yml", "sitegen/scaffolds/sitegen.yml"])
+def test_ci_checks_out_the_whole_history(path: str) -> None:
+    import yaml
+
+    workflow = yaml.safe_load((Path(__file__).resolve().parent.parent / path).read_text("utf-8"))
+    steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+    checkouts = [step for step in steps if step.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts and all(step["with"]["fetch-depth"] == 0 for step in checkouts)
