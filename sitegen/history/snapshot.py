@@ -79,8 +79,10 @@ class Reading:
 
 def plan_reading(found: History | NoHistory, day: date | None, zone: ZoneInfo) -> Reading:
     """What a build as of ``day`` (None: today) reads, with ``zone`` the site's."""
-    if isinstance(found, NoHistory):
-        return Reading(None, found, day)
+    if isinstance(found, NoHistory) or not found.revisions:
+        return Reading(
+            None, found if isinstance(found, NoHistory) else NoHistory("not-committed"), day
+        )
     total = len(found.revisions)
     if day is None:
         return Reading(found, None, None, total)
