@@ -393,3 +393,13 @@ def test_files_git_cannot_give_are_as_no_history(
     assert [n["message"].split(":")[0] for n in notices] == [
         "git could not read the content's history"
     ]
+
+
+def test_without_site_yaml_the_notice_is_on_the_folder(tmp_path: Path) -> None:
+    content = tmp_path / "plain"
+    (content / "p").mkdir(parents=True)
+    (content / "team.yaml").write_text(TEAM, "utf-8")
+    (content / "p" / "project.md").write_text("---\ntitle: P\n---\n", "utf-8")
+    notices = [f for f in check(content) if f["code"] == "no-history"]
+    assert [(n["file"], n["line"], n["severity"]) for n in notices] == [(".", 1, "notice")]
+    assert notices[0]["message"].startswith("the content folder is not in a git repository")
