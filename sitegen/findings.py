@@ -20,11 +20,15 @@ WARNING_CODES = (
     "deviation", "schedule-deviation", "overload", "overdue", "stale", "dependency-order",
     "late-report", "missing-report", "brief-too-long", "unconfirmed", "skill-mismatch",
     "open-high-risk", "outside-parent",
+    # History (SPEC §9)
+    "slipped", "report-edited", "backdated-report",
 )  # fmt: skip
 # Warnings about the content itself rather than the work; the measures page lists them after
 # the rules. A misspelt key silently drops what it says, so `--strict` must stop it.
 CONTENT_WARNING_CODES = ("unknown-key", "long-span")
-RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse", "non-working-day")
+RULE_NOTICE_CODES = (
+    "no-evidence", "no-deliverable", "too-coarse", "non-working-day", "replanned", "no-history",
+)  # fmt: skip
 # How people file their daily reports; they name the person (see `sitegen.public`).
 REPORT_DISCIPLINE_CODES = frozenset(
     {"late-report", "missing-report", "brief-too-long", "report-edited", "backdated-report"}

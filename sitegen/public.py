@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from sitegen.findings import REPORT_DISCIPLINE_CODES, Finding
 from sitegen.i18n import Messages
-from sitegen.model import Document, Project, RetroDoc, Site
+from sitegen.model import Document, RetroDoc, Site
 from sitegen.settings import SiteSettings
 
 DocT = TypeVar("DocT", bound=Document)
@@ -70,7 +70,9 @@ def redact(site: Site) -> Site:
         ]
         retro = project.retro
         retro = _public_retro(retro, shown) if retro and not retro.internal else None
-        kept_projects.append(Project(project.id, project.folder, doc, tasks, reports, risks, retro))
+        kept_projects.append(
+            replace(project, doc=doc, tasks=tasks, reports=reports, risks=risks, retro=retro)
+        )
     people = [p for p in site.people if p.id not in hidden_people]
     return Site(site.settings, people, kept_projects, site.team_source)
 
