@@ -30,7 +30,7 @@ READ_SUFFIXES = (".md", ".yaml", ".yml")
 THEME_FOLDER = "_theme"
 
 
-FORMAT = "inputs/1"
+FORMAT = "inputs/2"
 # A status younger than this may hide a later write of the same size: time stamps are
 # coarser than writes (a few milliseconds on Linux file systems, 2 s on FAT).
 UNTRUSTED_FOR_NS = 2_000_000_000
