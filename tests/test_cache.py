@@ -22,7 +22,7 @@ from sitegen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 TASK = "q3-launch/tasks/MKT-202307-001-02.md"
-KINDS = ("parse", "inputs", "out")
+KINDS = ("parse", "inputs", "out", "templates")
 
 
 def build(site: Path, out: Path, *options: str) -> dict[str, bytes]:
@@ -34,8 +34,10 @@ def build(site: Path, out: Path, *options: str) -> dict[str, bytes]:
 
 
 def cache_files(cache: Path, kind: str) -> list[Path]:
-    """The files of one kind of cache."""
-    files = [path for path in (cache / "sitegen").glob(f"{kind}-*") if path.is_file()]
+    """The files of one kind of cache (the templates' are in a folder of their own)."""
+    home = cache / "sitegen"
+    found = [*home.glob(f"{kind}-*"), *home.glob(f"{kind}-*/*")]
+    files = [path for path in found if path.is_file()]
     assert files, f"no {kind} cache was written"
     return files
 
@@ -94,14 +96,16 @@ def garble(file: Path) -> None:
 
 def other_version(file: Path) -> None:
     """A record that verifies, sealed for another version of its format."""
-    from sitegen import cache, cachefiles, incremental, inputs
+    from sitegen import cache, cachefiles, incremental, inputs, render
 
     formats = {
         "parse": cache.FORMAT,
         "inputs": inputs.FORMAT,
         "out": incremental.FORMAT,
+        "templates": render.TEMPLATES_FORMAT,
     }
-    format = formats[file.name.split("-", 1)[0]]
+    kind = file.parent.name if file.parent.name.startswith("templates-") else file.name
+    format = formats[kind.split("-", 1)[0]]
     payload = cachefiles.read_sealed(file, format)
     if payload is not None:  # else not rewritten since the last damage
         cachefiles.write_sealed(file, format + "-other", bytes(payload))
@@ -117,7 +121,12 @@ class _Plant:
 
 
 def pickle_that_runs_code(file: Path) -> None:
-    file.write_bytes(pickle.dumps(_Plant(), protocol=5))
+    payload = pickle.dumps(_Plant(), protocol=5)
+    if file.parent.name.startswith("templates-"):
+        from jinja2.bccache import bc_magic  # what Jinja's own cache reads first
+
+        payload = bc_magic + payload
+    file.write_bytes(payload)
 
 
 DAMAGE: dict[str, Callable[[Path], None]] = {
@@ -228,7 +237,7 @@ def test_a_cache_folder_of_another_user_is_not_used(tmp_path, monkeypatch):
     home.mkdir(parents=True)
     os.chown(home, 4321, 4321)
     assert build(REPO / "content", tmp_path / "out")
-    assert not [p.name for p in home.iterdir() if not p.name.startswith("templates-")]
+    assert sorted(p.name for p in home.iterdir()) == []
 
 
 def test_parses_keep_every_kind_of_value_exactly():
