@@ -90,7 +90,8 @@ def current_contents(root: Path) -> Contents:
 
 
 def read_statuses(root: Path) -> dict[str, tuple[StatusKey, bytes]]:
-    """What `save_statuses` kept for the content folder ``root`` (empty if nothing)."""
+    """What `save_statuses` kept for the content folder ``root`` (empty if nothing).
+    Records load with tuples for lists, so each status compares with a fresh one as is."""
     stored = read_record(_statuses_file(root), FORMAT)
     statuses = stored.get("statuses") if stored else None
     return statuses if isinstance(statuses, dict) else {}
