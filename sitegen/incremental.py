@@ -66,22 +66,16 @@ class BuildRecord:
         return mine == (inputs, code, as_of, public, history)
 
     def stored(self) -> tuple[Any, ...]:
+        """As plain data (see `sitegen.cachefiles`): the day as text, findings as rows."""
         findings = tuple(map(_finding_row, self.findings))  # plain tuples load fast
-        return (
-            self.inputs,
-            self.code,
-            self.as_of,
-            self.public,
-            self.timezone,
-            findings,
-            self.history,
-        )
+        day = self.as_of.isoformat()
+        return (self.inputs, self.code, day, self.public, self.timezone, findings, self.history)
 
     @classmethod
     def from_stored(cls, row: tuple[Any, ...]) -> BuildRecord:
-        inputs, code, as_of, public, timezone, rows, history = row
+        inputs, code, day, public, timezone, rows, history = row
         findings = tuple(Finding(name, Severity(level), *rest) for name, level, *rest in rows)
-        return cls(inputs, code, as_of, public, timezone, findings, history)
+        return cls(inputs, code, date.fromisoformat(day), public, timezone, findings, history)
 
 
 class OutputState:
