@@ -22,6 +22,7 @@ from typing import Any
 from sitegen import __version__
 from sitegen.fingerprint import bytes_digest
 from sitegen.source import FrontMatterDoc, ReadError, decode_text, split_front_matter
+from sitegen.textfile import read_bytes
 
 # Bump when parsing changes in a way the package version does not capture.
 FORMAT = f"{__version__}/7"
@@ -107,12 +108,11 @@ class ParseCache:
         return entry is not None and entry[0] == self.known.get(relative)
 
     def front_matter(self, relative: str, path: Path | str) -> tuple[bytes, FrontMatterDoc]:
-        """Parse ``path`` (raising ReadError), or return the parse of the same bytes;
-        with the digest of those bytes."""
+        """Parse ``path`` (raising ReadError, or NotRead when it is no file to read), or
+        return the parse of the same bytes; with the digest of those bytes."""
         cached = self._entries.get(relative)
         if cached is None or cached[0] != self.known.get(relative):
-            with open(path, "rb") as stream:
-                data = stream.read()
+            data = read_bytes(path)
             digest = bytes_digest(data)
             if cached is None or cached[0] != digest:
                 cached = (digest, _pickled_parse(data))
@@ -141,8 +141,7 @@ def _parse_files(task: tuple[str, list[str]]) -> dict[str, Entry]:
     parsed = {}
     for relative in relatives:
         try:
-            with open(os.path.join(root, relative), "rb") as stream:
-                data = stream.read()
+            data = read_bytes(os.path.join(root, relative))
             parsed[relative] = (bytes_digest(data), _pickled_parse(data))
         except Exception:
             continue

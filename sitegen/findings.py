@@ -22,7 +22,9 @@ WARNING_CODES = (
     "open-high-risk",
 )  # fmt: skip
 RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse")
-NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, "unknown-key"})
+# A file not read: too large.
+READ_NOTICE_CODES = ("too-large",)
+NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, "unknown-key", *READ_NOTICE_CODES})
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from sitegen.textfile import ReadError, read_bytes
+
 Path_ = tuple[str | int, ...]
 
 
@@ -49,17 +51,6 @@ class Source:
                 return self.lines[key]
             key = key[:-1]
         return self.first_line
-
-
-class ReadError(Exception):
-    """A file that cannot be read as content: the line, and which message says why
-    (``parse.REASON`` in the message catalogs, filled in with ``values``)."""
-
-    def __init__(self, reason: str, line: int = 1, /, **values: object) -> None:
-        super().__init__(reason, values)
-        self.reason = reason
-        self.line = line
-        self.values = values
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
@@ -189,7 +180,7 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
 
 def read_text(path: Path) -> str:
     """Read a content file as text: UTF-8 (a BOM is allowed), any line endings."""
-    return decode_text(path.read_bytes())
+    return decode_text(read_bytes(path))
 
 
 def decode_text(data: bytes) -> str:

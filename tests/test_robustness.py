@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -13,12 +17,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen import textfile
 from sitegen.build import analyse
 from sitegen.cli import main
 from sitegen.load import load_site
 from sitegen.model import TaskStatus
 from sitegen.render import render_markdown
+from sitegen.textfile import NotRead
 
+REPO = Path(__file__).resolve().parent.parent
 TEAM = "people:\n  - id: ann\n    name: Ann\n    skills: [copy]\n  - id: bob\n    name: Bob\n"
 TASK = (
     "---\nid: A-1\ntitle: Write copy\nowner: ann\nstart: 2024-03-04\nend: 2024-03-05\n---\nBody\n"
@@ -68,9 +75,17 @@ def test_unreadable_files_are_a_parse_error_naming_the_file(tmp_path, content, w
     assert words.lower() in errors[0].message.lower()
 
 
-def test_a_huge_body_is_fine(tmp_path):
-    site = make_site(tmp_path, TASK + ("长文本 " * 1_500_000))  # ~10 MB
-    assert not analyse(site).failed
+def test_a_long_body_is_fine_and_a_file_over_the_limit_is_left_out(tmp_path):
+    site = make_site(tmp_path, TASK + ("长文本 " * 450_000))  # 4.5 MB
+    (site / "p" / "tasks" / "B-1.md").write_bytes(
+        TASK.replace("A-1", "B-1").encode() + b"x" * 5_200_000
+    )
+    analysis = analyse(site)
+    assert not analysis.failed
+    assert set(analysis.site.task_index) == {"A-1"}
+    [notice] = [f for f in analysis.findings if f.file == "p/tasks/B-1.md"]
+    assert (notice.code, notice.severity.value, notice.line) == ("too-large", "notice", 1)
+    assert "5.2 MB, more than the 5 MB" in notice.message
 
 
 def test_a_symlink_out_of_the_content_folder_is_not_followed(tmp_path):
@@ -425,3 +440,69 @@ def test_models_share_field_sets_without_one_copy_changing_another():
     copy = first.model_copy(update={unset: None})
     assert unset in copy.model_fields_set
     assert second.model_fields_set == before and first.model_fields_set == before
+
+
+# ---------------------------------------------------- what lies in the content folder
+
+
+def _sitegen(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run sitegen in a child process with at most 2 GB of memory."""
+
+    def limit_memory() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    script = "import sys; from sitegen.cli import main; main(sys.argv[1:])"
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=limit_memory,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and /dev/zero are POSIX")
+def test_pipes_and_devices_in_the_content_folder_are_skipped_not_read(tmp_path):
+    site = make_site(tmp_path)
+    os.mkfifo(site / "p" / "tasks" / "PIPE.md")  # opening it would wait for a writer
+    os.mkfifo(site / "p" / "retro.md")
+    (site / "p" / "tasks" / "ZERO.md").symlink_to("/dev/zero")  # reading it never ends
+    out = tmp_path / "out"
+    result = _sitegen("build", str(site), "-o", str(out), "--as-of", "2024-03-04")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    skipped = {line for line in result.stderr.splitlines() if "warning[skipped]" in line}
+    assert skipped == {
+        "p/retro.md:1: warning[skipped]: this is not a regular file (a pipe, socket or "
+        "device), so it was skipped: replace it with a text file, or remove it",
+        "p/tasks/PIPE.md:1: warning[skipped]: this is not a regular file (a pipe, socket or "
+        "device), so it was skipped: replace it with a text file, or remove it",
+        "p/tasks/ZERO.md:1: warning[skipped]: a link pointing outside the content folder "
+        "was skipped; copy the file in instead",
+    }
+    assert (out / "tasks" / "A-1.html").is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_put_in_place_after_the_check_is_not_waited_on(tmp_path, monkeypatch):
+    pipe = tmp_path / "A-1.md"
+    os.mkfifo(pipe)
+    a_regular_file = os.stat(__file__)
+    monkeypatch.setattr(textfile.os, "stat", lambda path: a_regular_file)
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            textfile.read_bytes(pipe)
+        except BaseException as error:
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive(), "reading the pipe waited for a writer"
+    assert [type(e) for e in outcome] == [NotRead]
