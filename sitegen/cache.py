@@ -21,11 +21,11 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.fingerprint import bytes_digest
-from sitegen.source import FrontMatterDoc, ReadError, decode_text, split_front_matter
+from sitegen.source import FrontMatterDoc, ReadError, parse_document
 from sitegen.textfile import read_bytes
 
 # Bump when parsing changes in a way the package version does not capture.
-FORMAT = f"{__version__}/7"
+FORMAT = f"{__version__}/8"
 # Below this many files to parse, starting processes costs more than it saves.
 PARSE_IN_PARALLEL_FROM = 1000
 
@@ -131,7 +131,7 @@ class ParseCache:
 
 
 def _pickled_parse(data: bytes) -> bytes:
-    return pickle.dumps(split_front_matter(decode_text(data)), protocol=5)
+    return pickle.dumps(parse_document(data), protocol=5)
 
 
 def _parse_files(task: tuple[str, list[str]]) -> dict[str, Entry]:

@@ -22,8 +22,8 @@ WARNING_CODES = (
     "open-high-risk",
 )  # fmt: skip
 RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse")
-# A file not read: too large.
-READ_NOTICE_CODES = ("too-large",)
+# A file read otherwise than written (UTF-16, control characters), or not read (too large).
+READ_NOTICE_CODES = ("encoding", "control-char", "too-large")
 NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, "unknown-key", *READ_NOTICE_CODES})
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 

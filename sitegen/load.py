@@ -32,6 +32,7 @@ from sitegen.model import (
 )
 from sitegen.settings import SiteSettings
 from sitegen.source import Path_, ReadError, Source, read_yaml_mapping
+from sitegen.textfile import ReadNote
 
 DocT = TypeVar("DocT", bound=Document)
 
@@ -77,6 +78,10 @@ class _Collector:
 
     def os_error(self, file: str, error: OSError) -> None:
         self.add("parse", file, 1, self.msg("parse.os", problem=error.strerror))
+
+    def read_notes(self, file: str, notes: tuple[ReadNote, ...]) -> None:
+        for note in notes:
+            self.add(note.code, file, note.line, self.msg(f"read.{note.reason}"))
 
     def validation_error(self, source: Source, error: ValidationError) -> None:
         for problem in error.errors(include_url=False):
@@ -242,7 +247,7 @@ def _load_settings(root: Path) -> tuple[SiteSettings, list[Finding], Source]:
         return SiteSettings(), [], source
     english = _Collector(root, Messages("en"))
     try:
-        data, lines = read_yaml_mapping(path)
+        data, lines, notes = read_yaml_mapping(path)
     except ReadError as error:
         english.read_error("site.yaml", error)
         return SiteSettings(), english.findings, source
@@ -252,6 +257,7 @@ def _load_settings(root: Path) -> tuple[SiteSettings, list[Finding], Source]:
     source = Source("site.yaml", lines)
     language = data.get("language") if isinstance(data.get("language"), str) else "en"
     collector = _Collector(root, Messages(SiteSettings._language(language)))  # type: ignore[arg-type]
+    collector.read_notes("site.yaml", notes)
     collector.unknown_keys(source, data, SiteSettings)
     try:
         return SiteSettings.model_validate(data), collector.findings, source
@@ -268,13 +274,14 @@ def _load_team(
         collector.add("field", "team.yaml", 1, collector.msg("team.missing"))
         return [], Source("team.yaml")
     try:
-        data, lines = read_yaml_mapping(path)
+        data, lines, notes = read_yaml_mapping(path)
     except ReadError as error:
         collector.read_error("team.yaml", error)
         return [], Source("team.yaml")
     except OSError as error:
         collector.os_error("team.yaml", error)
         return [], Source("team.yaml")
+    collector.read_notes("team.yaml", notes)
     source = Source("team.yaml", lines)
     raw_people = data.get("people")
     if not isinstance(raw_people, list):
@@ -321,6 +328,7 @@ def _load_document(
     except OSError as error:
         collector.os_error(file, error)
         return None
+    collector.read_notes(file, fm.notes)
     source = Source(file, fm.lines, body_line=fm.body_line, content_digest=digest)
     doc = _validate(collector, model, source, fm.data, fm.body)
     if doc is None and broken_ids is not None:

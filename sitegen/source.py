@@ -2,7 +2,7 @@
 
 Front matter is split here rather than with python-frontmatter because its
 boundary pattern swallows blank lines after the opening ``---``, which would
-shift every reported line number.
+shift every reported line number. Bytes and text come from `sitegen.textfile`.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
-from sitegen.textfile import ReadError, read_bytes
+from sitegen.textfile import ReadError, ReadNote, decode_text, read_bytes, xml_safe
 
 Path_ = tuple[str | int, ...]
 
@@ -158,16 +158,19 @@ def _line(mark: yaml.Mark | None, offset: int) -> int:
     return mark.line + offset if mark else offset
 
 
-def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML text; ``first_line`` is the file line the text starts on."""
+def parse_yaml(
+    text: str, first_line: int = 1
+) -> tuple[Any, dict[Path_, int], tuple[ReadNote, ...]]:
+    """Parse YAML text; ``first_line`` is the file line the text starts on. Also what
+    was read otherwise than written (characters XML forbids, written as escapes)."""
     offset = first_line
     loader = _Loader(text)
+    lines: dict[Path_, int] = {}
     try:
         node = loader.get_single_node()
-        lines: dict[Path_, int] = {}
         if node is None:
-            return None, lines
-        return _build(loader, node, (), lines, offset), lines
+            return None, lines, ()
+        data = _build(loader, node, (), lines, offset)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, offset) from None
     except yaml.YAMLError as exc:
@@ -176,22 +179,37 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
         raise ReadError("yaml-value", first_line, problem=exc) from None
     finally:
         loader.dispose()
+    if "\\" not in text:  # only escapes in double quotes ("\v") make what XML forbids
+        return data, lines, ()
+    first_found: list[int] = []
+    data = _xml_safe_values(data, (), lines, first_found)
+    notes = (ReadNote("control-char", "control-chars", min(first_found)),) if first_found else ()
+    return data, lines, notes
 
 
-def read_text(path: Path) -> str:
-    """Read a content file as text: UTF-8 (a BOM is allowed), any line endings."""
-    return decode_text(read_bytes(path))
+def _xml_safe_values(value: Any, path: Path_, lines: dict[Path_, int], found: list[int]) -> Any:
+    """``value`` with each character XML 1.0 forbids replaced by a space, in every key
+    and text; the line of each that had one goes into ``found``."""
+    if isinstance(value, str):
+        clean, first = xml_safe(value)
+        if first:
+            found.append(_line_along(lines, path))
+        return clean
+    if isinstance(value, dict):
+        cleaned = {}
+        for key, item in value.items():
+            clean_key = _xml_safe_values(key, (*path, key), lines, found)
+            cleaned[clean_key] = _xml_safe_values(item, (*path, key), lines, found)
+        return cleaned
+    if isinstance(value, list):
+        return [_xml_safe_values(item, (*path, i), lines, found) for i, item in enumerate(value)]
+    return value
 
 
-def decode_text(data: bytes) -> str:
-    if b"\x00" in data:
-        raise ReadError("binary")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ReadError("not-utf8", line) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def _line_along(lines: Mapping[Path_, int], path: Path_) -> int:
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path, 1)
 
 
 class LineTable(Mapping[Path_, int]):
@@ -237,6 +255,7 @@ class FrontMatterDoc:
     lines: Mapping[Path_, int]
     body: str
     body_line: int
+    notes: tuple[ReadNote, ...] = ()  # what was read otherwise than written
 
 
 def split_front_matter(text: str) -> FrontMatterDoc:
@@ -253,7 +272,7 @@ def split_front_matter(text: str) -> FrontMatterDoc:
     else:
         raise ReadError("not-closed")
     yaml_text = "\n".join(all_lines[1:closing])
-    data, lines = parse_yaml(yaml_text, first_line=2)
+    data, lines, notes = parse_yaml(yaml_text, first_line=2)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -265,17 +284,40 @@ def split_front_matter(text: str) -> FrontMatterDoc:
         lines=LineTable(lines),
         body="\n".join(body_lines),
         body_line=closing + 2 + first_text,
+        notes=notes,
     )
 
 
+def parse_document(data: bytes) -> FrontMatterDoc:
+    """The front matter and body of a document file's bytes."""
+    text, read_notes = decode_text(data)
+    doc = split_front_matter(text)
+    return replace(doc, notes=_merged(read_notes, doc.notes)) if read_notes else doc
+
+
 def read_front_matter(path: Path) -> FrontMatterDoc:
-    return split_front_matter(read_text(path))
+    return parse_document(read_bytes(path))
 
 
-def read_yaml_mapping(path: Path) -> tuple[dict[str, Any], dict[Path_, int]]:
-    data, lines = parse_yaml(read_text(path), first_line=1)
+class YamlFile(NamedTuple):
+    data: dict[str, Any]
+    lines: dict[Path_, int]
+    notes: tuple[ReadNote, ...] = ()
+
+
+def read_yaml_mapping(path: Path) -> YamlFile:
+    text, read_notes = decode_text(read_bytes(path))
+    data, lines, notes = parse_yaml(text, first_line=1)
     if data is None:
-        return {}, lines
+        data = {}
     if not isinstance(data, dict):
         raise ReadError("file-not-mapping")
-    return data, lines
+    return YamlFile(data, lines, _merged(read_notes, notes))
+
+
+def _merged(*groups: tuple[ReadNote, ...]) -> tuple[ReadNote, ...]:
+    """One note per code: the first."""
+    first: dict[str, ReadNote] = {}
+    for note in sorted((note for group in groups for note in group), key=lambda n: n.line):
+        first.setdefault(note.code, note)
+    return tuple(first.values())

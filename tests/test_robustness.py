@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -506,3 +508,68 @@ def test_a_pipe_put_in_place_after_the_check_is_not_waited_on(tmp_path, monkeypa
     reader.join(5)
     assert not reader.is_alive(), "reading the pipe waited for a writer"
     assert [type(e) for e in outcome] == [NotRead]
+
+
+# --------------------------------------------------------------- text as it was meant
+
+
+CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def test_control_characters_never_reach_the_output(tmp_path):
+    """Word's line break (\\v) and stray \\x01 in a title, an entry and a brief: XML 1.0
+    forbids them, and one would make feed.xml unreadable to every feed reader."""
+    site = make_site(tmp_path, TASK.replace("title: Write copy", 'title: "Write\\x01copy"'))
+    reports = site / "p" / "reports"
+    reports.mkdir()
+    (reports / "2024-03-04-ann.md").write_text(
+        "---\ndate: 2024-03-04\nauthor: ann\nentries:\n  - task: A-1\n"
+        "    done: first\x0bdraft\n    progress: 50\n---\nDone\x0bthe draft.\x01\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(site), "-o", str(out), "--as-of", "2024-03-05"])
+    assert result.exit_code == 0, result.output
+    feed = ElementTree.fromstring((out / "feed.xml").read_bytes())  # well-formed
+    assert "Done the draft." in ElementTree.tostring(feed, encoding="unicode")
+    written = [p for p in out.rglob("*") if p.suffix in (".html", ".xml", ".ics", ".csv", ".json")]
+    assert len(written) > 10
+    for path in written:
+        assert not CONTROL.search(path.read_bytes()), path
+    notices = [f for f in analyse(site).findings if f.code == "control-char"]
+    assert {(f.file, f.line, f.severity.value) for f in notices} == {
+        ("p/tasks/A-1.md", 3, "notice"),
+        ("p/reports/2024-03-04-ann.md", 6, "notice"),
+    }
+    assert "line breaks pasted from Word" in notices[0].message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_read_and_named_as_such(tmp_path, encoding):
+    """What Notepad saves as "Unicode": little-endian with a byte order mark."""
+    site = make_site(tmp_path)
+    task = TASK.replace("A-1", "B-1").replace("Write copy", "写文案").replace("\n", "\r\n")
+    (site / "p" / "tasks" / "B-1.md").write_bytes(task.encode(encoding))
+    analysis = analyse(site)
+    assert not analysis.failed, analysis.findings
+    assert analysis.site.task_index["B-1"].title == "写文案"
+    [notice] = [f for f in analysis.findings if f.code == "encoding"]
+    assert (notice.file, notice.severity.value, notice.line) == ("p/tasks/B-1.md", "notice", 1)
+    assert "saved as UTF-16" in notice.message and "save it as UTF-8" in notice.message
+
+
+def test_a_utf16_site_yaml_still_sets_the_language(tmp_path):
+    site = make_site(tmp_path)
+    (site / "site.yaml").write_bytes("title: 状态\nlanguage: zh-CN\n".encode("utf-16"))
+    analysis = analyse(site)
+    assert analysis.site.settings.language == "zh-CN"
+    [notice] = [f for f in analysis.findings if f.file == "site.yaml"]
+    assert (
+        notice.code == "encoding"
+        and "UTF-16" in notice.message
+        and "另存为 UTF-8" in (notice.message)
+    )
+
+
+# Front matter mistakes → (line of the finding, a phrase of the English message, of the
+# Chinese one). The front matter starts "---", "id: B-1", then the text on line 3.
