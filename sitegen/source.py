@@ -2,7 +2,8 @@
 
 Front matter is split here rather than with python-frontmatter because its
 boundary pattern swallows blank lines after the opening ``---``, which would
-shift every reported line number. Bytes and text come from `sitegen.textfile`.
+shift every reported line number. Bytes and text come from `sitegen.textfile`;
+`sitegen.yamlsize` bounds what a small text may cost.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
+from yaml.composer import Composer
 
 from sitegen.textfile import ReadError, ReadNote, decode_text, read_bytes, xml_safe
+from sitegen.yamlsize import check_aliases, may_nest_deeper_than
 
 Path_ = tuple[str | int, ...]
 
@@ -90,6 +93,41 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _exact_float)
 _Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 
 
+# libyaml's composer takes about 330 bytes of C stack per level of nesting: 500 levels
+# fit in a 256 KB thread stack, and front matter is mostly shorter than 500 characters,
+# which spares counting (see `may_nest_deeper_than`).
+C_STACK_SAFE_DEPTH = 500
+# No hand-written content nests more than a few levels; values nested deeper than
+# this are refused before anything recurses over them (pickle, repr, validation).
+MAX_DEPTH = 50
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__(mark)
+        self.mark = mark
+
+
+class _NestedLoader(Composer, _Loader):
+    """`_Loader` with PyYAML's composer, which stops at ``MAX_DEPTH`` levels, where
+    libyaml's recurses on the C stack (a crash past a few thousand levels, fewer in a
+    thread). A third slower: only for text that may nest deep."""
+
+    def __init__(self, stream: str) -> None:
+        _Loader.__init__(self, stream)
+        Composer.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self._depth >= MAX_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -103,6 +141,10 @@ def _scalar(loader: _Loader, node: yaml.Node) -> Any:
 def _build(
     loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int
 ) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(loader, node)
+    if len(path) >= MAX_DEPTH:
+        raise ReadError("yaml.deep", node.start_mark.line + offset, levels=MAX_DEPTH)
     if isinstance(node, yaml.MappingNode):
         written_here = {id(key_node) for key_node, _ in node.value}  # not merged in by '<<'
         loader.flatten_mapping(node)
@@ -122,17 +164,15 @@ def _build(
             lines[(*path, key)] = line
             result[key] = _build(loader, value_node, (*path, key), lines, offset)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            item_path = (*path, index)
-            flow = node.flow_style
-            lines[item_path] = (node.start_mark if flow else item.start_mark).line + offset
-            if flow and path in lines:
-                lines[item_path] = lines[path]
-            items.append(_build(loader, item, item_path, lines, offset))
-        return items
-    return _scalar(loader, node)
+    items = []  # a sequence
+    for index, item in enumerate(node.value):
+        item_path = (*path, index)
+        flow = node.flow_style
+        lines[item_path] = (node.start_mark if flow else item.start_mark).line + offset
+        if flow and path in lines:
+            lines[item_path] = lines[path]
+        items.append(_build(loader, item, item_path, lines, offset))
+    return items
 
 
 # Common YAML mistakes, by a phrase of the parser's own message: what to do instead, and
@@ -164,12 +204,15 @@ def parse_yaml(
     """Parse YAML text; ``first_line`` is the file line the text starts on. Also what
     was read otherwise than written (characters XML forbids, written as escapes)."""
     offset = first_line
-    loader = _Loader(text)
+    deep = may_nest_deeper_than(text, C_STACK_SAFE_DEPTH)
+    loader = _NestedLoader(text) if deep else _Loader(text)
     lines: dict[Path_, int] = {}
     try:
         node = loader.get_single_node()
         if node is None:
             return None, lines, ()
+        if "&" in text:  # no anchor, no alias
+            check_aliases(node, offset)
         data = _build(loader, node, (), lines, offset)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, offset) from None
@@ -177,6 +220,10 @@ def parse_yaml(
         raise ReadError("yaml", first_line, problem=exc) from None
     except (ValueError, TypeError) as exc:
         raise ReadError("yaml-value", first_line, problem=exc) from None
+    except _TooDeep as exc:
+        raise ReadError("yaml.deep", exc.mark.line + offset, levels=MAX_DEPTH) from None
+    except RecursionError:  # not expected past the limits above; still no traceback
+        raise ReadError("yaml.deep", first_line, levels=MAX_DEPTH) from None
     finally:
         loader.dispose()
     if "\\" not in text:  # only escapes in double quotes ("\v") make what XML forbids

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
@@ -25,7 +26,8 @@ from sitegen.cli import main
 from sitegen.load import load_site
 from sitegen.model import TaskStatus
 from sitegen.render import render_markdown
-from sitegen.textfile import NotRead
+from sitegen.source import parse_document
+from sitegen.textfile import NotRead, ReadError
 
 REPO = Path(__file__).resolve().parent.parent
 TEAM = "people:\n  - id: ann\n    name: Ann\n    skills: [copy]\n  - id: bob\n    name: Bob\n"
@@ -573,3 +575,79 @@ def test_a_utf16_site_yaml_still_sets_the_language(tmp_path):
 
 # Front matter mistakes → (line of the finding, a phrase of the English message, of the
 # Chinese one). The front matter starts "---", "id: B-1", then the text on line 3.
+
+
+# ------------------------------------------------- YAML that costs more than it looks
+
+
+def _alias_bomb(levels: int, merge: bool = False) -> str:
+    """YAML whose last key holds 9**levels values, in about 40 bytes a level: each level
+    a list (or merge) of nine aliases to the one before."""
+    lines = ["a: &a {x: 1, y: 2}" if merge else "a: &a [x, x, x, x, x, x, x, x, x]"]
+    for before, name in zip("abcdefghi", "bcdefghij"[:levels], strict=False):
+        aliases = ", ".join([f"*{before}"] * 9)
+        lines.append(
+            f"{name}: &{name} {{<<: [{aliases}], {name}1: 1}}"
+            if merge
+            else f"{name}: &{name} [{aliases}]"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("merge", [False, True], ids=["lists", "merge-keys"])
+def test_aliases_that_multiply_are_a_parse_error(tmp_path, merge):
+    site = make_site(tmp_path, TASK.replace("---\nBody", _alias_bomb(5, merge) + "---\nBody"))
+    findings = [f for f in analyse(site).findings if f.file == "p/tasks/A-1.md"]
+    assert [(f.code, f.line) for f in findings] == [("parse", 12)]  # f: the key holding most
+    assert "anchors and aliases (&name, *name) that expand to too much data" in (
+        findings[0].message
+    )
+
+
+def test_the_alias_bomb_of_a_few_hundred_bytes_is_refused_at_once():
+    text = "---\n" + _alias_bomb(8) + "---\n"
+    assert len(text.encode()) < 500
+    started = time.perf_counter()
+    with pytest.raises(ReadError) as refused:
+        parse_document(text.encode())
+    assert time.perf_counter() - started < 0.5
+    assert (refused.value.reason, refused.value.line) == ("yaml.aliases", 10)
+
+
+@pytest.mark.parametrize("value", ["&a [*a]", "&a {b: *a}"], ids=["list", "mapping"])
+def test_an_alias_inside_its_own_anchor_is_a_parse_error(tmp_path, value):
+    site = make_site(tmp_path, TASK.replace("---\nBody", f"resources: {value}\n---\nBody"))
+    findings = [f for f in analyse(site).findings if f.file == "p/tasks/A-1.md"]
+    assert [(f.code, f.line) for f in findings] == [("parse", 7)]
+    assert "anchors and aliases" in findings[0].message
+
+
+def test_anchors_and_merge_keys_used_sparingly_still_work(tmp_path):
+    site = make_site(tmp_path)
+    (site / "team.yaml").write_text(
+        "people:\n  - &writer {id: ann, name: Ann, skills: [copy, design]}\n"
+        "  - <<: *writer\n    id: bob\n    name: Bob\n",
+        encoding="utf-8",
+    )
+    analysis = analyse(site)
+    assert not analysis.failed, analysis.findings
+    assert {p.id: p.skills for p in analysis.site.people} == {
+        "ann": ["copy", "design"],
+        "bob": ["copy", "design"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("[" * 100_000 + "]" * 100_000, 7),  # libyaml's own composer overflows the C stack
+        ("\n  " + "- " * 100_000 + "x", 8),
+        ("[" * 60 + "]" * 60, 7),
+    ],
+    ids=["100000-flow", "100000-block", "60-flow"],
+)
+def test_values_nested_too_deep_are_a_parse_error(tmp_path, value, line):
+    site = make_site(tmp_path, TASK.replace("---\nBody", f"resources: {value}\n---\nBody"))
+    findings = [f for f in analyse(site).findings if f.file == "p/tasks/A-1.md"]
+    assert [(f.code, f.line) for f in findings] == [("parse", line)]
+    assert "nested more than 50 levels deep" in findings[0].message
