@@ -3,7 +3,8 @@
 Front matter is split here rather than with python-frontmatter because its
 boundary pattern swallows blank lines after the opening ``---``, which would
 shift every reported line number. Bytes and text come from `sitegen.textfile`;
-`sitegen.yamlsize` bounds what a small text may cost.
+syntax errors are explained by `sitegen.yamlerrors`; `sitegen.yamlsize` bounds what
+a small text may cost.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import yaml
 from yaml.composer import Composer
 
 from sitegen.textfile import ReadError, ReadNote, decode_text, read_bytes, xml_safe
+from sitegen.yamlerrors import syntax_error
 from sitegen.yamlsize import check_aliases, may_nest_deeper_than
 
 Path_ = tuple[str | int, ...]
@@ -175,29 +177,6 @@ def _build(
     return items
 
 
-# Common YAML mistakes, by a phrase of the parser's own message: what to do instead, and
-# whether the line where the parser's "context" starts is the one to point at.
-_SYNTAX_HINTS = (
-    ("quoted scalar", "yaml.quote", True),
-    ("mapping values are not allowed", "yaml.colon", False),
-    ("tab character", "yaml.tab", False),
-)
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, offset: int) -> ReadError:
-    said = f"{exc.context or ''} {exc.problem or ''}"
-    for phrase, key, at_context in _SYNTAX_HINTS:
-        if phrase in said:
-            mark = (exc.context_mark if at_context else None) or exc.problem_mark
-            return ReadError(key, _line(mark, offset))
-    problem = exc.problem or exc.context or "invalid YAML"
-    return ReadError("yaml", _line(exc.problem_mark or exc.context_mark, offset), problem=problem)
-
-
-def _line(mark: yaml.Mark | None, offset: int) -> int:
-    return mark.line + offset if mark else offset
-
-
 def parse_yaml(
     text: str, first_line: int = 1
 ) -> tuple[Any, dict[Path_, int], tuple[ReadNote, ...]]:
@@ -215,7 +194,7 @@ def parse_yaml(
             check_aliases(node, offset)
         data = _build(loader, node, (), lines, offset)
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, offset) from None
+        raise syntax_error(exc, text, offset) from None
     except yaml.YAMLError as exc:
         raise ReadError("yaml", first_line, problem=exc) from None
     except (ValueError, TypeError) as exc:

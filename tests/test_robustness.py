@@ -651,3 +651,46 @@ def test_values_nested_too_deep_are_a_parse_error(tmp_path, value, line):
     findings = [f for f in analyse(site).findings if f.file == "p/tasks/A-1.md"]
     assert [(f.code, f.line) for f in findings] == [("parse", line)]
     assert "nested more than 50 levels deep" in findings[0].message
+
+
+# ---------------------------------------------------------------------- YAML mistakes
+
+
+YAML_MISTAKES = {
+    "tab-list": ("skills:\n\t- copy", 4, "a tab is used to indent", "制表符"),
+    "tab-mapping": ("plan:\n\t2024-03-04: 50", 4, "a tab is used to indent", "制表符"),
+    "tab-after-dash": ("skills:\n  -\tcopy", 4, "a tab is used to indent", "制表符"),
+    "backslash": (
+        'title: "C:\\Users\\li\\x.docx"',
+        3,
+        "inside double quotes a backslash starts an escape",
+        "反斜杠",
+    ),
+    "second-colon": ("title: Q3: launch", 3, "a second ': ' on one line", "第二个“: ”"),
+    "indented-key": ("title: x\n  owner: ann", 4, "indented under the value above", "缩进"),
+    "at-sign": ("title: @ann", 3, "a value cannot start with '@'", "不能以“@”开头"),
+    "backtick": ("title: `code`", 3, "a value cannot start with '`'", "不能以“`”开头"),
+    "no-colon": ("title: x\nowner\nend: 2024-03-05", 4, "no ': ' after its key", "没有“: ”"),
+    "list-indent": ("skills:\n  - copy\n data: 1", 5, "indentation of this line", "缩进"),
+    "after-quote": ('title: "Q3" launch', 3, "more text after the closing quote", "后面还有文字"),
+    "star": ("title: *new* launch", 3, "starting with '*' or '&'", "以“*”或“&”开头"),
+    "undefined-alias": ("title: *new launch", 3, "starting with '*' or '&'", "引用"),
+    "open-list": ("skills: [copy, data\nend: 2024-03-05", 3, "is not closed", "没有闭合"),
+    "dash-after-key": ("skills: - copy", 3, "cannot follow a key on the same line", "同一行"),
+    "exclamation": ("title: !important", 3, "starting with '!'", "以“!”开头"),
+    "block-scalar": ("title: | x\n  more", 3, "after '|' or '>'", "“|”或“>”"),
+    "anchor-twice": ("a: &x 1\nb: &x 2", 4, "anchor (&name) has the name", "重名"),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(YAML_MISTAKES))
+def test_common_yaml_mistakes_are_explained_in_both_languages(tmp_path, mistake):
+    text, line, english, chinese = YAML_MISTAKES[mistake]
+    site = make_site(tmp_path)
+    (site / "p" / "tasks" / "B-1.md").write_text(f"---\nid: B-1\n{text}\n---\n", "utf-8")
+    for language, phrase in (("en", english), ("zh-CN", chinese)):
+        (site / "site.yaml").write_text(f"title: T\nlanguage: {language}\n", encoding="utf-8")
+        findings = [f for f in analyse(site).findings if f.file == "p/tasks/B-1.md"]
+        assert [(f.code, f.line) for f in findings] == [("parse", line)], findings
+        assert phrase in findings[0].message, findings[0].message
+        assert "YAML 语法错误" in findings[0].message if language == "zh-CN" else True
