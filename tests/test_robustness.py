@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -694,3 +695,41 @@ def test_common_yaml_mistakes_are_explained_in_both_languages(tmp_path, mistake)
         assert [(f.code, f.line) for f in findings] == [("parse", line)], findings
         assert phrase in findings[0].message, findings[0].message
         assert "YAML 语法错误" in findings[0].message if language == "zh-CN" else True
+
+
+# ------------------------------------------------------------------------------ serve
+
+
+def _raw_get(port: int, target: str) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(f"GET {target} HTTP/1.0\r\n\r\n".encode("latin-1"))
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_serve_answers_every_request_path(tmp_path, capfd):
+    from sitegen.serve import PreviewServer
+
+    server = PreviewServer(make_site(tmp_path), port=0, as_of=date(2024, 3, 4))
+    try:
+        port = server.start()
+        long_name = "x" * 5000  # longer than a file name may be
+        for target, status in [
+            ("/%00", 400),
+            ("/tasks/A-1%00.html", 400),
+            ("/style%00.css", 400),
+            (f"/{long_name}", 404),
+            (f"/{long_name}.html", 404),
+            (f"/{long_name}.css", 404),
+            ("/%ed%a0%80.css", 404),  # half a UTF-16 pair: no file name can hold it
+            ("/%ed%a0%80.html", 404),
+            ("/no-such-page.html", 404),
+            ("/index.html", 200),
+        ]:
+            answer = _raw_get(port, target)
+            assert answer.startswith(f"HTTP/1.0 {status} ".encode()), (target, answer[:200])
+    finally:
+        server.stop()
+    assert "Traceback" not in capfd.readouterr().err
