@@ -33,7 +33,9 @@ RULE_NOTICE_CODES = (
 REPORT_DISCIPLINE_CODES = frozenset(
     {"late-report", "missing-report", "brief-too-long", "report-edited", "backdated-report"}
 )
-NOTICE_CODES = frozenset(RULE_NOTICE_CODES)
+# A file read otherwise than written (UTF-16, control characters), or not read (too large).
+READ_NOTICE_CODES = ("encoding", "control-char", "too-large")
+NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, *READ_NOTICE_CODES})
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 
 

@@ -33,11 +33,13 @@ from sitegen.model import (
 )
 from sitegen.settings import SiteSettings
 from sitegen.source import Path_, ReadError, Source, read_yaml_mapping
+from sitegen.textfile import ReadNote
 
 DocT = TypeVar("DocT", bound=Document)
 
 PROJECT_PARTS = ("project.md", "tasks", "reports", "risks", "retro.md")
 SKIPPED_PREFIXES = (".", "_")  # top-level folders that are not projects (.git, _theme)
+UNREAD_CODES = frozenset({"parse", "too-large", "skipped"})  # a file's data did not load
 
 
 @dataclass
@@ -73,7 +75,14 @@ class _Collector:
         self.findings.append(Finding(code, severity_of(code), file, line, message, **links))
 
     def read_error(self, file: str, error: ReadError) -> None:
-        self.add("parse", file, error.line, self.msg(f"parse.{error.reason}", **error.values))
+        self.add(error.code, file, error.line, self.msg(error.message_key, **error.values))
+
+    def os_error(self, file: str, error: OSError) -> None:
+        self.add("parse", file, 1, self.msg("parse.os", problem=error.strerror))
+
+    def read_notes(self, file: str, notes: tuple[ReadNote, ...]) -> None:
+        for note in notes:
+            self.add(note.code, file, note.line, self.msg(f"read.{note.reason}"))
 
     def validation_error(self, source: Source, error: ValidationError) -> None:
         for problem in error.errors(include_url=False):
@@ -254,19 +263,23 @@ def _load_settings(root: Path) -> tuple[SiteSettings, list[Finding], Source]:
     """site.yaml first: its language decides the language of every other message."""
     path = root / "site.yaml"
     source = Source("site.yaml")
-    if not path.is_file():
+    if not path.exists():
         return SiteSettings(), [], source
     english = _Collector(root, Messages("en"))
     if _leaves_root(english, path, path.is_symlink()):
         return SiteSettings(), english.findings, source
     try:
-        data, lines = read_yaml_mapping(path)
+        data, lines, notes = read_yaml_mapping(path)
     except ReadError as error:
         english.read_error("site.yaml", error)
+        return SiteSettings(), english.findings, source
+    except OSError as error:
+        english.os_error("site.yaml", error)
         return SiteSettings(), english.findings, source
     source = Source("site.yaml", lines)
     language = data.get("language") if isinstance(data.get("language"), str) else "en"
     collector = _Collector(root, Messages(SiteSettings._language(language)))  # type: ignore[arg-type]
+    collector.read_notes("site.yaml", notes)
     collector.unknown_keys(source, data, SiteSettings)
     try:
         return SiteSettings.model_validate(data), collector.findings, source
@@ -279,16 +292,20 @@ def _load_team(
     collector: _Collector, root: Path, broken_ids: set[str]
 ) -> tuple[list[Person], Source]:
     path = root / "team.yaml"
-    if not path.is_file():
+    if not path.exists():
         collector.add("field", "team.yaml", 1, collector.msg("team.missing"))
         return [], Source("team.yaml")
     if _leaves_root(collector, path, path.is_symlink()):
         return [], Source("team.yaml")
     try:
-        data, lines = read_yaml_mapping(path)
+        data, lines, notes = read_yaml_mapping(path)
     except ReadError as error:
         collector.read_error("team.yaml", error)
         return [], Source("team.yaml")
+    except OSError as error:
+        collector.os_error("team.yaml", error)
+        return [], Source("team.yaml")
+    collector.read_notes("team.yaml", notes)
     source = Source("team.yaml", lines)
     raw_people = data.get("people")
     if not isinstance(raw_people, list):
@@ -333,8 +350,9 @@ def _load_document(
             broken_ids.add(stem)
         return None
     except OSError as error:
-        collector.add("parse", file, 1, collector.msg("parse.os", problem=error.strerror))
+        collector.os_error(file, error)
         return None
+    collector.read_notes(file, fm.notes)
     source = Source(file, fm.lines, body_line=fm.body_line, content_digest=digest)
     doc = _validate(collector, model, source, fm.data, fm.body)
     if doc is None and broken_ids is not None:
@@ -346,7 +364,8 @@ def _load_document(
 def _markdown_files(collector: _Collector, folder: Path, seen: set[str] | None = None) -> list[str]:
     """The Markdown files in ``folder`` and its sub-folders (reports by month, say), as
     paths (plain strings: thousands of them, and pathlib objects cost more than the
-    parse cache lookup they feed). A folder linked to twice is read once."""
+    parse cache lookup they feed). A folder linked to twice is read once. Whatever else
+    is named *.md (a pipe, a device) is listed too: reading it says why it is not read."""
     if not folder.is_dir():
         return []
     if _leaves_root(collector, folder, folder.is_symlink()):
@@ -369,7 +388,7 @@ def _markdown_files(collector: _Collector, folder: Path, seen: set[str] | None =
             continue
         if _leaves_root(collector, entry.path, entry.is_symlink()):
             continue
-        if entry.is_file():
+        if entry.is_file() or os.path.exists(entry.path):
             files.append(entry.path)
     return files
 
@@ -398,7 +417,7 @@ def _is_project_folder(path: Path) -> bool:
 def _load_project(collector: _Collector, folder: Path, broken_task_ids: set[str]) -> Project:
     project_file = folder / "project.md"
     doc = None
-    if not project_file.is_file():
+    if not project_file.exists():
         collector.add(
             "field", collector.relative(project_file), 1, collector.msg("project.missing")
         )
@@ -414,7 +433,7 @@ def _load_project(collector: _Collector, folder: Path, broken_task_ids: set[str]
 
     retro_file = folder / "retro.md"
     retro = None
-    if retro_file.is_file() and not _leaves_root(collector, retro_file, retro_file.is_symlink()):
+    if retro_file.exists() and not _leaves_root(collector, retro_file, retro_file.is_symlink()):
         retro = _load_document(collector, retro_file, RetroDoc)
     unreadable_reports: set[str] = set()
     return Project(
@@ -454,7 +473,7 @@ def load_site(root: Path, cache: ParseCache | None = None, jobs: int = 1) -> Loa
     errors_before = len(collector.findings)
     broken_person_ids: set[str] = set()
     people, team_source = _load_team(collector, root, broken_person_ids)
-    team_ok = not any(f.code == "parse" for f in collector.findings[errors_before:])
+    team_ok = not any(f.code in UNREAD_CODES for f in collector.findings[errors_before:])
     broken_task_ids: set[str] = set()
     projects = []
     for folder in sorted(root.iterdir()):

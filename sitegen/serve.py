@@ -22,7 +22,9 @@ from collections.abc import Callable
 from datetime import date
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from sitegen.cache import cache_home
@@ -204,6 +206,20 @@ def _insert_before_body_close(text: str, fragment: str) -> str:
     return text[:index] + fragment + text[index:]
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a request for a name too long, or not text
+        return False
+
+
+def _page(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
 def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs) -> None:
@@ -225,6 +241,9 @@ def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
         def _respond(self, head: bool) -> None:
             parts = urlsplit(self.path)
             path = unquote(parts.path)
+            if "\0" in path:  # no file has such a name; the file system refuses to look
+                self.send_error(HTTPStatus.BAD_REQUEST)
+                return
             if path == VERSION_PATH:
                 self._send(HTTPStatus.OK, "application/json", server.version_payload(), head)
                 return
@@ -233,7 +252,7 @@ def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
                 path = "/" + path[len(base) :]
                 self.path = path + (f"?{parts.query}" if parts.query else "")
             target = Path(self.translate_path(path))
-            if target.is_dir():
+            if _is_dir(target):
                 if not path.endswith("/"):
                     self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                     self.send_header("Location", parts.path + "/")
@@ -241,7 +260,7 @@ def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
                     return
                 target = target / "index.html"
             if target.suffix.lower() in (".html", ".htm") or not server.has_site:
-                page = target.read_bytes() if target.is_file() else None
+                page = _page(target)
                 if page is None and server.has_site:
                     self.send_error(HTTPStatus.NOT_FOUND)
                     return
@@ -252,6 +271,13 @@ def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
                 super().do_HEAD()
             else:
                 super().do_GET()
+
+        def send_head(self) -> BytesIO | BinaryIO | None:
+            try:
+                return super().send_head()
+            except (OSError, ValueError):  # a name no file can have (too long, not text)
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return None
 
         def _send(self, status: HTTPStatus, kind: str, body: bytes, head: bool) -> None:
             self.send_response(status)

@@ -92,7 +92,8 @@ def test_control_characters_in_a_brief_keep_the_feed_well_formed(tmp_path):
     build(site, tmp_path / "out")
     feed = ET.parse(tmp_path / "out" / "feed.xml").getroot()  # raises when ill-formed
     summaries = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}summary")]
-    assert any("Brief  text" in (s or "") for s in summaries), summaries
+    # the control character was replaced by a space when the file was read
+    assert any("Brief   text" in (s or "") for s in summaries), summaries
 
 
 # ------------------------------------------------------------ ids that name files

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from sitegen.history.model import History
 from sitegen.model import Document
-from sitegen.source import ReadError, Source, decode_text, split_front_matter
+from sitegen.source import ReadError, Source, parse_document
 
 DocT = TypeVar("DocT", bound=Document)
 
@@ -36,7 +36,7 @@ class VersionReader:
 def parse_version(data: bytes, path: str, model: type[DocT]) -> DocT | None:
     """The document in ``data`` (the bytes of ``path`` in some commit), or None."""
     try:
-        front_matter = split_front_matter(decode_text(data))
+        front_matter = parse_document(data)
         document = model.model_validate(front_matter.data)
     except (ReadError, ValidationError, ValueError):
         return None
