@@ -68,20 +68,64 @@ class Thresholds(BaseModel):
 
     deviation: Annotated[
         Decimal, WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 1})
-    ] = Field(Decimal("0.20"), gt=0, le=1)
-    max_concurrent: int = Field(5, ge=1)
-    report_deadline: str = Field("17:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
-    brief_max_chars: int = Field(200, ge=1)
-    stale_days: int = Field(2, ge=1)
-    max_task_days: int = Field(5, ge=1)
+    ] = Field(
+        Decimal("0.20"),
+        gt=0,
+        le=1,
+        description="How far behind plan raises an alert, as a fraction: 0.20 = 20% behind.",
+        examples=[0.2],
+    )
+    max_concurrent: int = Field(
+        5,
+        ge=1,
+        description="Active tasks a person may have at once before overload "
+        "(team.yaml can set it per person).",
+        examples=[5],
+    )
+    report_deadline: str = Field(
+        "17:00",
+        pattern=r"^([01]?\d|2[0-3]):[0-5]\d$",
+        description="Time of day (HH:MM, local) by which the daily report is due.",
+        examples=["17:00"],
+    )
+    brief_max_chars: int = Field(
+        200,
+        ge=1,
+        description="Most characters (not bytes) in a daily report's brief.",
+        examples=[200],
+    )
+    stale_days: int = Field(
+        2,
+        ge=1,
+        description="Working days without a report before a task in progress is stale.",
+        examples=[2],
+    )
+    max_task_days: int = Field(
+        5,
+        ge=1,
+        description="Working days beyond which a task without subtasks is too coarse.",
+        examples=[5],
+    )
 
 
 class CalendarSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    weekend: list[str] = Field(default_factory=lambda: ["sat", "sun"])
-    holidays: TextList = Field(default_factory=list)
-    workdays: TextList = Field(default_factory=list)
+    weekend: list[str] = Field(
+        default_factory=lambda: ["sat", "sun"],
+        description="Weekdays nobody works: mon, tue, wed, thu, fri, sat, sun (or 周六, 周日).",
+        examples=[["sat", "sun"]],
+    )
+    holidays: TextList = Field(
+        default_factory=list,
+        description="Extra days off: dates (2023-10-02) or ranges (2023-10-01..2023-10-07).",
+        examples=[["2023-10-01..2023-10-07"]],
+    )
+    workdays: TextList = Field(
+        default_factory=list,
+        description="Weekend dates that are working days (make-up days, 调休).",
+        examples=[["2023-10-07", "2023-10-08"]],
+    )
 
     @field_validator("weekend")
     @classmethod
@@ -116,13 +160,36 @@ class PublicSettings(BaseModel):
 class SiteSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    title: OneLine = "Status"
-    language: str = Field("en", pattern=r"^(en|zh-CN)$")
-    timezone: str = "UTC"
-    base_url: str = "/"
-    thresholds: Thresholds = Field(default_factory=Thresholds)
-    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
-    public: PublicSettings = Field(default_factory=PublicSettings)
+    title: OneLine = Field(
+        "Status", description="The site's title, on every page.", examples=["市场部项目看板"]
+    )
+    language: str = Field(
+        "en",
+        pattern=r"^(en|zh-CN)$",
+        description="The language of the pages and messages: en or zh-CN.",
+        examples=["zh-CN"],
+    )
+    timezone: str = Field(
+        "UTC",
+        description="Time zone (IANA name) for today and for report deadlines.",
+        examples=["Asia/Shanghai"],
+    )
+    base_url: str = Field(
+        "/",
+        description="Path the site is served under, when not the host's root "
+        "(GitHub Pages: /REPOSITORY/).",
+        examples=["/team-status/"],
+    )
+    thresholds: Thresholds = Field(
+        default_factory=Thresholds, description="The limits the warnings use."
+    )
+    calendar: CalendarSettings = Field(
+        default_factory=CalendarSettings,
+        description="The working days: weekend, holidays and make-up workdays.",
+    )
+    public: PublicSettings = Field(
+        default_factory=PublicSettings, description="What `sitegen build --public` shows."
+    )
 
     @field_validator("language", mode="before")
     @classmethod
