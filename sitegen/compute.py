@@ -254,7 +254,7 @@ def compute(site: Site, as_of: date) -> Status:
             )
 
     people = _people(site, tasks, calendar)
-    kpis = {project.id: _kpis(project) for project in site.projects}
+    kpis = {project.id: _kpis(project, as_of) for project in site.projects}
     all_entries = tuple(
         sorted(
             (e for history in entries.values() for e in history),
@@ -297,10 +297,14 @@ def _people(
     return people
 
 
-def _kpis(project: Project) -> tuple[KpiState, ...]:
+def _kpis(project: Project, as_of: date) -> tuple[KpiState, ...]:
+    """The project's KPIs with the retro's actuals, once the retro has been held: one dated
+    after ``as_of`` is a plan, and its numbers would call KPIs missed mid-project."""
     if project.doc is None:
         return ()
-    actuals = {k.id: k.actual for k in project.retro.kpis} if project.retro else {}
+    retro = project.retro
+    held = retro is not None and (retro.date is None or retro.date <= as_of)
+    actuals = {k.id: k.actual for k in retro.kpis} if held and retro is not None else {}
     return tuple(
         KpiState(
             kpi=kpi,

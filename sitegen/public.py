@@ -95,10 +95,11 @@ def _public_retro(retro: RetroDoc, shown: Callable[[Any], Any]) -> RetroDoc:
 
 def public_findings(findings: list[Finding], settings: SiteSettings) -> list[Finding]:
     """The findings a public site shows: report-discipline ones (late, missing, too long,
-    edited, backdated) say who filed what when, so only with `public.report_alerts`."""
-    if settings.public.report_alerts:
-        return findings
-    return [f for f in findings if f.code not in REPORT_DISCIPLINE_CODES]
+    edited, backdated) say who filed what when, so only with `public.report_alerts`; a
+    replan names who committed it, so never."""
+    # `replanned` names the commit's author, who may be anyone with access to the repo.
+    hidden = {"replanned"} | (set() if settings.public.report_alerts else REPORT_DISCIPLINE_CODES)
+    return [f for f in findings if f.code not in hidden]
 
 
 def internal_files(site: Site) -> set[str]:

@@ -355,3 +355,15 @@ def test_dates_on_days_off_get_a_notice(tmp_path: Path) -> None:
         ("q3-launch/reports/2023-07-15-li-si.md", 2),
         ("q3-launch/tasks/MKT-202307-001-02.md", 8),
     ]
+
+
+def test_a_retro_dated_later_does_not_call_kpis_missed(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", content)
+    retro = content / "q3-launch" / "retro.md"
+    retro.write_text(re.sub(r"^date: .*$", "date: 2023-12-20", retro.read_text("utf-8"),
+                            count=1, flags=re.M), "utf-8")  # fmt: skip
+    early = analyse(content, date(2023, 11, 1)).status.kpis["q3-launch"]
+    assert early and all(k.actual is None and k.achievement is None for k in early)
+    held = analyse(content, date(2023, 12, 20)).status.kpis["q3-launch"]
+    assert held[0].actual is not None and held[0].achievement is not None
