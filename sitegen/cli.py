@@ -119,13 +119,20 @@ def check(content: Path, as_of: date | None, strict: bool, style: str, no_histor
 
 @main.command()
 @click.argument("kind", required=False)
-def schema(kind: str | None) -> None:
+@click.option(
+    "--language",
+    type=click.Choice(["en", "zh-CN"]),
+    default="en",
+    show_default=True,
+    help="Language of the field descriptions editors show on hover.",
+)
+def schema(kind: str | None, language: str) -> None:
     """Print the JSON Schema of a front-matter KIND (or all kinds), for editors."""
     from sitegen.schemas import SCHEMA_KINDS, schema_for
 
     if kind is not None and kind not in SCHEMA_KINDS:
         raise click.BadParameter(f"choose one of: {', '.join(SCHEMA_KINDS)}", param_hint="KIND")
-    payload = schema_for(kind)
+    payload = schema_for(kind, language)
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 

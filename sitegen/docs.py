@@ -27,9 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
 
-from sitegen import model, settings
 from sitegen.findings import (
     CONTENT_WARNING_CODES,
     ERROR_CODES,
@@ -39,7 +37,7 @@ from sitegen.findings import (
     severity_of,
 )
 from sitegen.model import DOCUMENT_KINDS
-from sitegen.schemas import schema_for
+from sitegen.schemas import description_key, field_descriptions, models, schema_for
 
 LANGUAGES = ("en", "zh-CN")
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -102,23 +100,6 @@ class FieldRow:
     nested: bool  # a mapping or list of mappings documented in the rows below it
 
 
-@cache
-def _models() -> dict[str, type[BaseModel]]:
-    found: dict[str, type[BaseModel]] = {}
-    for module in (model, settings):
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, BaseModel):
-                found[value.__name__] = value
-    return found
-
-
-def _declaring_class(cls: type[BaseModel], name: str) -> str:
-    for klass in cls.__mro__:
-        if name in vars(klass).get("__annotations__", {}):
-            return klass.__name__
-    return cls.__name__
-
-
 def _references(prop: dict[str, Any]) -> Iterator[tuple[str, bool]]:
     """The models a property holds: (name, whether in a list)."""
     for option in (prop, *prop.get("anyOf", ()), *prop.get("allOf", ())):
@@ -137,17 +118,17 @@ def field_rows(kind: str) -> list[FieldRow]:
     rows: list[FieldRow] = []
 
     def walk(name: str, node: dict[str, Any], prefix: str) -> None:
-        cls = _models()[name]
+        cls = models()[name]
         required = set(node.get("required", ()))
         for field, prop in node.get("properties", {}).items():
             info = cls.model_fields[field]
             default = None if info.is_required() else info.get_default(call_default_factory=True)
-            references = [(ref, many) for ref, many in _references(prop) if ref in _models()]
+            references = [(ref, many) for ref, many in _references(prop) if ref in models()]
             # a collaborator is a team id or {person, role}: the mapping gets rows too
             rows.append(
                 FieldRow(
                     path=prefix + field,
-                    key=f"{_declaring_class(cls, field)}.{field}",
+                    key=description_key(name, field),
                     schema=prop,
                     required=field in required,
                     default=default,
@@ -165,10 +146,8 @@ def _is_choice(prop: dict[str, Any]) -> bool:
     return "anyOf" in prop.get("items", {})
 
 
-@cache
 def chinese_descriptions() -> dict[str, str]:
-    text = resources.files("sitegen").joinpath("locales/fields.zh-CN.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return field_descriptions("zh-CN")
 
 
 def description(row: FieldRow, language: str) -> str:

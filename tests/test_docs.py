@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import jsonschema
 import pytest
+from click.testing import CliRunner
 
 from sitegen import docs
+from sitegen.cli import main
 from sitegen.findings import (
     CONTENT_WARNING_CODES,
     ERROR_CODES,
@@ -16,7 +19,7 @@ from sitegen.findings import (
     WARNING_CODES,
 )
 from sitegen.model import DOCUMENT_KINDS
-from sitegen.schemas import SCHEMA_KINDS, schema_for
+from sitegen.schemas import SCHEMA_KINDS, SCHEMA_LANGUAGES, schema_for
 
 ALL_CODES = sorted(
     {*ERROR_CODES, *WARNING_CODES, *CONTENT_WARNING_CODES, *RULE_NOTICE_CODES, *READ_NOTICE_CODES}
@@ -70,12 +73,21 @@ def _properties(node, path):
             yield from _properties(item, path)
 
 
+@pytest.mark.parametrize("language", SCHEMA_LANGUAGES)
 @pytest.mark.parametrize("kind", SCHEMA_KINDS)
-def test_every_property_of_every_schema_has_a_description(kind):
-    missing = [
-        path for path, prop in _properties(schema_for(kind), kind) if not prop.get("description")
-    ]
-    assert missing == []
+def test_every_property_of_every_schema_has_a_description(kind, language):
+    properties = list(_properties(schema_for(kind, language), kind))
+    assert [path for path, prop in properties if not prop.get("description")] == []
+    assert len(properties) >= 4
+
+
+def test_schema_command_describes_fields_in_chinese():
+    result = CliRunner().invoke(main, ["schema", "site", "--language", "zh-CN"])
+    assert result.exit_code == 0
+    thresholds = json.loads(result.output)["$defs"]["Thresholds"]["properties"]
+    assert thresholds["report_deadline"]["description"] == "日报截止时间（HH:MM，当地时间）。"
+    english = CliRunner().invoke(main, ["schema", "site"])
+    assert "Time of day (HH:MM, local)" in english.output
 
 
 def test_every_field_has_a_chinese_description():
