@@ -136,3 +136,23 @@ def test_docs_generator_checks_and_writes(tmp_path, monkeypatch):
     assert docs.main([]) == 0
     assert "`people[].max_concurrent`" in page.read_text("utf-8")
     assert docs.main(["--check"]) == 0
+
+
+def _anchors(text: str) -> set[str]:
+    """The anchors GitHub gives a page's headings."""
+    headings = re.findall(r"^#+ (.+)$", text, re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+@pytest.mark.parametrize(
+    ("path", "language"), DOCUMENTS, ids=[f"{lang}/{p.name}" for p, lang in DOCUMENTS]
+)
+def test_links_between_pages_lead_somewhere(path, language):
+    broken = []
+    for target, anchor in re.findall(
+        r"\]\(([^)#\s]*\.md)?(?:#([^)\s]+))?\)", path.read_text("utf-8")
+    ):
+        page = (path.parent / target) if target else path
+        if not page.is_file() or (anchor and anchor not in _anchors(page.read_text("utf-8"))):
+            broken.append(f"{target}#{anchor}")
+    assert broken == []
