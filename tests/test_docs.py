@@ -20,6 +20,7 @@ from sitegen.findings import (
 )
 from sitegen.model import DOCUMENT_KINDS
 from sitegen.schemas import SCHEMA_KINDS, SCHEMA_LANGUAGES, schema_for
+from sitegen.source import read_front_matter, read_yaml_mapping
 
 ALL_CODES = sorted(
     {*ERROR_CODES, *WARNING_CODES, *CONTENT_WARNING_CODES, *RULE_NOTICE_CODES, *READ_NOTICE_CODES}
@@ -156,3 +157,36 @@ def test_links_between_pages_lead_somewhere(path, language):
         if not page.is_file() or (anchor and anchor not in _anchors(page.read_text("utf-8"))):
             broken.append(f"{target}#{anchor}")
     assert broken == []
+
+
+@pytest.mark.parametrize("kind", SCHEMA_KINDS)
+def test_every_example_is_a_valid_value(kind):
+    schema = schema_for(kind)
+    checker = jsonschema.Draft7Validator
+    for path, prop in _properties(schema, kind):
+        for example in prop.get("examples", []):
+            errors = list(checker({**prop, "$defs": schema.get("$defs", {})}).iter_errors(example))
+            assert errors == [], f"{path}: {example!r}"
+
+
+SECTION_KINDS = {
+    "site.yaml": "site", "team.yaml": "team", "project.md": "project", "tasks/*.md": "task",
+    "reports/*.md": "report", "risks/*.md": "risk", "retro.md": "retro",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", docs.LANGUAGES)
+def test_the_example_files_are_valid(language, tmp_path):
+    content = (docs.DOCS / language / "content.md").read_text("utf-8")
+    checked = 0
+    for section in re.split(r"^## ", content, flags=re.M)[1:]:
+        kind = SECTION_KINDS.get(section.split("\n", 1)[0].strip())
+        for block in re.findall(r"```(?:markdown|yaml)\n(.*?)```", section, re.S) if kind else []:
+            path = tmp_path / ("example.md" if block.startswith("---") else "example.yaml")
+            path.write_text(block, "utf-8")
+            data = (
+                read_front_matter(path).data if path.suffix == ".md" else read_yaml_mapping(path)[0]
+            )
+            DOCUMENT_KINDS[kind].model_validate(data)
+            checked += 1
+    assert checked == len(SECTION_KINDS)
