@@ -165,7 +165,7 @@ class SealedBytecodeCache(BytecodeCache):
         payload = read_sealed(self._file(bucket), TEMPLATES_FORMAT)
         if payload is not None:
             try:
-                bucket.bytecode_from_string(bytes(payload))
+                bucket.bytecode_from_string(payload)
             except Exception:  # verified, so sitegen wrote it: never expected, never fatal
                 bucket.reset()
 

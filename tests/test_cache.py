@@ -108,7 +108,7 @@ def other_version(file: Path) -> None:
     format = formats[kind.split("-", 1)[0]]
     payload = cachefiles.read_sealed(file, format)
     if payload is not None:  # else not rewritten since the last damage
-        cachefiles.write_sealed(file, format + "-other", bytes(payload))
+        cachefiles.write_sealed(file, format + "-other", payload)
 
 
 class _Plant:
