@@ -190,7 +190,8 @@ def _one_type(prop: dict[str, Any], language: str) -> str:
         items = prop.get("items", {})
         if "$ref" in items:
             return words["list"].format(item=words["mappings"])
-        return words["list"].format(item=type_label(items, language))
+        item = type_label(items, language)
+        return words["list"].format(item=f"({item})" if words["or"] in item else item)
     if kind == "object":
         keys = {"type": "string", **prop.get("propertyNames", {})}
         return words["mapping"].format(
