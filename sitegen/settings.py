@@ -73,6 +73,9 @@ class Thresholds(BaseModel):
         gt=0,
         le=1,
         description="How far behind plan raises an alert, as a fraction: 0.20 = 20% behind.",
+        # A number in the schema, as written in site.yaml: pydantic shows the exact Decimal
+        # default as the string "0.20".
+        json_schema_extra={"default": 0.2},
         examples=[0.2],
     )
     max_concurrent: int = Field(

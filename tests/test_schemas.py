@@ -68,3 +68,10 @@ def test_schema_command_prints_one_kind_or_all():
     one = CliRunner().invoke(main, ["schema", "task"])
     assert one.exit_code == 0 and '"owner"' in one.output
     assert CliRunner().invoke(main, ["schema", "nonsense"]).exit_code == 2
+
+
+def test_the_deviation_threshold_defaults_to_a_number():
+    from sitegen.schemas import schema_for
+
+    thresholds = schema_for("site")["$defs"]["Thresholds"]["properties"]
+    assert thresholds["deviation"]["default"] == 0.2
