@@ -23,6 +23,9 @@ class Reporter:
     def built(self, out: Path, files: int, unchanged: int = 0) -> None:
         pass
 
+    def output_failed(self, message: str) -> None:
+        """OUT could not be written; ``message`` says why and what to do."""
+
 
 class BufferedReporter(Reporter):
     """Keeps everything, for tests and for the preview server's error page."""
@@ -31,6 +34,7 @@ class BufferedReporter(Reporter):
         self.reported: list[Finding] = []
         self.did_fail = False
         self.written: tuple[Path, int] | None = None
+        self.output_problems: list[str] = []
 
     def findings(self, findings: list[Finding]) -> None:
         self.reported.extend(findings)
@@ -41,6 +45,10 @@ class BufferedReporter(Reporter):
     def built(self, out: Path, files: int, unchanged: int = 0) -> None:
         self.written = (out, files)
         self.unchanged = unchanged
+
+    def output_failed(self, message: str) -> None:
+        self.did_fail = True
+        self.output_problems.append(message)
 
 
 def format_text(finding: Finding) -> str:
@@ -96,3 +104,6 @@ class ConsoleReporter(Reporter):
         if self.style == "text":
             kept = f" ({unchanged} unchanged)" if unchanged else ""
             self.stream.write(f"built {files} files into {out}{kept}\n")
+
+    def output_failed(self, message: str) -> None:
+        self.stream.write(message + "\n")

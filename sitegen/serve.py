@@ -29,6 +29,7 @@ from sitegen.cache import cache_home
 from sitegen.findings import Severity
 from sitegen.i18n import Messages
 from sitegen.incremental import OutputState
+from sitegen.output import OWN_FOLDER, OutputError
 from sitegen.reporter import format_text
 
 VERSION_PATH = "/__sitegen/version"
@@ -90,6 +91,9 @@ class PreviewServer:
                 state = OutputState.load(self.out)
                 write_output(analysis, state, jobs=1)  # no fork: this process has threads
                 self.base_url = analysis.site.settings.base_url
+        except OutputError as problem:  # e.g. a full disk: what to do, not a traceback
+            ok = False
+            lines = [problem.message(Messages(self.language))]
         except Exception as error:  # a crash must not stop the preview
             ok = False
             lines = [f"{type(error).__name__}: {error}", *traceback.format_exc().splitlines()]
@@ -176,7 +180,9 @@ class PreviewServer:
 
 
 def _count(folder: Path) -> int:
-    return sum(1 for p in folder.rglob("*") if p.is_file())
+    """The site's files in ``folder``, not sitegen's own bookkeeping."""
+    own = folder / OWN_FOLDER
+    return sum(1 for p in folder.rglob("*") if p.is_file() and not p.is_relative_to(own))
 
 
 def _error_panel(msg: Messages, errors: list[str]) -> str:
