@@ -2,76 +2,48 @@
 
 It lives in the user cache directory (``$XDG_CACHE_HOME/sitegen``), never in the
 content folder. Parsing is a pure function of a file's bytes, so a hit returns
-exactly what parsing would: a cached build and a cold build are identical.
+exactly what parsing would: a cached build and a cold build are identical. An entry is
+used only for the bytes it was made from, from a cache file that verifies (see
+`sitegen.cachefiles`); anything else is parsed again.
 
-Each parse is kept pickled (a few hundred bytes instead of a few kilobytes of live
-objects) and unpickled when the loader asks for it, so a build does not hold every
-file's parse alive next to its typed document.
+Each parse is kept packed (MessagePack: a few hundred bytes instead of a few kilobytes
+of live objects) and unpacked when the loader asks for it, so a build does not hold
+every file's parse alive next to its typed document.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
-import tempfile
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+
+import msgpack
 
 from sitegen import __version__
+from sitegen.cachefiles import cache_file, cache_home, read_record, write_record
 from sitegen.fingerprint import bytes_digest
-from sitegen.source import FrontMatterDoc, ReadError, decode_text, split_front_matter
+from sitegen.source import (
+    FrontMatterDoc,
+    LineTable,
+    ReadError,
+    decode_text,
+    split_front_matter,
+)
 
 # Bump when parsing changes in a way the package version does not capture.
-FORMAT = f"{__version__}/7"
+FORMAT = f"parse {__version__}/8"
 # Below this many files to parse, starting processes costs more than it saves.
 PARSE_IN_PARALLEL_FROM = 1000
+# YAML values MessagePack has no type for, kept as their text.
+_DECIMAL, _BIG_INTEGER = 1, 2
 
 
-def cache_home() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "sitegen"
-
-
-def cache_file(kind: str, folder: Path) -> Path:
-    """The cache file of ``kind`` kept for ``folder`` (named by a digest of its path)."""
-    key = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
-    return cache_home() / f"{kind}-{key}.pickle"
-
-
-def read_record(file: Path, format: str) -> dict[str, Any] | None:
-    """What `write_record` stored in ``format``; None when missing, unreadable or older."""
-    try:
-        with file.open("rb") as stream:
-            stored = pickle.load(stream)
-    except Exception:  # an unreadable cache only costs time
-        return None
-    if not isinstance(stored, dict) or stored.get("format") != format:
-        return None
-    return stored
-
-
-def write_record(file: Path, format: str, record: dict[str, Any]) -> None:
-    """Store ``record`` whole or not at all; a cache that cannot be written only costs time."""
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump({"format": format, **record}, stream, protocol=5)
-        os.replace(temporary, file)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-
-
-Entry = tuple[bytes, bytes]  # (digest of the file's bytes, pickled FrontMatterDoc)
+Entry = tuple[bytes, bytes]  # (digest of the file's bytes, packed FrontMatterDoc)
 
 
 class ParseCache:
-    """Parsed documents of one content folder: relative path → (digest, pickled parse)."""
+    """Parsed documents of one content folder: relative path → (digest, packed parse)."""
 
     def __init__(self, file: Path | None, known: Mapping[str, bytes] | None = None) -> None:
         self.file = file
@@ -83,7 +55,8 @@ class ParseCache:
         self._changed = False
         if file is not None:
             stored = read_record(file, FORMAT)
-            self._entries = stored.get("entries", {}) if stored else {}
+            entries = stored.get("entries") if stored else None
+            self._entries = entries if isinstance(entries, dict) else {}
 
     @classmethod
     def for_content(cls, root: Path, known: Mapping[str, bytes] | None = None) -> ParseCache:
@@ -110,15 +83,31 @@ class ParseCache:
         """Parse ``path`` (raising ReadError), or return the parse of the same bytes;
         with the digest of those bytes."""
         cached = self._entries.get(relative)
-        if cached is None or cached[0] != self.known.get(relative):
-            with open(path, "rb") as stream:
-                data = stream.read()
-            digest = bytes_digest(data)
-            if cached is None or cached[0] != digest:
-                cached = (digest, _pickled_parse(data))
-                self._changed = True
-        self._used[relative] = cached
-        return cached[0], pickle.loads(cached[1])
+        if cached is not None and cached[0] == self.known.get(relative):
+            doc = self._reuse(relative, cached)
+            if doc is not None:
+                return cached[0], doc
+        with open(path, "rb") as stream:
+            data = stream.read()
+        digest = bytes_digest(data)
+        if cached is not None and cached[0] == digest:
+            doc = self._reuse(relative, cached)
+            if doc is not None:
+                return digest, doc
+        doc = split_front_matter(decode_text(data))
+        packed = _packed_parse(doc)
+        if packed is not None:
+            self._used[relative] = (digest, packed)
+            self._changed = True
+            if isinstance(doc.lines, LineTable):
+                doc.lines.release()  # decoded again from its packed form if ever looked up
+        return digest, doc
+
+    def _reuse(self, relative: str, cached: Entry) -> FrontMatterDoc | None:
+        doc = _unpacked_parse(cached[1])
+        if doc is not None:
+            self._used[relative] = cached
+        return doc
 
     def save(self) -> None:
         """Keep what this run parsed (entries of deleted files are dropped), then let go
@@ -130,8 +119,39 @@ class ParseCache:
         self._entries, self._used = {}, {}
 
 
-def _pickled_parse(data: bytes) -> bytes:
-    return pickle.dumps(split_front_matter(decode_text(data)), protocol=5)
+def _packed_parse(doc: FrontMatterDoc) -> bytes | None:
+    """``doc`` as MessagePack; None for a value the format cannot hold (then the file is
+    simply parsed again next time)."""
+    lines = doc.lines if isinstance(doc.lines, LineTable) else LineTable(dict(doc.lines))
+    row = [doc.data, lines.packed(), doc.body, doc.body_line]
+    try:
+        return msgpack.packb(row, default=_extension)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _unpacked_parse(packed: bytes) -> FrontMatterDoc | None:
+    try:
+        data, lines, body, body_line = msgpack.unpackb(packed, ext_hook=_from_extension)
+    except Exception:  # not a parse of this format: parse the file instead
+        return None
+    return FrontMatterDoc(data, LineTable(packed=lines), body, body_line)
+
+
+def _extension(value: object) -> msgpack.ExtType:
+    if isinstance(value, Decimal):
+        return msgpack.ExtType(_DECIMAL, str(value).encode())
+    if isinstance(value, int):  # beyond 64 bits
+        return msgpack.ExtType(_BIG_INTEGER, str(value).encode())
+    raise TypeError(f"no MessagePack form for {type(value).__name__}")
+
+
+def _from_extension(code: int, data: bytes) -> object:
+    if code == _DECIMAL:
+        return Decimal(data.decode())
+    if code == _BIG_INTEGER:
+        return int(data)
+    raise ValueError(f"unknown extension {code}")
 
 
 def _parse_files(task: tuple[str, list[str]]) -> dict[str, Entry]:
@@ -143,9 +163,11 @@ def _parse_files(task: tuple[str, list[str]]) -> dict[str, Entry]:
         try:
             with open(os.path.join(root, relative), "rb") as stream:
                 data = stream.read()
-            parsed[relative] = (bytes_digest(data), _pickled_parse(data))
+            packed = _packed_parse(split_front_matter(decode_text(data)))
         except Exception:
             continue
+        if packed is not None:
+            parsed[relative] = (bytes_digest(data), packed)
     return parsed
 
 

@@ -37,7 +37,7 @@ from sitegen.output import (
     read_manifest,
 )
 
-FORMAT = f"{__version__}/output-3"
+FORMAT = f"{__version__}/output-4"
 # A finding's fields in order; `dataclasses.astuple` deep-copies each value, which took
 # half a second for the 44,000 findings of a big site.
 _finding_row = attrgetter(*(field.name for field in fields(Finding)))
@@ -74,14 +74,16 @@ class BuildRecord:
         return (self.inputs, self.code, self.as_of, self.public) == (inputs, code, as_of, public)
 
     def stored(self) -> tuple[Any, ...]:
+        """As plain data (see `sitegen.cachefiles`): the day as text, findings as rows."""
         findings = tuple(map(_finding_row, self.findings))  # plain tuples load fast
-        return (self.inputs, self.code, self.as_of, self.public, self.timezone, findings)
+        day = self.as_of.isoformat()
+        return (self.inputs, self.code, day, self.public, self.timezone, findings)
 
     @classmethod
     def from_stored(cls, row: tuple[Any, ...]) -> BuildRecord:
-        inputs, code, as_of, public, timezone, rows = row
+        inputs, code, day, public, timezone, rows = row
         findings = tuple(Finding(name, Severity(level), *rest) for name, level, *rest in rows)
-        return cls(inputs, code, as_of, public, timezone, findings)
+        return cls(inputs, code, date.fromisoformat(day), public, timezone, findings)
 
 
 class OutputState:

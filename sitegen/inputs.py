@@ -30,7 +30,7 @@ READ_SUFFIXES = (".md", ".yaml", ".yml")
 THEME_FOLDER = "_theme"
 
 
-FORMAT = "inputs/1"
+FORMAT = "inputs/2"
 # A status younger than this may hide a later write of the same size: time stamps are
 # coarser than writes (a few milliseconds on Linux file systems, 2 s on FAT).
 UNTRUSTED_FOR_NS = 2_000_000_000
@@ -90,7 +90,8 @@ def current_contents(root: Path) -> Contents:
 
 
 def read_statuses(root: Path) -> dict[str, tuple[StatusKey, bytes]]:
-    """What `save_statuses` kept for the content folder ``root`` (empty if nothing)."""
+    """What `save_statuses` kept for the content folder ``root`` (empty if nothing).
+    Records load with tuples for lists, so each status compares with a fresh one as is."""
     stored = read_record(_statuses_file(root), FORMAT)
     statuses = stored.get("statuses") if stored else None
     return statuses if isinstance(statuses, dict) else {}

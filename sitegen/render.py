@@ -13,20 +13,21 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     pass_context,
 )
+from jinja2.bccache import Bucket
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
 from sitegen import metrics
 from sitegen.build import Analysis
-from sitegen.cache import cache_home
+from sitegen.cachefiles import cache_home, read_sealed, write_sealed
 from sitegen.export import status_data, to_json
 from sitegen.feeds import atom_feed_xml, calendar_rows, feed_data, task_calendar, task_table
 from sitegen.fingerprint import Fingerprinter, blake, code_digest, files_digest
@@ -163,18 +164,43 @@ class FixedMessages(Extension):
                 index += 1
 
 
-def _bytecode_cache(language: str) -> FileSystemBytecodeCache | None:
+# The payload is Jinja's own: its header names Jinja's and Python's versions, and Jinja
+# compiles a template again when its source changed.
+TEMPLATES_FORMAT = "templates/1"
+
+
+class SealedBytecodeCache(BytecodeCache):
+    """Compiled templates, kept between builds in sealed files (see `sitegen.cachefiles`).
+
+    Compiled templates are code: Jinja loads only those this user's sitegen wrote, and
+    compiles again any other (damaged, older, or written by someone without the key).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _file(self, bucket: Bucket) -> Path:
+        return self.folder / f"{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        payload = read_sealed(self._file(bucket), TEMPLATES_FORMAT)
+        if payload is not None:
+            try:
+                bucket.bytecode_from_string(bytes(payload))
+            except Exception:  # verified, so sitegen wrote it: never expected, never fatal
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        write_sealed(self._file(bucket), TEMPLATES_FORMAT, bucket.bytecode_to_string())
+
+
+def _bytecode_cache(language: str) -> SealedBytecodeCache:
     """Compiled templates, kept between builds (Jinja checks each against its source).
 
     They hold the site's language's messages (`FixedMessages`): one folder per
     language and version of sitegen.
     """
-    folder = cache_home() / f"templates-{language}-{code_digest().hex()[:16]}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(folder))
+    return SealedBytecodeCache(cache_home() / f"templates-{language}-{code_digest().hex()[:16]}")
 
 
 def make_environment(theme: Theme, language: str) -> Environment:

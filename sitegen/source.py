@@ -204,7 +204,7 @@ def decode_text(data: bytes) -> str:
 
 
 class LineTable(Mapping[Path_, int]):
-    """Key path → line, stored compactly: pickled (in the parse cache) it is one string,
+    """Key path → line, stored compactly: packed (in the parse cache) it is one string,
     decoded the first time a line is looked up — which only files with findings need."""
 
     __slots__ = ("_packed", "_table")
@@ -233,11 +233,15 @@ class LineTable(Mapping[Path_, int]):
     def __len__(self) -> int:
         return len(self._lines())
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def packed(self) -> str:
+        """The table as one string (as the parse cache keeps it)."""
         if self._packed is None:
             pairs = [[list(key), line] for key, line in self._lines().items()]
             self._packed = json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))
-        return (LineTable, (None, self._packed))
+        return self._packed
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LineTable, (None, self.packed()))
 
 
 @dataclass(frozen=True)

@@ -204,18 +204,21 @@ def test_an_interrupted_worker_stops_the_build_and_leaves_the_output(tmp_path, m
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
-@pytest.mark.parametrize("stored", [b"not a pickle", b"\x80\x05N.", None])
+@pytest.mark.parametrize("stored", [b"not a record", b"\x80\x05N.", None])
 def test_an_unreadable_record_of_the_last_build_means_a_full_build(stored, tmp_path, monkeypatch):
-    import pickle
+    from sitegen.cachefiles import read_record, write_record
+    from sitegen.incremental import FORMAT, record_file
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     out = tmp_path / "out"
     first = run(SITE, out)
-    for record in (cache / "sitegen").glob("out-*.pickle"):
-        if stored is None:  # the right format tag, rows of the wrong shape
-            data = pickle.loads(record.read_bytes())
-            stored = pickle.dumps({**data, "files": {"index.html": (1, 2)}})
+    record = record_file(out)
+    if stored is None:  # a record that verifies, with rows of the wrong shape
+        data = read_record(record, FORMAT)
+        assert data is not None
+        write_record(record, FORMAT, {**data, "files": {"index.html": (1, 2)}})
+    else:
         record.write_bytes(stored)
     again = run(SITE, out)
     assert again.written[1] == first.written[1]

@@ -1,0 +1,189 @@
+"""The files sitegen keeps in the user cache folder: plain data, verified, never code.
+
+Every cache file (parses, file statuses, records of builds, compiled templates) is
+
+    MAGIC | tag | format "\\n" | payload
+
+where the tag is an HMAC-SHA256, under a secret key kept beside the caches, of the
+file's folder and name, the format and the payload. A file is used only when its tag
+verifies and its format is the one asked for. Anything else (truncated, damaged, from
+another version of sitegen, written by anyone without the key) reads as missing, and
+what it held is made again: losing or damaging the cache only ever costs time.
+
+Records are MessagePack, which loads plain values only (text, bytes, numbers, lists,
+maps): reading a cache file never runs code, whoever wrote it.
+
+The key (32 random bytes, mode 0600) lives in the cache folder (mode 0700). It is used
+only if it is a regular file of this user that nobody else may read or write; when the
+folder belongs to someone else, nothing is cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import msgpack
+
+MAGIC = b"sitegen-cache 1\n"
+KEY_NAME = "key"
+KEY_SIZE = 32
+TAG_SIZE = 32  # HMAC-SHA256
+# Where permissions mean something: a file or folder others may use is not trusted.
+_POSIX = hasattr(os, "geteuid")
+
+
+def cache_home() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sitegen"
+
+
+def cache_file(kind: str, folder: Path) -> Path:
+    """The cache file of ``kind`` kept for ``folder`` (named by a digest of its path)."""
+    key = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+    return cache_home() / f"{kind}-{key}.cache"
+
+
+def read_record(file: Path, format: str) -> dict[str, Any] | None:
+    """What `write_record` stored in ``format``; None when missing or not verified.
+    Lists come back as tuples."""
+    payload = read_sealed(file, format)
+    if payload is None:
+        return None
+    try:
+        record = msgpack.unpackb(payload, use_list=False)
+    except Exception:  # verified but unreadable: only a bug of ours could write it
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def write_record(file: Path, format: str, record: dict[str, Any]) -> None:
+    """Store ``record`` (plain data: text, bytes, numbers, booleans, None, lists, tuples
+    and maps with text keys) whole or not at all."""
+    write_sealed(file, format, msgpack.packb(record))
+
+
+def read_sealed(file: Path, format: str) -> memoryview | None:
+    """The payload `write_sealed` stored in ``file`` for ``format``, if it verifies."""
+    key = _read_key(cache_home() / KEY_NAME)
+    if key is None:
+        return None
+    try:
+        with file.open("rb") as stream:
+            data = stream.read()
+    except OSError:
+        return None
+    head = _head(format)
+    start = len(MAGIC) + TAG_SIZE
+    if not data.startswith(MAGIC) or data[start : start + len(head)] != head:
+        return None
+    sealed = memoryview(data)[start:]
+    if not hmac.compare_digest(data[len(MAGIC) : start], _tag(key, file, sealed)):
+        return None
+    return sealed[len(head) :]
+
+
+def write_sealed(file: Path, format: str, payload: bytes) -> None:
+    """Store ``payload`` whole or not at all; a cache that cannot be written only costs time."""
+    key = _key_to_write(cache_home())
+    if key is None:
+        return
+    head = _head(format)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(MAGIC + _tag(key, file, head, payload) + head)
+            stream.write(payload)
+        os.replace(temporary, file)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _head(format: str) -> bytes:
+    return format.encode() + b"\n"
+
+
+def _tag(key: bytes, file: Path, *sealed: bytes | memoryview) -> bytes:
+    """The tag binds the payload to the file's place too: a record of one content folder
+    or OUT, moved to the name of another, does not verify."""
+    mac = hmac.new(key, f"{file.parent.name}/{file.name}\0".encode(), "sha256")
+    for part in sealed:
+        mac.update(part)
+    return mac.digest()
+
+
+def _read_key(file: Path) -> bytes | None:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        handle = os.open(file, flags)
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode) or _shared(status):
+            return None
+        key = stream.read(KEY_SIZE + 1)
+    return key if len(key) == KEY_SIZE else None
+
+
+def _key_to_write(home: Path) -> bytes | None:
+    """The key, made when missing or untrusted; None when ``home`` is not this user's."""
+    file = home / KEY_NAME
+    key = _read_key(file)
+    if key is not None:
+        return key
+    try:
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = home.stat()
+        if _POSIX and status.st_uid != os.geteuid():
+            return None
+        if _shared(status):
+            os.chmod(home, 0o700)
+        return _make_key(file)
+    except OSError:
+        return None
+
+
+def _make_key(file: Path) -> bytes | None:
+    key = secrets.token_bytes(KEY_SIZE)
+    handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".key-")  # mode 0600
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(key)
+        try:
+            os.link(temporary, file)  # of two builds making a key at once, one wins
+        except FileExistsError:
+            existing = _read_key(file)
+            if existing is not None:
+                return existing
+            os.replace(temporary, file)  # an untrusted key goes: what it sealed is ignored
+        except OSError:  # no hard links on this file system
+            os.replace(temporary, file)
+        return key
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _shared(status: os.stat_result) -> bool:
+    """Whether someone other than this user may own, read or write the file or folder."""
+    return _POSIX and (status.st_uid != os.geteuid() or bool(status.st_mode & 0o077))
+
+
+__all__ = [
+    "cache_file",
+    "cache_home",
+    "read_record",
+    "read_sealed",
+    "write_record",
+    "write_sealed",
+]
