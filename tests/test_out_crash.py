@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import traceback
 from collections.abc import Callable
@@ -22,8 +23,10 @@ import pytest
 
 from sitegen.build import analyse, write_output
 from sitegen.incremental import OutputState
+from sitegen.output import KILL_AT_VARIABLE
 
-SITE = Path(__file__).resolve().parent / "sites" / "multi"
+REPO = Path(__file__).resolve().parent.parent
+SITE = REPO / "tests" / "sites" / "multi"
 AS_OF = date(2023, 10, 9)
 FOREIGN = {
     ".git/HEAD": b"ref: refs/heads/gh-pages\n",
@@ -111,7 +114,7 @@ class Scenario:
         self.out = self.root / "public"
         self.cache = tmp_path / "cache"
         monkeypatch.setenv("XDG_CACHE_HOME", str(self.cache))
-        content = small_site(tmp_path / "content")
+        self.content = content = small_site(tmp_path / "content")
         self.full = full
         self.write(analyse(content, AS_OF))
         add(self.out, FOREIGN)
@@ -200,3 +203,17 @@ def test_a_recovery_killed_at_any_step_is_recovered_too(tmp_path, monkeypatch):
             break
         assert scenario.state_after_recovery() == "new"
     assert again > 3
+
+
+@pytest.mark.parametrize("step, left", [("staged", "old"), ("journal", "new"), ("moved", "new")])
+def test_the_kill_hook_stops_the_command_at_a_step(step, left, tmp_path, monkeypatch):
+    scenario = Scenario(tmp_path, monkeypatch, edit_a_task_and_remove_the_retro, full=False)
+    scenario.restore()
+    command = "import sys; from sitegen.cli import main; sys.argv[0] = 'sitegen'; main()"
+    arguments = ["build", str(scenario.content), "-o", str(scenario.out), "--as-of", str(AS_OF)]
+    environment = {**os.environ, KILL_AT_VARIABLE: step}
+    killed = subprocess.run(
+        [sys.executable, "-c", command, *arguments], cwd=REPO, env=environment, capture_output=True
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert scenario.state_after_recovery() == left
