@@ -79,16 +79,12 @@ def apply(out: Path, journal: Journal, checkpoints: Checkpoints) -> None:
             os.unlink(out / name)
             checkpoints.step("removed")
         _remove_empty_folders(out, PurePosixPath(name).parent)
-    made: set[Path] = set()
+    there: set[str] = {""}  # folders of OUT known to exist
     for name in journal.move:
-        source = stage / name
-        if not os.path.lexists(source):
-            continue  # moved in before an interruption
-        target = out / name
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        os.replace(source, target)
+        if not os.path.lexists(stage / name):
+            continue  # moved in before an interruption, alone or with its folder
+        moving = _first_missing_folder(out, name, there) or name
+        os.replace(stage / moving, out / moving)  # a new folder moves in whole, at once
         checkpoints.step("moved")
     waiting = journal.manifest_path(out)
     if os.path.lexists(waiting):
@@ -98,6 +94,18 @@ def apply(out: Path, journal: Journal, checkpoints: Checkpoints) -> None:
     checkpoints.step("staging-removed")
     os.unlink(own / Journal.FILE)
     checkpoints.step("committed")
+
+
+def _first_missing_folder(out: Path, name: str, there: set[str]) -> str | None:
+    """The outermost folder on the way to ``name`` that OUT does not have yet, if any."""
+    parts = name.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if folder not in there:
+            if not os.path.lexists(out / folder):
+                return folder
+            there.add(folder)
+    return None
 
 
 def _remove_empty_folders(out: Path, folder: PurePosixPath) -> None:

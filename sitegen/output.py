@@ -187,19 +187,14 @@ def conflicts(out: Path, owned: Mapping[str, str], staged: Mapping[str, str]) ->
     """The files (or folders) of ``out`` that writing ``staged`` would replace though sitegen
     did not write them: not in ``owned`` and not already holding the same bytes."""
     found: set[str] = set()
-    checked: dict[str, bool] = {}  # folder → fine to write into
+    folders = _FolderStates(out)
     for name, digest in staged.items():
-        parts = name.split("/")
-        blocked = next(
-            (
-                folder
-                for folder in ("/".join(parts[:i]) for i in range(1, len(parts)))
-                if not checked.setdefault(folder, real_folders(out, folder + "/x"))
-            ),
-            None,
-        )
-        if blocked is not None:
-            found.add(blocked)
+        folder, _, _ = name.rpartition("/")
+        state = folders.state(folder)
+        if state == _ABSENT:
+            continue  # nothing can be in the way inside a folder that does not exist
+        if state != _FOLDER:
+            found.add(state)  # a file or link on the way
             continue
         path = out / name
         try:
@@ -210,6 +205,32 @@ def conflicts(out: Path, owned: Mapping[str, str], staged: Mapping[str, str]) ->
             continue
         found.add(name)
     return sorted(found)
+
+
+_FOLDER, _ABSENT = "\0folder", "\0absent"
+
+
+class _FolderStates:
+    """Each folder of OUT on the way to a file, looked at once: a real folder, absent, or
+    (by its name) the file or link that blocks the way."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.known: dict[str, str] = {"": _FOLDER}
+
+    def state(self, folder: str) -> str:
+        known = self.known.get(folder)
+        if known is not None:
+            return known
+        above = self.state(folder.rpartition("/")[0])
+        if above == _FOLDER:
+            try:
+                mode = os.lstat(self.out / folder).st_mode
+                above = _FOLDER if stat.S_ISDIR(mode) else folder
+            except FileNotFoundError:
+                above = _ABSENT
+        self.known[folder] = above
+        return above
 
 
 class StagingFolder:
