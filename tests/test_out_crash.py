@@ -109,15 +109,24 @@ def _kill_before_change(inside: Path, at: int) -> None:
 class Scenario:
     """OUT and the user cache as a first build left them, and the site to build next."""
 
-    def __init__(self, tmp_path: Path, monkeypatch, edit: Callable[[Path], None], full: bool):
+    def __init__(
+        self,
+        tmp_path: Path,
+        monkeypatch,
+        edit: Callable[[Path], None],
+        full: bool,
+        first: bool = False,  # OUT holds only the files of others (no build yet)
+    ):
         self.root = tmp_path / "work"
         self.out = self.root / "public"
         self.cache = tmp_path / "cache"
         monkeypatch.setenv("XDG_CACHE_HOME", str(self.cache))
         self.content = content = small_site(tmp_path / "content")
         self.full = full
-        self.write(analyse(content, AS_OF))
+        if not first:
+            self.write(analyse(content, AS_OF))
         add(self.out, FOREIGN)
+        self.cache.mkdir(exist_ok=True)
         self.saved = tmp_path / "saved"
         copy(self.root, self.saved / "work")
         copy(self.cache, self.saved / "cache")
@@ -147,7 +156,8 @@ class Scenario:
         found = tree(self.out)
         assert found in (self.old, self.new), "OUT is neither the old nor the new site"
         assert sorted(p.name for p in self.root.iterdir()) == ["public"]
-        assert sorted(p.name for p in (self.out / ".sitegen").iterdir()) == ["manifest.json"]
+        own = self.out / ".sitegen"
+        assert not own.exists() or sorted(p.name for p in own.iterdir()) == ["manifest.json"]
         return "old" if found == self.old else "new"
 
 
@@ -162,16 +172,20 @@ def remove_a_task(content: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "edit, full",
-    [(edit_a_task_and_remove_the_retro, False), (remove_a_task, True)],
-    ids=["incremental", "full"],
+    "edit, full, first, every",
+    [
+        (edit_a_task_and_remove_the_retro, False, False, 1),
+        (remove_a_task, False, True, 1),
+        (remove_a_task, True, False, 4),  # every file moved, as above: every 4th step
+    ],
+    ids=["incremental", "first into a gh-pages work tree", "full"],
 )
 def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_site(
-    edit, full, tmp_path, monkeypatch
+    edit, full, first, every, tmp_path, monkeypatch
 ):
-    scenario = Scenario(tmp_path, monkeypatch, edit, full)
+    scenario = Scenario(tmp_path, monkeypatch, edit, full, first)
     outcomes = []
-    for at in range(1, 10_000):
+    for at in range(1, 10_000, every):
         scenario.restore()
         if not killed(scenario.write, scenario.root, at):
             break
