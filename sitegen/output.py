@@ -26,7 +26,10 @@ import stat
 import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sitegen.i18n import Messages
 
 OWN_FOLDER = ".sitegen"  # in OUT: the manifest, staging folders, the journal
 MANIFEST = "manifest.json"
@@ -58,8 +61,8 @@ class OutputError(Exception):
         self.unfinished = unfinished  # a commit stopped halfway: the next build finishes it
         self.values = values
 
-    def message(self, messages: Any) -> str:
-        """The message in the language of ``messages`` (a `sitegen.i18n.Messages`)."""
+    def message(self, messages: Messages) -> str:
+        """The message in the language of ``messages``."""
         values = dict(self.values)
         if "files" in values:
             files = list(values["files"])
