@@ -7,6 +7,7 @@ import errno
 import os
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,31 @@ def test_a_journal_that_cannot_be_finished_is_reported_before_anything_else(tmp_
     monkeypatch.undo()
     assert build(out).exit_code == 0
     assert not (out / ".sitegen" / "journal.json").exists()
+
+
+def test_the_preview_finishes_an_interrupted_update_and_reports_a_full_disk(tmp_path, monkeypatch):
+    from sitegen import output
+    from sitegen.serve import PreviewServer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    server = PreviewServer(SITE, as_of=date(2023, 10, 9))
+    try:
+        assert server.rebuild()
+        stage = server.out / ".sitegen" / "stage-abc"
+        (stage / "tasks").mkdir(parents=True)
+        (stage / "tasks" / "L-01.html").write_text("finished by the preview")
+        (server.out / ".sitegen" / "journal.json").write_text(
+            '{"stage": "stage-abc", "move": ["tasks/L-01.html"], "remove": {}}', "utf-8"
+        )
+        assert server.rebuild()  # the page is made again, after the journal was applied
+        assert sorted(p.name for p in (server.out / ".sitegen").iterdir()) == ["manifest.json"]
+
+        def fills_up(self, name: str, data: bytes) -> str:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(output.StagingFolder, "write", fills_up)
+        (server.out / "index.html").unlink()  # so that the next build has a file to write
+        assert not server.rebuild()
+        assert len(server.errors) == 1 and "the disk is full" in server.errors[0]
+    finally:
+        server.stop()
