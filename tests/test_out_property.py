@@ -2,7 +2,8 @@
 steps (SIGKILL, by the kill hook, in a child process) and damaged cache files between
 builds. After every step the files in OUT that are not sitegen's are untouched, and OUT is
 a complete site: the one before the step or the one a cold build of the new content makes.
-At the end a build (no kill) makes exactly what a cold build into an empty folder makes."""
+A build that is not killed (after some steps, and at the end) makes exactly what a cold
+build into an empty folder makes."""
 
 from __future__ import annotations
 
@@ -44,9 +45,8 @@ damages = st.lists(
     st.tuples(st.integers(0, 50), st.sampled_from(["truncate", "garbage"]), st.integers(0, 400)),
     max_size=2,
 )
-steps = st.lists(
-    st.tuples(edits, damages, st.one_of(st.none(), st.integers(1, 45))), min_size=1, max_size=4
-)
+kills = st.one_of(st.none(), st.integers(1, 45))  # at the N-th step of the build
+steps = st.lists(st.tuples(edits, damages, kills, st.booleans()), min_size=1, max_size=4)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -59,7 +59,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 def edit(content: Path, kind: str, target: str) -> None:
     if kind == "add task":
-        text = (content / "ops/tasks/O-2.md").read_text("utf-8")
+        text = (SITE / "ops/tasks/O-2.md").read_text("utf-8")  # O-2 may be deleted
         (content / f"ops/tasks/O-{target}.md").write_text(
             text.replace("O-2", f"O-{target}"), "utf-8"
         )
@@ -149,7 +149,7 @@ def test_out_stays_whole_and_keeps_foreign_files_whatever_happens(steps, tmp_pat
     for name, data in FOREIGN.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
-    for (kind, target), damaged, kill_at in steps:
+    for (kind, target), damaged, kill_at, rebuild in steps:
         before = tree(out)
         edit(content, kind, target)
         for index, how, size in damaged:
@@ -160,8 +160,15 @@ def test_out_stays_whole_and_keeps_foreign_files_whatever_happens(steps, tmp_pat
         assert {name: found.get(name) for name in FOREIGN} == FOREIGN
         new = cold(content)
         assert found == before or (new is not None and found == {**new, **FOREIGN})
+        if rebuild:
+            rebuilt(content, out, cache, cold)
+    rebuilt(content, out, cache, cold)
+    shutil.rmtree(work)
+
+
+def rebuilt(content: Path, out: Path, cache: Path, cold: Cold) -> None:
+    """A build that is not killed makes what a cold build makes, beside the foreign files."""
     new = cold(content)
     assert run_build(content, out, cache) is (new is not None)
     if new is not None:
         assert tree(out) == {**new, **FOREIGN}
-    shutil.rmtree(work)
