@@ -17,18 +17,24 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sitegen.cache import ParseCache
-from sitegen.checks import ProjectHealth, project_health, run_checks
+from sitegen.checks import run_checks
 from sitegen.compute import Status, compute
 from sitegen.findings import Finding, fails, has_errors, sort_findings
 from sitegen.fingerprint import code_digest
+from sitegen.health import ProjectHealth, project_health
+from sitegen.history import History, NoHistory
+from sitegen.history import analysis as past
+from sitegen.history.analysis import HistoryChoice
+from sitegen.history.snapshot import Reading
 from sitegen.i18n import Messages
 from sitegen.incremental import BuildRecord, OutputState
 from sitegen.inputs import Contents, current_contents
 from sitegen.load import load_site
 from sitegen.model import Site
 from sitegen.output import OutputError
-from sitegen.public import internal_files, redact
+from sitegen.public import internal_files, public_findings, redact
 from sitegen.reporter import Reporter
+from sitegen.theme import Theme
 from sitegen.validate import validate_site
 
 
@@ -41,6 +47,7 @@ class Analysis:
     status: Status
     health: dict[str, ProjectHealth]
     findings: list[Finding]
+    theme: Theme
     public: bool = False
 
     @property
@@ -89,34 +96,51 @@ def analyse(
     cache: bool = True,
     contents: Contents | None = None,
     jobs: int = 1,
+    history: HistoryChoice = True,
 ) -> Analysis:
     """Everything about the site in ``root`` on one day. ``contents``: its files' digests
     when the caller took them (files whose cached parse has that digest are not read, and
-    with ``jobs`` > 1 the others may be parsed in parallel)."""
-    with collector_paused():
-        known = contents.files if contents else None
-        parse_cache = ParseCache.for_content(root, known) if cache else None
-        return _analyse(root, as_of, public, parse_cache, jobs)
+    with ``jobs`` > 1 the others may be parsed in parallel). ``history``: whether to read
+    the content's git history (SPEC §9), or the history the caller read."""
+    with collector_paused(), past.opened(root, history) as found:
+        reading = past.reading_for(found, root, as_of)
+        with past.content_folder(root, reading) as (folder, reading):
+            known = contents.files if contents and folder == root else None
+            parse_cache = ParseCache.for_content(folder, known) if cache else None
+            return _analyse(root, as_of, public, parse_cache, jobs, reading, folder)
 
 
 def _analyse(
-    root: Path, as_of: date | None, public: bool, cache: ParseCache | None, jobs: int
+    root: Path,
+    as_of: date | None,
+    public: bool,
+    cache: ParseCache | None,
+    jobs: int,
+    reading: Reading,
+    folder: Path,
 ) -> Analysis:
-    loaded = load_site(root, cache, jobs)
+    loaded = load_site(folder, cache, jobs)
     site = loaded.site
     messages = Messages(site.settings.language)
-    findings = loaded.findings + validate_site(loaded, messages)
+    theme = Theme.for_content(root)
+    findings = loaded.findings + theme.findings(root, messages) + validate_site(loaded, messages)
     if public:
         hidden = internal_files(site)
         findings = [f for f in findings if f.file not in hidden]
         site = redact(site)
-    day = as_of or today_in(site.settings.timezone)
+    today = today_in(site.settings.timezone)
+    day = as_of or today
+    site = past.dated_on(site, reading, day, today)
     status = compute(site, day)
     findings += run_checks(site, status, messages)
+    settings_file = "site.yaml" if (folder / "site.yaml").is_file() else "."
+    findings += past.history_findings(reading, site, status, messages, today, settings_file)
+    if public:
+        findings = public_findings(findings, site.settings)
     health = project_health(site, status, findings, messages)
     for document in site.documents():  # every finding is made: no more line look-ups
         document.source.release_lines()
-    return Analysis(root, site, status, health, sort_findings(findings), public)
+    return Analysis(root, site, status, health, sort_findings(findings), theme, public)
 
 
 def build(
@@ -128,26 +152,46 @@ def build(
     public: bool = False,
     jobs: int | None = None,
     full: bool = False,
+    history: bool = True,
 ) -> bool:
     """Build the site into ``out``; returns False (and writes nothing) on failure: errors
     in the site, or OUT cannot be written (`OutputError`, reported as such).
 
-    ``full`` renders every file again instead of only those whose inputs changed.
+    ``full`` renders every file again instead of only those whose inputs changed;
+    ``history`` False leaves the content's git history unread (``--no-history``).
     """
     contents = current_contents(root)  # before anything is read: see sitegen.inputs
+    with past.opened(root, history) as found:
+        return _build(root, out, reporter, as_of, strict, public, jobs, full, contents, found)
+
+
+def _build(
+    root: Path,
+    out: Path,
+    reporter: Reporter,
+    as_of: date | None,
+    strict: bool,
+    public: bool,
+    jobs: int | None,
+    full: bool,
+    contents: Contents,
+    found: History | NoHistory,
+) -> bool:
     try:
         state = OutputState.load(out, keep=not full)  # finishes an interrupted build first
     except OutputError as problem:
         reporter.output_failed(problem.message(Messages(_site_language(root))))
         return False
     last = state.last_build
+    # A new commit can change what a build reads and reports with the files unchanged.
+    history = past.history_key(found)
     if last is not None:
         day = as_of or today_in(last.timezone)
-        if last.matches(contents.digest, code_digest(), day, public) and state.intact():
+        if last.matches(contents.digest, code_digest(), day, public, history) and state.intact():
             # The same inputs, sitegen and options: OUT and the findings still hold.
             return _finish(reporter, list(last.findings), strict, out, 0, len(state.files))
     jobs = jobs or os.cpu_count() or 1
-    analysis = analyse(root, as_of, public, contents=contents, jobs=jobs)
+    analysis = analyse(root, as_of, public, contents=contents, jobs=jobs, history=found)
     if fails(analysis.findings, strict):
         return _finish(reporter, analysis.findings, strict, out, 0, 0)
     settings = analysis.site.settings
@@ -158,6 +202,7 @@ def build(
         public,
         settings.timezone,
         tuple(analysis.findings),
+        history,
     )
     try:
         written, total = write_output(analysis, state, jobs)

@@ -23,16 +23,11 @@ import msgpack
 from sitegen import __version__
 from sitegen.cachefiles import cache_file, cache_home, read_record, write_record
 from sitegen.fingerprint import bytes_digest
-from sitegen.source import (
-    FrontMatterDoc,
-    LineTable,
-    ReadError,
-    decode_text,
-    split_front_matter,
-)
+from sitegen.source import FrontMatterDoc, LineTable, ReadError, parse_document
+from sitegen.textfile import ReadNote, read_bytes
 
 # Bump when parsing changes in a way the package version does not capture.
-FORMAT = f"parse {__version__}/8"
+FORMAT = f"parse {__version__}/9"
 # Below this many files to parse, starting processes costs more than it saves.
 PARSE_IN_PARALLEL_FROM = 1000
 # YAML values MessagePack has no type for, kept as their text.
@@ -80,21 +75,20 @@ class ParseCache:
         return entry is not None and entry[0] == self.known.get(relative)
 
     def front_matter(self, relative: str, path: Path | str) -> tuple[bytes, FrontMatterDoc]:
-        """Parse ``path`` (raising ReadError), or return the parse of the same bytes;
-        with the digest of those bytes."""
+        """Parse ``path`` (raising ReadError, or NotRead when it is no file to read), or
+        return the parse of the same bytes; with the digest of those bytes."""
         cached = self._entries.get(relative)
         if cached is not None and cached[0] == self.known.get(relative):
             doc = self._reuse(relative, cached)
             if doc is not None:
                 return cached[0], doc
-        with open(path, "rb") as stream:
-            data = stream.read()
+        data = read_bytes(path)
         digest = bytes_digest(data)
         if cached is not None and cached[0] == digest:
             doc = self._reuse(relative, cached)
             if doc is not None:
                 return digest, doc
-        doc = split_front_matter(decode_text(data))
+        doc = parse_document(data)
         packed = _packed_parse(doc)
         if packed is not None:
             self._used[relative] = (digest, packed)
@@ -123,7 +117,8 @@ def _packed_parse(doc: FrontMatterDoc) -> bytes | None:
     """``doc`` as MessagePack; None for a value the format cannot hold (then the file is
     simply parsed again next time)."""
     lines = doc.lines if isinstance(doc.lines, LineTable) else LineTable(dict(doc.lines))
-    row = [doc.data, lines.packed(), doc.body, doc.body_line]
+    notes = [[note.code, note.reason, note.line] for note in doc.notes]
+    row = [doc.data, lines.packed(), doc.body, doc.body_line, notes]
     try:
         return msgpack.packb(row, default=_extension)
     except (TypeError, ValueError, OverflowError):
@@ -132,10 +127,11 @@ def _packed_parse(doc: FrontMatterDoc) -> bytes | None:
 
 def _unpacked_parse(packed: bytes) -> FrontMatterDoc | None:
     try:
-        data, lines, body, body_line = msgpack.unpackb(packed, ext_hook=_from_extension)
+        data, lines, body, body_line, notes = msgpack.unpackb(packed, ext_hook=_from_extension)
+        read_notes = tuple(ReadNote(str(c), str(reason), int(line)) for c, reason, line in notes)
     except Exception:  # not a parse of this format: parse the file instead
         return None
-    return FrontMatterDoc(data, LineTable(packed=lines), body, body_line)
+    return FrontMatterDoc(data, LineTable(packed=lines), body, body_line, read_notes)
 
 
 def _extension(value: object) -> msgpack.ExtType:
@@ -161,9 +157,8 @@ def _parse_files(task: tuple[str, list[str]]) -> dict[str, Entry]:
     parsed = {}
     for relative in relatives:
         try:
-            with open(os.path.join(root, relative), "rb") as stream:
-                data = stream.read()
-            packed = _packed_parse(split_front_matter(decode_text(data)))
+            data = read_bytes(os.path.join(root, relative))
+            packed = _packed_parse(parse_document(data))
         except Exception:
             continue
         if packed is not None:

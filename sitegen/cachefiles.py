@@ -26,8 +26,10 @@ import os
 import secrets
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgpack
 
@@ -35,6 +37,9 @@ MAGIC = b"sitegen-cache 1\n"
 KEY_NAME = "key"
 KEY_SIZE = 32
 TAG_SIZE = 32  # HMAC-SHA256
+# Files are read in pieces this size: below the size at which the C library maps a block
+# of its own, so the piece is reused rather than mapped and unmapped each time.
+CHUNK = 64 * 1024
 # Where permissions mean something: a file or folder others may use is not trusted.
 _POSIX = hasattr(os, "geteuid")
 
@@ -53,13 +58,13 @@ def cache_file(kind: str, folder: Path) -> Path:
 def read_record(file: Path, format: str) -> dict[str, Any] | None:
     """What `write_record` stored in ``format``; None when missing or not verified.
     Lists come back as tuples."""
-    payload = read_sealed(file, format)
-    if payload is None:
-        return None
-    try:
-        record = msgpack.unpackb(payload, use_list=False)
-    except Exception:  # verified but unreadable: only a bug of ours could write it
-        return None
+    with _verified(file, format) as stream:
+        if stream is None:
+            return None
+        try:
+            record = msgpack.Unpacker(stream, use_list=False, read_size=CHUNK).unpack()
+        except Exception:  # verified but unreadable: only a bug of ours could write it
+            return None
     return record if isinstance(record, dict) else None
 
 
@@ -69,24 +74,48 @@ def write_record(file: Path, format: str, record: dict[str, Any]) -> None:
     write_sealed(file, format, msgpack.packb(record))
 
 
-def read_sealed(file: Path, format: str) -> memoryview | None:
+def read_sealed(file: Path, format: str) -> bytes | None:
     """The payload `write_sealed` stored in ``file`` for ``format``, if it verifies."""
+    with _verified(file, format) as stream:
+        return None if stream is None else stream.read()
+
+
+@contextmanager
+def _verified(file: Path, format: str) -> Iterator[BinaryIO | None]:
+    """``file`` open at its payload when it verifies, else None.
+
+    It is read twice, in chunks (checked, then used), rather than whole: one block of
+    the parse cache's size, once freed, stayed in the process's heap for the rest of
+    the build (11 MiB more peak memory at 15,000 files). A file changed in place
+    between the two reads could only be changed by someone who can read the key too.
+    """
     key = _read_key(cache_home() / KEY_NAME)
-    if key is None:
-        return None
     try:
-        with file.open("rb") as stream:
-            data = stream.read()
+        stream = file.open("rb")
     except OSError:
-        return None
+        yield None
+        return
+    with stream:
+        yield stream if key is not None and _verifies(stream, file, format, key) else None
+
+
+def _verifies(stream: BinaryIO, file: Path, format: str, key: bytes) -> bool:
     head = _head(format)
-    start = len(MAGIC) + TAG_SIZE
-    if not data.startswith(MAGIC) or data[start : start + len(head)] != head:
-        return None
-    sealed = memoryview(data)[start:]
-    if not hmac.compare_digest(data[len(MAGIC) : start], _tag(key, file, sealed)):
-        return None
-    return sealed[len(head) :]
+    try:
+        size = len(MAGIC) + TAG_SIZE + len(head)
+        start = stream.read(size)
+        if len(start) != size or not start.startswith(MAGIC) or not start.endswith(head):
+            return False
+        mac = _mac(key, file)
+        mac.update(head)
+        chunk = bytearray(CHUNK)
+        view = memoryview(chunk)
+        while read := stream.readinto(chunk):
+            mac.update(view[:read])
+        stream.seek(size)
+    except OSError:
+        return False
+    return hmac.compare_digest(start[len(MAGIC) : len(MAGIC) + TAG_SIZE], mac.digest())
 
 
 def write_sealed(file: Path, format: str, payload: bytes) -> None:
@@ -102,7 +131,10 @@ def write_sealed(file: Path, format: str, payload: bytes) -> None:
         return
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(MAGIC + _tag(key, file, head, payload) + head)
+            mac = _mac(key, file)
+            mac.update(head)
+            mac.update(payload)
+            stream.write(MAGIC + mac.digest() + head)
             stream.write(payload)
         os.replace(temporary, file)
     except OSError:
@@ -113,13 +145,10 @@ def _head(format: str) -> bytes:
     return format.encode() + b"\n"
 
 
-def _tag(key: bytes, file: Path, *sealed: bytes | memoryview) -> bytes:
+def _mac(key: bytes, file: Path) -> hmac.HMAC:
     """The tag binds the payload to the file's place too: a record of one content folder
     or OUT, moved to the name of another, does not verify."""
-    mac = hmac.new(key, f"{file.parent.name}/{file.name}\0".encode(), "sha256")
-    for part in sealed:
-        mac.update(part)
-    return mac.digest()
+    return hmac.new(key, f"{file.parent.name}/{file.name}\0".encode(), "sha256")
 
 
 def _read_key(file: Path) -> bytes | None:

@@ -9,9 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import click
+import yaml
 
 from sitegen import __version__
-from sitegen.options import CONTENT_DIR, as_of_option
+from sitegen.i18n import LANGUAGES, Messages
+from sitegen.options import CONTENT_DIR, as_of_option, no_history_option
 
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
 
@@ -52,6 +54,7 @@ def main() -> None:
     is_flag=True,
     help="Render every page again, not only those whose inputs changed since the last build.",
 )
+@no_history_option
 def build(
     content: Path,
     output: Path,
@@ -60,6 +63,7 @@ def build(
     public: bool,
     jobs: int | None,
     full: bool,
+    no_history: bool,
 ) -> None:
     """Build the site from CONTENT (default ./content) into OUTPUT."""
     from sitegen.build import build as run_build
@@ -71,8 +75,10 @@ def build(
     problem = _output_problem(output, content)
     if problem:
         raise click.UsageError(problem)
-    reporter = ConsoleReporter(sys.stderr)
-    ok = run_build(content, output, reporter, as_of, strict, public, jobs, full=full)
+    reporter = ConsoleReporter(sys.stderr, language=site_language(content))
+    ok = run_build(
+        content, output, reporter, as_of, strict, public, jobs, full=full, history=not no_history
+    )
     sys.exit(0 if ok else 1)
 
 
@@ -88,7 +94,8 @@ def build(
     show_default=True,
     help='json: {"findings": [...]}; github: workflow annotations.',
 )
-def check(content: Path, as_of: date | None, strict: bool, style: str) -> None:
+@no_history_option
+def check(content: Path, as_of: date | None, strict: bool, style: str, no_history: bool) -> None:
     """Check CONTENT and print every finding; nothing is written."""
     from sitegen.build import analyse
     from sitegen.inputs import current_contents
@@ -97,23 +104,32 @@ def check(content: Path, as_of: date | None, strict: bool, style: str) -> None:
     # As a build does: files whose status is unchanged are not read, new ones parsed on
     # every core.
     contents = current_contents(content)
-    analysis = analyse(content, as_of, contents=contents, jobs=os.cpu_count() or 1)
+    jobs = os.cpu_count() or 1
+    analysis = analyse(content, as_of, contents=contents, jobs=jobs, history=not no_history)
     prefix = ""
     if style == "github":
         prefix = _repo_prefix(content)
-    ConsoleReporter(sys.stdout, style, prefix).findings(analysis.findings)
+    language = analysis.site.settings.language
+    ConsoleReporter(sys.stdout, style, prefix, language).findings(analysis.findings)
     sys.exit(1 if analysis.failed_strict(strict) else 0)
 
 
 @main.command()
 @click.argument("kind", required=False)
-def schema(kind: str | None) -> None:
+@click.option(
+    "--language",
+    type=click.Choice(["en", "zh-CN"]),
+    default="en",
+    show_default=True,
+    help="Language of the field descriptions editors show on hover.",
+)
+def schema(kind: str | None, language: str) -> None:
     """Print the JSON Schema of a front-matter KIND (or all kinds), for editors."""
     from sitegen.schemas import SCHEMA_KINDS, schema_for
 
     if kind is not None and kind not in SCHEMA_KINDS:
         raise click.BadParameter(f"choose one of: {', '.join(SCHEMA_KINDS)}", param_hint="KIND")
-    payload = schema_for(kind)
+    payload = schema_for(kind, language)
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
@@ -147,10 +163,60 @@ def _repo_prefix(content: Path) -> str:
     return ""
 
 
-def _register_authoring_commands() -> None:
-    from sitegen.authoring import init, new, serve
+def site_language(content: Path) -> str:
+    """The language of the site in ``content`` for the command line's own words, read
+    without loading the site; 'en' when it cannot be told (the build says why)."""
+    settings = content / "site.yaml"
+    try:
+        if settings.stat().st_size > 1_000_000:
+            return "en"
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(settings.read_text("utf-8"), Loader=loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return "en"
+    language = data.get("language") if isinstance(data, dict) else None
+    return language if language in LANGUAGES else "en"
 
-    for command in (serve, new, init):
+
+def _language_of_command_line(arguments: list[str]) -> str:
+    """The site language of the content folder a command line names (or ./content)."""
+    named = [a for a in arguments[1:] if not a.startswith("-")]
+    for candidate in [*named, "content"]:
+        if (Path(candidate) / "site.yaml").is_file():
+            return site_language(Path(candidate))
+    return "en"
+
+
+def run(arguments: list[str] | None = None) -> None:
+    """The `sitegen` command: `main`, with click's own frames ("Usage:", "Error:") in
+    the language of the site the command works on."""
+    arguments = sys.argv[1:] if arguments is None else arguments
+    msg = Messages(_language_of_command_line(arguments), kind="authoring")
+    try:
+        main.main(arguments, prog_name="sitegen", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.UsageError as error:
+        if error.ctx is not None:
+            usage = error.ctx.get_usage().replace("Usage: ", msg("cli.usage"), 1)
+            command = error.ctx.command_path
+            click.echo(f"{usage}\n{msg('cli.try-help', command=command)}\n", err=True)
+        click.echo(f"{msg('cli.error')}{error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except click.ClickException as error:
+        click.echo(f"{msg('cli.error')}{error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo(msg("cli.aborted"), err=True)
+        sys.exit(1)
+
+
+def _register_authoring_commands() -> None:
+    from sitegen.authoring import init, serve
+    from sitegen.new import new
+    from sitegen.notify.command import notify
+
+    for command in (serve, new, init, notify):
         main.add_command(command)
 
 

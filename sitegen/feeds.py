@@ -20,6 +20,7 @@ import contextlib
 import csv
 import heapq
 import io
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Hashable
@@ -130,10 +131,20 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+# Characters XML 1.0 cannot hold (ElementTree writes them, and the feed is then unreadable);
+# a brief may carry one, say a control character pasted from another program.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    safe = {name: _xml_text(value) for name, value in attrs.items()}
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", safe)
     if text is not None:
-        element.text = text
+        element.text = _xml_text(text)
     return element
 
 
@@ -393,7 +404,7 @@ def calendar_rows(analysis: Analysis) -> list[CalendarRow]:
 
 def task_calendar(settings: SiteSettings, as_of: date, rows: list[CalendarRow]) -> bytes:
     """``calendar.ics``: one all-day event per task (see `calendar_rows`)."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
 
     msg = Messages(settings.language, kind="authoring")
     labels = _ui(msg)
@@ -404,7 +415,8 @@ def task_calendar(settings: SiteSettings, as_of: date, rows: list[CalendarRow]) 
     calendar.add("prodid", "-//sitegen//status site//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", settings.title)
+    # icalendar writes an X- property as given: as TEXT it escapes breaks, commas and ';'
+    calendar.add("x-wr-calname", vText(settings.title))
     for row in rows:
         event = Event()
         event.add("uid", f"{row.task}@{row.project}")

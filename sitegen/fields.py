@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -43,7 +44,19 @@ def _plausible_year(value: date) -> date:
     return value
 
 
+# Line breaks (any of them) and the other control characters, with the spaces around them.
+_BREAKS = re.compile(r"\s*[\x00-\x1f\x7f-\x9f\u2028\u2029]+\s*")
+
+
+def _one_line(value: str) -> str:
+    """A title or name on one line: the breaks of a YAML block (``title: |``) become
+    spaces, as a page shows them. A calendar's name or a spreadsheet cell cannot hold a
+    line break, and an XML feed no control character."""
+    return _BREAKS.sub(" ", value).strip()
+
+
 Text = Annotated[str, BeforeValidator(_scalar_text)]
+OneLine = Annotated[str, BeforeValidator(_scalar_text), AfterValidator(_one_line)]
 TextList = Annotated[list[Text], BeforeValidator(as_list)]
 
 
@@ -88,6 +101,7 @@ __all__ = [
     "Date",
     "DateTime",
     "Number",
+    "OneLine",
     "Percent",
     "Text",
     "TextList",

@@ -19,10 +19,23 @@ ERROR_CODES = frozenset(
 WARNING_CODES = (
     "deviation", "schedule-deviation", "overload", "overdue", "stale", "dependency-order",
     "late-report", "missing-report", "brief-too-long", "unconfirmed", "skill-mismatch",
-    "open-high-risk",
+    "open-high-risk", "outside-parent",
+    # History (SPEC §9)
+    "slipped", "report-edited", "backdated-report",
 )  # fmt: skip
-RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse")
-NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, "unknown-key"})
+# Warnings about the content itself rather than the work; the measures page lists them after
+# the rules. A misspelt key silently drops what it says, so `--strict` must stop it.
+CONTENT_WARNING_CODES = ("unknown-key", "long-span")
+RULE_NOTICE_CODES = (
+    "no-evidence", "no-deliverable", "too-coarse", "non-working-day", "replanned", "no-history",
+)  # fmt: skip
+# How people file their daily reports; they name the person (see `sitegen.public`).
+REPORT_DISCIPLINE_CODES = frozenset(
+    {"late-report", "missing-report", "brief-too-long", "report-edited", "backdated-report"}
+)
+# A file read otherwise than written (UTF-16, control characters), or not read (too large).
+READ_NOTICE_CODES = ("encoding", "control-char", "too-large")
+NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, *READ_NOTICE_CODES})
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 
 

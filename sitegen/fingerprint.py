@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
@@ -171,14 +172,21 @@ _SCALARS = {Enum: _SCALARS.pop(Enum), **_SCALARS}
 
 def files_digest(folders: list[Path] | tuple[Path, ...], pattern: str = "*") -> bytes:
     """The names and bytes of every file under ``folders``, in a stable order."""
+    return named_files_digest(
+        (f"{index}:{path.relative_to(folder).as_posix()}", path)
+        for index, folder in enumerate(folders)
+        if folder.is_dir()
+        for path in sorted(folder.rglob(pattern))
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+
+
+def named_files_digest(files: Iterable[tuple[str, Path]]) -> bytes:
+    """The names and bytes of ``files`` (name, file), in the order given."""
     hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
-    for index, folder in enumerate(folders):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
-                hasher.update(f"{index}:{path.relative_to(folder).as_posix()}\0".encode())
-                hasher.update(bytes_digest(path.read_bytes()))
+    for name, path in files:
+        hasher.update(f"{name}\0".encode())
+        hasher.update(bytes_digest(path.read_bytes()))
     return hasher.digest()
 
 
@@ -208,4 +216,11 @@ def code_digest() -> bytes:
     return blake(files_digest([Path(__file__).parent]), "\n".join(versions).encode())
 
 
-__all__ = ["Fingerprinter", "blake", "bytes_digest", "code_digest", "files_digest"]
+__all__ = [
+    "Fingerprinter",
+    "blake",
+    "bytes_digest",
+    "code_digest",
+    "files_digest",
+    "named_files_digest",
+]

@@ -69,21 +69,25 @@ class BuildRecord:
     public: bool
     timezone: str  # the site's: the day of a build without --as-of depends on it
     findings: tuple[Finding, ...]
+    history: str = ""  # sitegen.history.analysis.history_key: the head commit, or why none
 
-    def matches(self, inputs: bytes, code: bytes, as_of: date, public: bool) -> bool:
-        return (self.inputs, self.code, self.as_of, self.public) == (inputs, code, as_of, public)
+    def matches(
+        self, inputs: bytes, code: bytes, as_of: date, public: bool, history: str = ""
+    ) -> bool:
+        mine = (self.inputs, self.code, self.as_of, self.public, self.history)
+        return mine == (inputs, code, as_of, public, history)
 
     def stored(self) -> tuple[Any, ...]:
         """As plain data (see `sitegen.cachefiles`): the day as text, findings as rows."""
         findings = tuple(map(_finding_row, self.findings))  # plain tuples load fast
         day = self.as_of.isoformat()
-        return (self.inputs, self.code, day, self.public, self.timezone, findings)
+        return (self.inputs, self.code, day, self.public, self.timezone, findings, self.history)
 
     @classmethod
     def from_stored(cls, row: tuple[Any, ...]) -> BuildRecord:
-        inputs, code, day, public, timezone, rows = row
+        inputs, code, day, public, timezone, rows, history = row
         findings = tuple(Finding(name, Severity(level), *rest) for name, level, *rest in rows)
-        return cls(inputs, code, date.fromisoformat(day), public, timezone, findings)
+        return cls(inputs, code, date.fromisoformat(day), public, timezone, findings, history)
 
 
 class OutputState:

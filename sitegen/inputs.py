@@ -5,6 +5,9 @@ the same sitegen, options and day), that build's output and findings still hold 
 the build can stop early. It covers the name of every file and folder the loader may
 look at and the bytes of every file it may read.
 
+What the loader does not read (a pipe, a device, a file over the size limit: see
+`sitegen.textfile`) is not read here either: its digest says what it is instead.
+
 Reading every file costs a third of a second at 15,000 files, so a file's digest is
 reused when its status is what it was when the digest was taken: the same device,
 inode, size, modification and change time (the change time moves on every write and
@@ -24,6 +27,7 @@ from pathlib import Path
 from sitegen.cache import cache_file, read_record, write_record
 from sitegen.fingerprint import DIGEST_SIZE, bytes_digest
 from sitegen.load import SKIPPED_PREFIXES
+from sitegen.textfile import MAX_FILE_BYTES, NotRead, read_bytes, unread_reason
 
 READ_SUFFIXES = (".md", ".yaml", ".yml")
 # Inside a content folder: templates/ and static/ that win over the theme's; read whole.
@@ -58,6 +62,7 @@ def content_digest(
     hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
     files: dict[str, bytes] = {}
     statuses: dict[str, tuple[StatusKey, bytes]] = {}
+    top = os.path.realpath(root)
     for folder, subfolders, entries in _walk(root):
         hasher.update(f"D{folder}\0{len(entries)}\0".encode())
         in_theme = folder == THEME_FOLDER or folder.startswith(THEME_FOLDER + "/")
@@ -65,13 +70,17 @@ def content_digest(
             hasher.update(f"{name}\0".encode())
             if not (in_theme or name.lower().endswith(READ_SUFFIXES)):
                 continue
+            if entry is None or not _readable(entry, top):
+                hasher.update(b"\0unread\0")  # nor does a build read it
+                continue
             relative = f"{folder}/{name}" if folder else name
             status = _status(entry)
             earlier = known.get(relative)
+            limit = None if in_theme else MAX_FILE_BYTES  # theme files are not content
             if status is not None and earlier is not None and earlier[0] == status:
                 files[relative] = earlier[1]
             else:
-                files[relative] = _file_digest(os.path.join(root, relative))
+                files[relative] = _file_digest(os.path.join(root, relative), limit)
             if status is not None and max(status[3], status[4]) < trusted_before:
                 statuses[relative] = (status, files[relative])
             hasher.update(files[relative])
@@ -107,11 +116,14 @@ def _statuses_file(root: Path) -> Path:
 
 
 def _status(entry: os.DirEntry[str] | None) -> StatusKey | None:
+    """The status of a regular file to trust next time, if it is one."""
     if entry is None:
         return None
     try:
         status = entry.stat()
     except OSError:
+        return None
+    if unread_reason(status, None) is not None:  # a pipe: its status says nothing
         return None
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
@@ -154,10 +166,23 @@ def _loaded_top_level(name: str) -> bool:
     return not name.startswith(SKIPPED_PREFIXES) or name == THEME_FOLDER
 
 
-def _file_digest(path: str) -> bytes:
+def _readable(entry: os.DirEntry[str], top: str) -> bool:
+    """An ordinary file inside the content folder ``top``: never a pipe or a device
+    (opening one could wait forever) nor a link leading out (the loader and the theme
+    skip those)."""
     try:
-        with open(path, "rb") as stream:
-            return bytes_digest(stream.read())
+        if not entry.is_file():
+            return False
+    except OSError:
+        return False
+    return not entry.is_symlink() or os.path.commonpath([top, os.path.realpath(entry.path)]) == top
+
+
+def _file_digest(path: str, limit: int | None) -> bytes:
+    try:
+        return bytes_digest(read_bytes(path, limit))
+    except NotRead as unread:
+        return f"!{unread.reason}{unread.values}".encode()  # the size, when too large
     except OSError as error:
         return f"!{error.errno}".encode()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,11 +33,13 @@ from sitegen.model import (
 )
 from sitegen.settings import SiteSettings
 from sitegen.source import Path_, ReadError, Source, read_yaml_mapping
+from sitegen.textfile import ReadNote
 
 DocT = TypeVar("DocT", bound=Document)
 
 PROJECT_PARTS = ("project.md", "tasks", "reports", "risks", "retro.md")
 SKIPPED_PREFIXES = (".", "_")  # top-level folders that are not projects (.git, _theme)
+UNREAD_CODES = frozenset({"parse", "too-large", "skipped"})  # a file's data did not load
 
 
 @dataclass
@@ -72,7 +75,14 @@ class _Collector:
         self.findings.append(Finding(code, severity_of(code), file, line, message, **links))
 
     def read_error(self, file: str, error: ReadError) -> None:
-        self.add("parse", file, error.line, self.msg(f"parse.{error.reason}", **error.values))
+        self.add(error.code, file, error.line, self.msg(error.message_key, **error.values))
+
+    def os_error(self, file: str, error: OSError) -> None:
+        self.add("parse", file, 1, self.msg("parse.os", problem=error.strerror))
+
+    def read_notes(self, file: str, notes: tuple[ReadNote, ...]) -> None:
+        for note in notes:
+            self.add(note.code, file, note.line, self.msg(f"read.{note.reason}"))
 
     def validation_error(self, source: Source, error: ValidationError) -> None:
         for problem in error.errors(include_url=False):
@@ -87,6 +97,9 @@ class _Collector:
         shown = value if isinstance(value, str | int | float) else str(value)
         ctx = problem.get("ctx") or {}
         if kind == "missing":
+            if len(loc) > 1:  # a key inside a list item or section: say where to add it
+                within = _dotted(loc[:-1])
+                return self.msg("field.missing.within", field=name, key=loc[-1], within=within)
             return self.msg("field.missing", field=name)
         if value is None:
             return self.msg("field.empty", field=name)
@@ -104,13 +117,15 @@ class _Collector:
             return self.msg("field.number", field=name, value=shown)
         if kind.startswith("bool"):
             return self.msg("field.bool", field=name, value=shown)
-        if kind == "enum":
-            return self.msg("field.enum", field=name, value=shown, expected=ctx.get("expected", ""))
+        if kind == "enum":  # pydantic lists them in English: "'a', 'b' or 'c'"
+            expected = self.msg.join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+            return self.msg("field.enum", field=name, value=shown, expected=expected)
         if kind in _LIMITS:
             limit = ctx.get(_LIMITS[kind])
             return self.msg(f"field.range.{kind}", field=name, value=shown, limit=limit)
-        if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
-            return self.msg("field.type", field=name, value=shown, detail=problem["msg"])
+        if kind in _SHAPES:
+            shape = "yes-no" if kind == "string_type" and isinstance(value, bool) else _SHAPES[kind]
+            return self.msg(f"field.type.{shape}", field=name, value=shown)
         return self.msg(
             "field.other", field=name, detail=problem["msg"].removeprefix("Value error, ")
         )
@@ -141,7 +156,7 @@ class _Collector:
         model: type[BaseModel],
         within: tuple[str | int, ...] = (),
     ) -> None:
-        """A notice for each key that ``model`` does not have, at any depth: a typo in
+        """A warning for each key that ``model`` does not have, at any depth: a typo in
         `entries` (`planed: 3`) would otherwise silently drop what it was meant to say."""
         known = _field_names(model)
         nested_models = _nested_models(model)
@@ -152,7 +167,11 @@ class _Collector:
             if key in known:
                 continue
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            hint = self.msg("unknown-key.hint", key=close[0]) if close else ""
+            hint = (
+                self.msg("unknown-key.hint", key=close[0])
+                if close
+                else self.msg("unknown-key.no-hint")
+            )
             self.add(
                 "unknown-key",
                 source.file,
@@ -192,6 +211,16 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
             return found
     return None
 
+
+# Pydantic's errors for a value of the wrong shape → the shape the field needs. Their own
+# messages name the model's classes ("instance of Collaborator").
+_SHAPES = {
+    "string_type": "text",
+    "list_type": "list",
+    "dict_type": "mapping",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+}
 
 # Pydantic's range errors → the key of the limit in their context.
 _LIMITS = {
@@ -234,17 +263,23 @@ def _load_settings(root: Path) -> tuple[SiteSettings, list[Finding], Source]:
     """site.yaml first: its language decides the language of every other message."""
     path = root / "site.yaml"
     source = Source("site.yaml")
-    if not path.is_file():
+    if not path.exists():
         return SiteSettings(), [], source
     english = _Collector(root, Messages("en"))
+    if _leaves_root(english, path, path.is_symlink()):
+        return SiteSettings(), english.findings, source
     try:
-        data, lines = read_yaml_mapping(path)
+        data, lines, notes = read_yaml_mapping(path)
     except ReadError as error:
         english.read_error("site.yaml", error)
+        return SiteSettings(), english.findings, source
+    except OSError as error:
+        english.os_error("site.yaml", error)
         return SiteSettings(), english.findings, source
     source = Source("site.yaml", lines)
     language = data.get("language") if isinstance(data.get("language"), str) else "en"
     collector = _Collector(root, Messages(SiteSettings._language(language)))  # type: ignore[arg-type]
+    collector.read_notes("site.yaml", notes)
     collector.unknown_keys(source, data, SiteSettings)
     try:
         return SiteSettings.model_validate(data), collector.findings, source
@@ -257,14 +292,20 @@ def _load_team(
     collector: _Collector, root: Path, broken_ids: set[str]
 ) -> tuple[list[Person], Source]:
     path = root / "team.yaml"
-    if not path.is_file():
+    if not path.exists():
         collector.add("field", "team.yaml", 1, collector.msg("team.missing"))
         return [], Source("team.yaml")
+    if _leaves_root(collector, path, path.is_symlink()):
+        return [], Source("team.yaml")
     try:
-        data, lines = read_yaml_mapping(path)
+        data, lines, notes = read_yaml_mapping(path)
     except ReadError as error:
         collector.read_error("team.yaml", error)
         return [], Source("team.yaml")
+    except OSError as error:
+        collector.os_error("team.yaml", error)
+        return [], Source("team.yaml")
+    collector.read_notes("team.yaml", notes)
     source = Source("team.yaml", lines)
     raw_people = data.get("people")
     if not isinstance(raw_people, list):
@@ -309,8 +350,9 @@ def _load_document(
             broken_ids.add(stem)
         return None
     except OSError as error:
-        collector.add("parse", file, 1, collector.msg("parse.os", problem=error.strerror))
+        collector.os_error(file, error)
         return None
+    collector.read_notes(file, fm.notes)
     source = Source(file, fm.lines, body_line=fm.body_line, content_digest=digest)
     doc = _validate(collector, model, source, fm.data, fm.body)
     if doc is None and broken_ids is not None:
@@ -322,11 +364,11 @@ def _load_document(
 def _markdown_files(collector: _Collector, folder: Path, seen: set[str] | None = None) -> list[str]:
     """The Markdown files in ``folder`` and its sub-folders (reports by month, say), as
     paths (plain strings: thousands of them, and pathlib objects cost more than the
-    parse cache lookup they feed). A folder linked to twice is read once."""
+    parse cache lookup they feed). A folder linked to twice is read once. Whatever else
+    is named *.md (a pipe, a device) is listed too: reading it says why it is not read."""
     if not folder.is_dir():
         return []
-    if folder.is_symlink() and not _inside(collector.root, folder):
-        collector.add("skipped", collector.relative(folder), 1, collector.msg("symlink-outside"))
+    if _leaves_root(collector, folder, folder.is_symlink()):
         return []
     seen = set() if seen is None else seen
     real = os.path.realpath(folder)
@@ -344,14 +386,20 @@ def _markdown_files(collector: _Collector, folder: Path, seen: set[str] | None =
             continue
         if not entry.name.lower().endswith(".md"):
             continue
-        if entry.is_symlink() and not _inside(collector.root, Path(entry.path)):
-            collector.add(
-                "skipped", collector.relative(entry.path), 1, collector.msg("symlink-outside")
-            )
+        if _leaves_root(collector, entry.path, entry.is_symlink()):
             continue
-        if entry.is_file():
+        if entry.is_file() or os.path.exists(entry.path):
             files.append(entry.path)
     return files
+
+
+def _leaves_root(collector: _Collector, path: Path | str, is_link: bool) -> bool:
+    """Whether ``path``, a link when ``is_link``, leads out of the content folder; if so,
+    a finding says it is skipped: no file outside the content folder is read."""
+    if is_link and not _inside(collector.root, Path(path)):
+        collector.add("skipped", collector.relative(path), 1, collector.msg("symlink-outside"))
+        return True
+    return False
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -369,12 +417,12 @@ def _is_project_folder(path: Path) -> bool:
 def _load_project(collector: _Collector, folder: Path, broken_task_ids: set[str]) -> Project:
     project_file = folder / "project.md"
     doc = None
-    if project_file.is_file():
-        doc = _load_document(collector, project_file, ProjectDoc)
-    else:
+    if not project_file.exists():
         collector.add(
             "field", collector.relative(project_file), 1, collector.msg("project.missing")
         )
+    elif not _leaves_root(collector, project_file, project_file.is_symlink()):
+        doc = _load_document(collector, project_file, ProjectDoc)
 
     def load_all(sub: str, model: type[DocT], broken_ids: set[str] | None = None) -> list[DocT]:
         docs = (
@@ -384,15 +432,19 @@ def _load_project(collector: _Collector, folder: Path, broken_task_ids: set[str]
         return [doc for doc in docs if doc is not None]
 
     retro_file = folder / "retro.md"
-    retro = _load_document(collector, retro_file, RetroDoc) if retro_file.is_file() else None
+    retro = None
+    if retro_file.exists() and not _leaves_root(collector, retro_file, retro_file.is_symlink()):
+        retro = _load_document(collector, retro_file, RetroDoc)
+    unreadable_reports: set[str] = set()
     return Project(
         id=folder.name,
         folder=folder.name,
         doc=doc,
         tasks=load_all("tasks", TaskDoc, broken_task_ids),
-        reports=load_all("reports", ReportDoc),
+        reports=load_all("reports", ReportDoc, unreadable_reports),
         risks=load_all("risks", RiskDoc),
         retro=retro,
+        unreadable_reports=frozenset(unreadable_reports),
     )
 
 
@@ -421,16 +473,13 @@ def load_site(root: Path, cache: ParseCache | None = None, jobs: int = 1) -> Loa
     errors_before = len(collector.findings)
     broken_person_ids: set[str] = set()
     people, team_source = _load_team(collector, root, broken_person_ids)
-    team_ok = not any(f.code == "parse" for f in collector.findings[errors_before:])
+    team_ok = not any(f.code in UNREAD_CODES for f in collector.findings[errors_before:])
     broken_task_ids: set[str] = set()
     projects = []
     for folder in sorted(root.iterdir()):
         if folder.name.startswith(SKIPPED_PREFIXES) or not _is_project_folder(folder):
             continue
-        if not _inside(root, folder):
-            collector.add(
-                "skipped", collector.relative(folder), 1, collector.msg("symlink-outside")
-            )
+        if _leaves_root(collector, folder, is_link=True):
             continue
         projects.append(_load_project(collector, folder, broken_task_ids))
     site = Site(settings=settings, people=people, projects=projects, team_source=team_source)

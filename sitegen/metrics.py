@@ -6,16 +6,31 @@ alert; rounding to one decimal happens only when a number is shown or exported.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 
+import regex
+
 from sitegen.workdays import WorkCalendar
 
 Number = int | Decimal | Fraction
 HUNDRED = Fraction(100)
+
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def characters(text: str) -> int:
+    """How many characters a reader counts in ``text`` (a brief's length, SPEC §6): an
+    accented letter, an emoji family or a flag is one, however many code points it is
+    stored as, and é counts the same whether typed composed or not."""
+    if text.isascii() and "\r" not in text:  # one code point per character (but CR LF)
+        return len(text)
+    return len(_GRAPHEME.findall(unicodedata.normalize("NFC", text)))
 
 
 # Progress values repeat (0, 50, 100…): a build converts the same few thousand numbers
@@ -104,13 +119,19 @@ def _from_plan_points(plan: Mapping[date, Number], on: date, calendar: WorkCalen
 
 
 def actual_progress(
-    reported: Iterable[tuple[date, Number]], on: date, done: bool
+    reported: Iterable[tuple[date, Number]], on: date, done: bool, started: bool = False
 ) -> Fraction | None:
-    """The latest reported progress on or before ``on``; 100 when done; None if none."""
+    """The latest reported progress on or before ``on``; 100 when done.
+
+    Without a report by ``on``: 0 for an open task that has ``started`` (start ≤ ``on``),
+    since no report is no evidence of progress; None for one that has not.
+    """
     if done:
         return HUNDRED
     latest = None
     for day, value in reported:
         if day <= on and (latest is None or day >= latest[0]):
             latest = (day, value)
-    return None if latest is None else exact(latest[1])
+    if latest is None:
+        return Fraction(0) if started else None
+    return exact(latest[1])

@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,7 +22,17 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from sitegen.fields import Amount, Date, DateTime, Number, Percent, Text, TextList, as_list
+from sitegen.fields import (
+    Amount,
+    Date,
+    DateTime,
+    Number,
+    OneLine,
+    Percent,
+    Text,
+    TextList,
+    as_list,
+)
 from sitegen.settings import SiteSettings
 from sitegen.source import Source
 
@@ -32,23 +41,48 @@ Day = Date
 Timestamp = DateTime
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# A file name holds 255 bytes; an id also names a report (<date>-<person>.html), and the
+# page's file name adds ".html". 64 leaves room for all of that and is easy to say.
+MAX_ID_LENGTH = 64
 
 
 # Ids that would name a list page (people/index.html, risks/index.html).
 RESERVED_IDS = frozenset({"index"})
+# Names Windows keeps for devices, with any extension (con.html is the console there).
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))}
+)
+
+
+class IdProblem(StrEnum):
+    """Why an id cannot name a file; the values end the keys of the messages saying so."""
+
+    FORM = "form"  # characters other than letters, digits, '.', '_' and '-'
+    LONG = "long"  # more than MAX_ID_LENGTH characters
+    RESERVED = "reserved"  # the name of a list page
+    DEVICE = "device"  # a Windows device name
 
 
 def is_reserved_id(value: object) -> bool:
     return isinstance(value, str) and value.lower() in RESERVED_IDS
 
 
+def id_problem(value: object) -> IdProblem | None:
+    """Why ``value`` cannot be a page's file name (next to the list pages, on any disk)."""
+    if not isinstance(value, str) or SAFE_ID.fullmatch(value) is None:
+        return IdProblem.FORM
+    if len(value) > MAX_ID_LENGTH:
+        return IdProblem.LONG
+    if is_reserved_id(value):
+        return IdProblem.RESERVED
+    if value.split(".", 1)[0].lower() in WINDOWS_DEVICE_NAMES:
+        return IdProblem.DEVICE
+    return None
+
+
 def is_safe_id(value: object) -> bool:
     """Usable as a page's file name, next to the list pages."""
-    return (
-        isinstance(value, str)
-        and SAFE_ID.fullmatch(value) is not None
-        and not is_reserved_id(value)
-    )
+    return id_problem(value) is None
 
 
 def _enumeration(kind: type[StrEnum], aliases: dict[str, tuple[str, ...]]) -> Any:
@@ -163,12 +197,27 @@ class Document(BaseModel):
 class Person(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    id: Text
-    name: Text | None = None
-    role: Text | None = None
-    skills: TextList = Field(default_factory=list)
-    max_concurrent: int | None = Field(None, ge=1)
-    internal: bool = False
+    id: Text = Field(
+        description="The person's id: short, stable, used in every other file (owner, author).",
+        examples=["zhao-liu"],
+    )
+    name: OneLine | None = Field(
+        None, description="The name pages show; the id when absent.", examples=["赵六"]
+    )
+    role: OneLine | None = Field(None, description="Their role in the team.", examples=["数据分析"])
+    skills: TextList = Field(
+        default_factory=list,
+        description="What they can do; a task's `skills` are checked against it.",
+        examples=[["数据分析", "文案"]],
+    )
+    max_concurrent: int | None = Field(
+        None,
+        ge=1,
+        description="Most active tasks at once for this person; overrides "
+        "`thresholds.max_concurrent` of site.yaml.",
+        examples=[3],
+    )
+    internal: bool = Field(False, description="Left out of `sitegen build --public`.")
     source: SkipJsonSchema[Source] = Field(
         default_factory=lambda: Source("team.yaml"), exclude=True
     )
@@ -187,7 +236,15 @@ def person_name(people: Mapping[str, Person], person_id: str) -> str:
 class Team(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    people: list[dict[str, Any]] = Field(default_factory=list)
+    # Each person is checked one by one when the site loads (a bad one is a finding, not a
+    # lost team), so the field takes any mapping; editors see the full Person schema.
+    people: Annotated[
+        list[dict[str, Any]],
+        BeforeValidator(lambda value: value, json_schema_input_type=list[Person]),
+    ] = Field(
+        default_factory=list,
+        description="Everyone who owns, works on or reports on tasks, one `- id: …` item each.",
+    )
 
 
 # ---------------------------------------------------------------- documents
@@ -196,11 +253,15 @@ class Team(BaseModel):
 class Kpi(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    id: Text
-    name: Text
-    channel: Text | None = None
-    target: Number
-    unit: Text | None = None
+    id: Text = Field(
+        description="The KPI's id; retro.md names it to give the actual.", examples=["K1"]
+    )
+    name: OneLine = Field(description="What is measured.", examples=["曝光量"])
+    channel: OneLine | None = Field(None, description="Where it is measured.", examples=["抖音"])
+    target: Number = Field(description="The target value, a number.", examples=[5000000])
+    unit: OneLine | None = Field(
+        None, description="The unit; `%` makes the KPI a rate.", examples=["次"]
+    )
 
     @property
     def is_rate(self) -> bool:
@@ -208,56 +269,139 @@ class Kpi(BaseModel):
 
 
 class ProjectDoc(Document):
-    title: Text
-    owner: Text | None = None
-    acceptor: Text | None = None
-    start: Date | None = None
-    end: Date | None = None
-    background: Text | None = None
-    goal: Text | None = None
-    deliverable_standard: Text | None = None
-    budget: Number | None = None
-    kpis: list[Kpi] = Field(default_factory=list)
+    title: OneLine = Field(description="The project's name.", examples=["Q3新品上市推广"])
+    owner: Text | None = Field(
+        None, description="The project owner's team id.", examples=["zhang-san"]
+    )
+    acceptor: OneLine | None = Field(
+        None,
+        description="Who accepts the result: a person or a role (free text).",
+        examples=["市场部经理"],
+    )
+    start: Date | None = Field(None, description="First day (YYYY-MM-DD).", examples=["2023-07-01"])
+    end: Date | None = Field(
+        None, description="Last day, inclusive (YYYY-MM-DD).", examples=["2023-07-31"]
+    )
+    background: Text | None = Field(
+        None, description="Why the project exists.", examples=["新品8月上市，需要预热"]
+    )
+    goal: Text | None = Field(
+        None,
+        description="The goal, written SMART: specific, measurable, achievable, relevant, dated.",
+        examples=["7月31日前全渠道曝光500万次"],
+    )
+    deliverable_standard: Text | None = Field(
+        None, description="What counts as done.", examples=["视频3支、图文10篇按期上线"]
+    )
+    budget: Number | None = Field(
+        None, description="Budget, a number (left out with --public).", examples=[50000]
+    )
+    kpis: list[Kpi] = Field(
+        default_factory=list, description="The measurable targets, one item per KPI."
+    )
 
 
 class Collaborator(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    person: Text
-    role: Text | None = None
+    person: Text = Field(description="The collaborator's team id.", examples=["qian-shi"])
+    role: OneLine | None = Field(
+        None, description="What they do on the task.", examples=["设计支持"]
+    )
 
 
-def _collaborator(value: str | Collaborator) -> Collaborator:
-    return Collaborator(person=value) if isinstance(value, str) else value
+def _collaborator(value: object) -> object:
+    """A bare team id stands for ``{person: id}``."""
+    return value if value is None or isinstance(value, dict | list) else {"person": value}
 
 
-# A team id, or {person, role}; always a Collaborator once validated.
-CollaboratorValue = Annotated[Text | Collaborator, AfterValidator(_collaborator)]
+# A team id, or {person, role}; always a Collaborator once validated. Not a union of the
+# two: an error in one would be reported under pydantic's name for each alternative
+# ('collaborators[0].Collaborator.person'), which means nothing to the person writing it.
+CollaboratorValue = Annotated[
+    Collaborator, BeforeValidator(_collaborator, json_schema_input_type=Text | Collaborator)
+]
 
 
 class TaskDoc(Document):
-    id: Text
-    title: Text
-    owner: Text
-    collaborators: Annotated[list[CollaboratorValue], BeforeValidator(as_list)] = Field(
-        default_factory=list
+    id: Text = Field(
+        description="The task's id; the file is named after it (<id>.md).",
+        examples=["MKT-202307-001-02"],
     )
-    priority: PriorityValue | None = None
-    urgent: bool | None = None
-    important: bool | None = None
-    start: Date | None = None
-    end: Date
-    module: Text | None = None
-    parent: Text | None = None
-    depends_on: TextList = Field(default_factory=list)
-    deliverables: TextList = Field(default_factory=list)
-    resources: TextList = Field(default_factory=list)
-    budget: Number | None = None
-    skills: TextList = Field(default_factory=list)
-    kind: TaskKindValue = TaskKind.TASK
-    status: TaskStatusValue | None = None
-    confirmed: bool | None = None
-    plan: dict[Date, Percent] | None = None
+    title: OneLine = Field(description="What the task is, in a few words.", examples=["素材制作"])
+    owner: Text = Field(
+        description="The team id of the one person directly responsible.", examples=["li-si"]
+    )
+    collaborators: Annotated[list[CollaboratorValue], BeforeValidator(as_list)] = Field(
+        default_factory=list,
+        description="Who helps: team ids, or `{person, role}` items.",
+        examples=[[{"person": "qian-shi", "role": "设计支持"}]],
+    )
+    priority: PriorityValue | None = Field(
+        None,
+        description="P0 (highest) to P3. When absent it comes from `urgent` and `important`.",
+        examples=["P0"],
+    )
+    urgent: bool | None = Field(
+        None, description="Urgent? Used for the priority when `priority` is absent."
+    )
+    important: bool | None = Field(
+        None, description="Important? Used for the priority when `priority` is absent."
+    )
+    start: Date | None = Field(None, description="First day (YYYY-MM-DD).", examples=["2023-07-08"])
+    end: Date = Field(
+        description="Last day, inclusive (YYYY-MM-DD); a milestone's day.",
+        examples=["2023-07-18"],
+    )
+    module: OneLine | None = Field(
+        None, description="The work package it belongs to (WBS level 2).", examples=["内容制作"]
+    )
+    parent: Text | None = Field(
+        None,
+        description="The id of the task this one is a part of (WBS level 3 under it).",
+        examples=["MKT-202307-001"],
+    )
+    depends_on: TextList = Field(
+        default_factory=list,
+        description="Ids of tasks that must finish before this one starts.",
+        examples=[["MKT-202307-001-01"]],
+    )
+    deliverables: TextList = Field(
+        default_factory=list,
+        description="What the task hands over.",
+        examples=[["3支短视频", "10张封面图"]],
+    )
+    resources: TextList = Field(
+        default_factory=list, description="What the task needs.", examples=[["摄影棚"]]
+    )
+    budget: Number | None = Field(
+        None, description="Budget, a number (left out with --public).", examples=[8000]
+    )
+    skills: TextList = Field(
+        default_factory=list,
+        description="Skills the work needs; the owner should list them in team.yaml.",
+        examples=[["视频剪辑"]],
+    )
+    kind: TaskKindValue = Field(
+        TaskKind.TASK,
+        description="`task`; `milestone` (a checkpoint, no work of its own); `hidden` "
+        "(coordination work that is easy to overlook).",
+    )
+    status: TaskStatusValue | None = Field(
+        None,
+        description="todo, doing, done, blocked or cancelled. When absent: todo, or doing "
+        "once a daily report names the task.",
+        examples=["doing"],
+    )
+    confirmed: bool | None = Field(
+        None, description="Has the owner accepted the assignment? `false` raises a warning."
+    )
+    plan: dict[Date, Percent] | None = Field(
+        None,
+        description="Planned cumulative % complete by date; without it the plan is even "
+        "over the working days.",
+        examples=[{"2023-07-10": 40, "2023-07-15": 80, "2023-07-18": 100}],
+    )
 
     @property
     def effective_priority(self) -> Priority:
@@ -280,22 +424,47 @@ class TaskDoc(Document):
 class Entry(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    task: Text
-    plan: Text | None = None
-    done: Text | None = None
-    planned: Amount | None = None
-    actual: Amount | None = None
-    progress: Percent | None = None
-    problem: Text | None = None
-    solution: Text | None = None
-    evidence: TextList = Field(default_factory=list)
+    task: Text = Field(description="The id of the task worked on.", examples=["MKT-202307-001-02"])
+    plan: Text | None = Field(
+        None, description="What was planned by today.", examples=["完成短视频脚本初稿2支"]
+    )
+    done: Text | None = Field(
+        None, description="What was actually done.", examples=["完成脚本初稿1支"]
+    )
+    planned: Amount | None = Field(
+        None, description="Quantity planned by today, any unit.", examples=[2]
+    )
+    actual: Amount | None = Field(
+        None, description="Quantity actually done, in the unit of `planned`.", examples=[1]
+    )
+    progress: Percent | None = Field(
+        None, description="The task's cumulative % complete after today (0–100).", examples=[40]
+    )
+    problem: Text | None = Field(
+        None, description="What got in the way.", examples=["文案临时负责紧急会议，时间冲突"]
+    )
+    solution: Text | None = Field(
+        None, description="What is done about it.", examples=["协调赵六协助完成第2支脚本"]
+    )
+    evidence: TextList = Field(
+        default_factory=list,
+        description="Links to screenshots or files that show the work.",
+        examples=[["https://drive.example/shot.png"]],
+    )
 
 
 class ReportDoc(Document):
-    date: Day
-    author: Text
-    submitted: Timestamp | None = None
-    entries: list[Entry] = Field(default_factory=list)
+    date: Day = Field(description="The day reported on (YYYY-MM-DD).", examples=["2023-07-10"])
+    author: Text = Field(description="The reporter's team id.", examples=["li-si"])
+    submitted: Timestamp | None = Field(
+        None,
+        description="When the report was handed in, with the zone; when absent, the time "
+        "of the first git commit that holds the file.",
+        examples=["2023-07-10T16:45+08:00"],
+    )
+    entries: list[Entry] = Field(
+        default_factory=list, description="One item per task worked on that day."
+    )
 
     @property
     def id(self) -> str:
@@ -303,17 +472,31 @@ class ReportDoc(Document):
 
 
 class RiskDoc(Document):
-    id: Text
-    title: Text
-    impact: ImpactValue
-    owner: Text
-    trigger: Text | None = None
-    response: Text | None = None
-    status: RiskStatusValue
-    tasks: TextList = Field(default_factory=list)
-    raised: Date | None = None
-    due: Date | None = None
-    resolved_on: Date | None = None
+    id: Text = Field(description="The risk's id; the file is named after it.", examples=["R-01"])
+    title: OneLine = Field(description="The risk in a few words.", examples=["KOL档期冲突"])
+    impact: ImpactValue = Field(description="high, medium or low (高/中/低).", examples=["high"])
+    owner: Text = Field(description="The team id of who handles it.", examples=["zhou-qi"])
+    trigger: Text | None = Field(
+        None, description="What shows the risk is happening.", examples=["KOL未在7月20日前确认"]
+    )
+    response: Text | None = Field(
+        None, description="What is done when it happens.", examples=["启用备选KOL名单"]
+    )
+    status: RiskStatusValue = Field(
+        description="open, in_progress or resolved (待处理/处理中/已解决).", examples=["open"]
+    )
+    tasks: TextList = Field(
+        default_factory=list,
+        description="Ids of the tasks it affects.",
+        examples=[["MKT-202307-001-03"]],
+    )
+    raised: Date | None = Field(None, description="When it was raised.", examples=["2023-07-12"])
+    due: Date | None = Field(
+        None, description="When it must be dealt with by.", examples=["2023-07-20"]
+    )
+    resolved_on: Date | None = Field(
+        None, description="When it was resolved.", examples=["2023-07-19"]
+    )
 
     @property
     def is_open(self) -> bool:
@@ -323,26 +506,38 @@ class RiskDoc(Document):
 class KpiActual(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    id: Text
-    actual: Number
+    id: Text = Field(description="The id of a KPI in project.md.", examples=["K1"])
+    actual: Number = Field(description="The value reached, in the KPI's unit.", examples=[5200000])
 
 
 class Action(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
-    action: Text
-    owner: Text | None = None
-    due: Date | None = None
+    action: Text = Field(description="What will be done.", examples=["素材提前一周定稿"])
+    owner: Text | None = Field(None, description="Who does it (team id).", examples=["li-si"])
+    due: Date | None = Field(None, description="By when.", examples=["2023-08-15"])
 
 
 class RetroDoc(Document):
-    date: Day | None = None
-    owner: Text | None = None
-    participants: TextList = Field(default_factory=list)
-    kpis: list[KpiActual] = Field(default_factory=list)
-    successes: TextList = Field(default_factory=list)
-    improvements: TextList = Field(default_factory=list)
-    actions: list[Action] = Field(default_factory=list)
+    date: Day | None = Field(
+        None, description="The day of the retrospective.", examples=["2023-08-05"]
+    )
+    owner: Text | None = Field(None, description="Who leads it (team id).", examples=["zhang-san"])
+    participants: TextList = Field(
+        default_factory=list, description="Who took part.", examples=[["li-si", "zhao-liu"]]
+    )
+    kpis: list[KpiActual] = Field(
+        default_factory=list, description="The actual value of each KPI of project.md."
+    )
+    successes: TextList = Field(
+        default_factory=list, description="What worked.", examples=[["短视频完播率高"]]
+    )
+    improvements: TextList = Field(
+        default_factory=list, description="What to do better.", examples=[["KOL提前锁档"]]
+    )
+    actions: list[Action] = Field(
+        default_factory=list, description="Follow-up actions, each with an owner and a date."
+    )
 
 
 DOCUMENT_KINDS: dict[str, type[BaseModel]] = {
@@ -368,6 +563,9 @@ class Project:
     reports: list[ReportDoc] = field(default_factory=list)
     risks: list[RiskDoc] = field(default_factory=list)
     retro: RetroDoc | None = None
+    # File names (without .md) of reports that could not be read: they were still
+    # handed in, so their day is not a missing report (their errors say what to fix).
+    unreadable_reports: frozenset[str] = frozenset()
 
     @property
     def title(self) -> str:

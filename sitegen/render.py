@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache, partial
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from jinja2 import (
     BytecodeCache,
-    ChoiceLoader,
     Environment,
-    FileSystemLoader,
+    FunctionLoader,
     StrictUndefined,
     pass_context,
 )
@@ -30,32 +27,14 @@ from sitegen.build import Analysis
 from sitegen.cachefiles import cache_home, read_sealed, write_sealed
 from sitegen.export import status_data, to_json
 from sitegen.feeds import atom_feed_xml, calendar_rows, feed_data, task_calendar, task_table
-from sitegen.fingerprint import Fingerprinter, blake, code_digest, files_digest
+from sitegen.fingerprint import Fingerprinter, blake, code_digest, named_files_digest
 from sitegen.i18n import Messages
-from sitegen.inputs import THEME_FOLDER
 from sitegen.pages import Page, site_pages, task_path
 from sitegen.pages.lookups import Lookups
 from sitegen.pages.paths import page_of_document
 from sitegen.prose import link_documents, render_markdown
 from sitegen.schemas import SCHEMA_KINDS, schema_for
-
-
-def default_theme() -> Path:
-    return Path(str(resources.files("sitegen").joinpath("themes/default")))
-
-
-@dataclass(frozen=True)
-class Theme:
-    template_dirs: tuple[Path, ...]
-    static_dirs: tuple[Path, ...]
-
-    @classmethod
-    def for_content(cls, root: Path) -> Theme:
-        layers = [root / THEME_FOLDER, default_theme()]
-        return cls(
-            tuple(p / "templates" for p in layers if (p / "templates").is_dir()),
-            tuple(p / "static" for p in layers if (p / "static").is_dir()),
-        )
+from sitegen.theme import Theme
 
 
 # Pages link to tens of thousands of distinct targets: remembering every pair cost more
@@ -186,7 +165,7 @@ class SealedBytecodeCache(BytecodeCache):
         payload = read_sealed(self._file(bucket), TEMPLATES_FORMAT)
         if payload is not None:
             try:
-                bucket.bytecode_from_string(bytes(payload))
+                bucket.bytecode_from_string(payload)
             except Exception:  # verified, so sitegen wrote it: never expected, never fatal
                 bucket.reset()
 
@@ -205,7 +184,7 @@ def _bytecode_cache(language: str) -> SealedBytecodeCache:
 
 def make_environment(theme: Theme, language: str) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in theme.template_dirs]),
+        loader=FunctionLoader(theme.template_source),
         bytecode_cache=_bytecode_cache(language),
         extensions=[FixedMessages],
         autoescape=True,
@@ -308,12 +287,7 @@ def _bar_width(value: Any, scale: int = 1) -> str:
 
 
 def _static_files(theme: Theme) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    for folder in reversed(theme.static_dirs):  # later layers (overrides) replace earlier ones
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                files["static/" + path.relative_to(folder).as_posix()] = path.read_bytes()
-    return files
+    return {f"static/{name}": path.read_bytes() for name, path in theme.static.items()}
 
 
 # A file that is not a page → (what it is made from, how to make it).
@@ -325,7 +299,7 @@ class SiteRenderer:
 
     def __init__(self, analysis: Analysis) -> None:
         settings = analysis.site.settings
-        self.theme = Theme.for_content(analysis.root)
+        self.theme = analysis.theme
         self.analysis = analysis
         self.env = make_environment(self.theme, settings.language)
         self.static = _static_files(self.theme)
@@ -373,7 +347,7 @@ class SiteRenderer:
         templates, the theme; for a page the shared template data and its context, for
         any other file the inputs `data_sources` names."""
         digest = Fingerprinter().digest
-        common = blake(code_digest(), files_digest(self.theme.template_dirs))
+        common = blake(code_digest(), named_files_digest(self.theme.templates.items()))
         pages = blake(common, digest(self.shared))
 
         def fingerprint(name: str) -> bytes:

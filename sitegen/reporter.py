@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sitegen.findings import Finding, Severity
+from sitegen.i18n import Messages
 
 
 class Reporter:
@@ -71,12 +72,20 @@ def format_github(finding: Finding, prefix: str = "") -> str:
 
 
 class ConsoleReporter(Reporter):
-    """Compiler-style lines on stderr, a summary, and the output folder on success."""
+    """Compiler-style lines on stderr, a summary, and the output folder on success, in
+    the site's language."""
 
-    def __init__(self, stream: TextIO | None = None, style: str = "text", prefix: str = "") -> None:
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        style: str = "text",
+        prefix: str = "",
+        language: str = "en",
+    ) -> None:
         self.stream = stream or sys.stderr
         self.style = style
         self.prefix = prefix
+        self.msg = Messages(language, kind="authoring")
 
     def findings(self, findings: list[Finding]) -> None:
         if self.style == "json":
@@ -90,20 +99,20 @@ class ConsoleReporter(Reporter):
             self.stream.write("".join(format_line(f) + "\n" for f in findings))
         if self.style == "text":
             counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-            summary = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())
+            summary = self.msg.join(
+                [self.msg(f"report.{s.value}s", count=n) for s, n in counts.items()]
+            )
             self.stream.write(f"{summary}\n")
 
     def failed(self, warnings_only: bool = False) -> None:
         if self.style == "text":
-            problems = "warnings above (--strict)" if warnings_only else "errors above"
-            self.stream.write(
-                f"build failed: fix the {problems}; the previous output was left as it was\n"
-            )
+            key = "report.failed.warnings" if warnings_only else "report.failed"
+            self.stream.write(self.msg(key) + "\n")
 
     def built(self, out: Path, files: int, unchanged: int = 0) -> None:
         if self.style == "text":
-            kept = f" ({unchanged} unchanged)" if unchanged else ""
-            self.stream.write(f"built {files} files into {out}{kept}\n")
+            kept = self.msg("report.unchanged", count=unchanged) if unchanged else ""
+            self.stream.write(self.msg("report.built", count=files, out=out, kept=kept) + "\n")
 
     def output_failed(self, message: str) -> None:
         self.stream.write(message + "\n")

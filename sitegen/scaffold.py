@@ -21,7 +21,7 @@ import frontmatter
 
 from sitegen import __version__
 from sitegen.i18n import Messages
-from sitegen.model import Project, Site, is_safe_id
+from sitegen.model import MAX_ID_LENGTH, Project, Site, is_safe_id
 from sitegen.settings import Thresholds
 
 TASK_ID = re.compile(r"^MKT-(\d{6})-(\d{3})-(.+)$")
@@ -83,7 +83,7 @@ def next_risk_id(site: Site, root: Path) -> str:
 
 def slug(text: str) -> str:
     """A safe id from free text (ASCII letters and digits), or '' if nothing is left."""
-    value = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    value = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:MAX_ID_LENGTH].rstrip("-")
     return value if is_safe_id(value) else ""
 
 
@@ -93,6 +93,8 @@ def slug(text: str) -> str:
 def dumps(metadata: dict[str, Any], body: str, hint: str = "") -> str:
     """Front matter + body; ``hint`` becomes YAML comments before the closing ``---``."""
     text = frontmatter.dumps(frontmatter.Post(body, **metadata), sort_keys=False)
+    if not text.endswith("\n"):
+        text += "\n"  # an empty body: the closing line is the last
     if hint:
         comments = "\n".join(f"# {line}".rstrip() for line in hint.strip().splitlines())
         head, sep, tail = text[4:].partition("\n---\n")
@@ -115,48 +117,85 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value not in (None, "", [])}
 
 
-def task_text(msg: Messages, task_id: str, title: str, owner: str, start: date, end: date,
-              module: str | None = None, depends_on: list[str] | None = None) -> str:  # fmt: skip
-    metadata = _clean(
-        {
-            "id": task_id,
-            "title": title,
-            "owner": owner,
-            "start": start,
-            "end": end,
-            "module": module,
-            "depends_on": depends_on,
-            "status": "todo",
-        }
-    )
-    return dumps(metadata, msg("task.body"), msg("task.hint"))
+@dataclass(frozen=True)
+class Draft:
+    """A new file: its front matter, its text and guidance kept as YAML comments (never
+    placeholder text in the body, which a forgotten edit would publish)."""
+
+    kind: str  # task, risk, report, project or retro: which template applies
+    metadata: dict[str, Any]
+    body: str = ""
+    hint: str = ""
+
+    def text(self) -> str:
+        return dumps(self.metadata, self.body, self.hint)
 
 
-def risk_text(msg: Messages, risk_id: str, title: str, owner: str, impact: str, raised: date,
-              tasks: list[str] | None = None) -> str:  # fmt: skip
-    metadata = _clean(
-        {
-            "id": risk_id,
-            "title": title,
-            "impact": impact,
-            "owner": owner,
-            "status": "open",
-            "tasks": tasks,
-            "raised": raised,
-        }
-    )
-    return dumps(metadata, msg("risk.body"), msg("risk.hint"))
+def task_draft(msg: Messages, task_id: str, title: str, owner: str, start: date, end: date,
+               values: dict[str, Any] | None = None) -> Draft:  # fmt: skip
+    """``values``: the optional keys given (priority, parent, module, depends_on, ...)."""
+    head = {"id": task_id, "title": title, "owner": owner}
+    dates = {"start": start, "end": end, "status": "todo"}
+    return Draft("task", _clean({**head, **(values or {}), **dates}), hint=msg("task.hint"))
 
 
-def report_text(msg: Messages, day: date, author: str, tasks: list[str]) -> str:
+def risk_draft(msg: Messages, risk_id: str, title: str, owner: str, impact: str,
+               raised: date) -> Draft:  # fmt: skip
+    metadata = {"id": risk_id, "title": title, "impact": impact, "owner": owner,
+                "status": "open", "raised": raised}  # fmt: skip
+    return Draft("risk", metadata, hint=msg("risk.hint"))
+
+
+def report_draft(msg: Messages, day: date, author: str, tasks: list[str]) -> Draft:
     metadata = {"date": day, "author": author, "entries": [{"task": t} for t in tasks]}
-    return dumps(metadata, msg("report.body"), msg("report.hint"))
+    return Draft("report", metadata, hint=msg("report.hint"))
 
 
-def project_text(msg: Messages, title: str, owner: str | None, start: date | None,
-                 end: date | None) -> str:  # fmt: skip
+def project_draft(msg: Messages, title: str, owner: str | None, start: date | None,
+                  end: date | None) -> Draft:  # fmt: skip
     metadata = _clean({"title": title, "owner": owner, "start": start, "end": end})
-    return dumps(metadata, msg("project.body"), msg("project.hint"))
+    return Draft("project", metadata, hint=msg("project.hint"))
+
+
+def retro_draft(msg: Messages, project: Project, day: date, owner: str | None) -> Draft:
+    """The project's retrospective, with its people as participants and its KPIs to fill in."""
+    people = {task.owner for task in project.tasks}
+    for task in project.tasks:
+        people.update(c.person for c in task.collaborators)
+    owner = owner or (project.doc.owner if project.doc else None)
+    metadata = _clean({"date": day, "owner": owner, "participants": sorted(people)})
+    kpis = [kpi.id for kpi in project.doc.kpis] if project.doc else []
+    hint = msg("retro.hint", kpis=", ".join(kpis) or "—")
+    return Draft("retro", metadata, hint=hint)
+
+
+def new_project_id(title: str, today: date, taken: set[str]) -> str:
+    """A folder name for a new project: from its title when that has Latin letters or
+    digits, else from the month (``project-202612``), numbered past any taken."""
+    base = slug(title) or f"project-{today:%Y%m}"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def with_template(draft: Draft, content: Path, project_folder: Path | None) -> Draft:
+    """``draft`` with the defaults and text of the content's template for its kind: the
+    project's ``_templates/<kind>.md`` first, then the content folder's. What the
+    command was given wins over the template."""
+    folders = [project_folder, content] if project_folder is not None else [content]
+    for folder in folders:
+        template = folder / "_templates" / f"{draft.kind}.md"
+        if template.is_file():
+            try:
+                post = frontmatter.loads(template.read_text(encoding="utf-8"))
+            except Exception as error:  # any YAML problem: say which file
+                raise ScaffoldError(f"{template}: cannot be read as a template ({error})") from None
+            defaults = {k: v for k, v in post.metadata.items() if k not in draft.metadata}
+            metadata = {**draft.metadata, **defaults}
+            body = post.content.strip("\n") + "\n" if post.content.strip() else draft.body
+            return Draft(draft.kind, metadata, body, draft.hint)
+    return draft
 
 
 def open_tasks_of(site: Site, project: Project, author: str, day: date) -> list[str]:
@@ -229,7 +268,9 @@ def workflow_text(sitegen_spec: str, schedule: tuple[str, str]) -> str:
     }
     for placeholder, value in replacements.items():
         template = template.replace(placeholder, value)
-    return template
+    # The install step's error names the line to edit when SITEGEN is left empty.
+    line = next(n for n, text in enumerate(template.splitlines(), 1) if "  SITEGEN: " in text)
+    return template.replace("@SITEGEN_LINE@", str(line))
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,16 @@ from collections.abc import Callable
 from datetime import date
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from sitegen.cache import cache_home
 from sitegen.findings import Severity
 from sitegen.i18n import Messages
 from sitegen.incremental import OutputState
-from sitegen.output import OWN_FOLDER, OutputError
+from sitegen.output import OutputError
 from sitegen.reporter import format_text
 
 VERSION_PATH = "/__sitegen/version"
@@ -52,8 +54,10 @@ class PreviewServer:
         port: int = 8000,
         as_of: date | None = None,
         log: Callable[[str], None] | None = None,
+        history: bool = True,
     ) -> None:
         self.content = content.resolve()
+        self.history = history
         self.host = host
         self.port = port
         self.as_of = as_of
@@ -63,6 +67,7 @@ class PreviewServer:
         self.has_site = False
         self.base_url = "/"
         self.language = "en"
+        self.written = self.total = 0  # files the last build wrote, and files in the site
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -83,13 +88,14 @@ class PreviewServer:
 
         try:
             contents = current_contents(self.content)  # reads only files whose status changed
-            analysis = analyse(self.content, self.as_of, contents=contents)
+            analysis = analyse(self.content, self.as_of, contents=contents, history=self.history)
             self.language = analysis.site.settings.language
             ok = not analysis.failed
             lines = [format_text(f) for f in analysis.findings if f.severity is Severity.ERROR]
             if ok:
                 state = OutputState.load(self.out)
-                write_output(analysis, state, jobs=1)  # no fork: this process has threads
+                # no fork: this process has threads
+                self.written, self.total = write_output(analysis, state, jobs=1)
                 self.base_url = analysis.site.settings.base_url
         except OutputError as problem:  # e.g. a full disk: what to do, not a traceback
             ok = False
@@ -130,7 +136,7 @@ class PreviewServer:
         for _changes in watch(self.content, stop_event=self._stop, raise_interrupt=False):
             ok = self.rebuild()
             if ok:
-                self.log(self.messages("serve.rebuilt", files=_count(self.out)))
+                self.log(self.messages("serve.rebuilt", count=self.written, total=self.total))
             else:
                 self.log(self.messages("serve.failed", count=len(self.errors)))
                 for line in self.errors:
@@ -179,12 +185,6 @@ class PreviewServer:
             return json.dumps({"version": self.version, "ok": not self.errors}).encode()
 
 
-def _count(folder: Path) -> int:
-    """The site's files in ``folder``, not sitegen's own bookkeeping."""
-    own = folder / OWN_FOLDER
-    return sum(1 for p in folder.rglob("*") if p.is_file() and not p.is_relative_to(own))
-
-
 def _error_panel(msg: Messages, errors: list[str]) -> str:
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in errors)
     return (
@@ -210,6 +210,20 @@ def _insert_before_body_close(text: str, fragment: str) -> str:
     return text[:index] + fragment + text[index:]
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a request for a name too long, or not text
+        return False
+
+
+def _page(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
 def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs) -> None:
@@ -231,6 +245,9 @@ def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
         def _respond(self, head: bool) -> None:
             parts = urlsplit(self.path)
             path = unquote(parts.path)
+            if "\0" in path:  # no file has such a name; the file system refuses to look
+                self.send_error(HTTPStatus.BAD_REQUEST)
+                return
             if path == VERSION_PATH:
                 self._send(HTTPStatus.OK, "application/json", server.version_payload(), head)
                 return
@@ -239,7 +256,7 @@ def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
                 path = "/" + path[len(base) :]
                 self.path = path + (f"?{parts.query}" if parts.query else "")
             target = Path(self.translate_path(path))
-            if target.is_dir():
+            if _is_dir(target):
                 if not path.endswith("/"):
                     self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                     self.send_header("Location", parts.path + "/")
@@ -247,7 +264,7 @@ def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
                     return
                 target = target / "index.html"
             if target.suffix.lower() in (".html", ".htm") or not server.has_site:
-                page = target.read_bytes() if target.is_file() else None
+                page = _page(target)
                 if page is None and server.has_site:
                     self.send_error(HTTPStatus.NOT_FOUND)
                     return
@@ -258,6 +275,13 @@ def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
                 super().do_HEAD()
             else:
                 super().do_GET()
+
+        def send_head(self) -> BytesIO | BinaryIO | None:
+            try:
+                return super().send_head()
+            except (OSError, ValueError):  # a name no file can have (too long, not text)
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return None
 
         def _send(self, status: HTTPStatus, kind: str, body: bytes, head: bool) -> None:
             self.send_response(status)

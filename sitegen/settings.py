@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from sitegen.fields import FIRST_YEAR, LAST_YEAR, Text, TextList, plausible
+from sitegen.fields import FIRST_YEAR, LAST_YEAR, OneLine, TextList, plausible
 
 WEEKDAYS = {
     "mon": 0, "monday": 0, "周一": 0, "星期一": 0, "週一": 0,
@@ -68,20 +68,64 @@ class Thresholds(BaseModel):
 
     deviation: Annotated[
         Decimal, WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 1})
-    ] = Field(Decimal("0.20"), gt=0, le=1)
-    max_concurrent: int = Field(5, ge=1)
-    report_deadline: str = Field("17:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
-    brief_max_chars: int = Field(200, ge=1)
-    stale_days: int = Field(2, ge=1)
-    max_task_days: int = Field(5, ge=1)
+    ] = Field(
+        Decimal("0.20"),
+        gt=0,
+        le=1,
+        description="How far behind plan raises an alert, as a fraction: 0.20 = 20% behind.",
+        examples=[0.2],
+    )
+    max_concurrent: int = Field(
+        5,
+        ge=1,
+        description="Active tasks a person may have at once before overload "
+        "(team.yaml can set it per person).",
+        examples=[5],
+    )
+    report_deadline: str = Field(
+        "17:00",
+        pattern=r"^([01]?\d|2[0-3]):[0-5]\d$",
+        description="Time of day (HH:MM, local) by which the daily report is due.",
+        examples=["17:00"],
+    )
+    brief_max_chars: int = Field(
+        200,
+        ge=1,
+        description="Most characters (not bytes) in a daily report's brief.",
+        examples=[200],
+    )
+    stale_days: int = Field(
+        2,
+        ge=1,
+        description="Working days without a report before a task in progress is stale.",
+        examples=[2],
+    )
+    max_task_days: int = Field(
+        5,
+        ge=1,
+        description="Working days beyond which a task without subtasks is too coarse.",
+        examples=[5],
+    )
 
 
 class CalendarSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    weekend: list[str] = Field(default_factory=lambda: ["sat", "sun"])
-    holidays: TextList = Field(default_factory=list)
-    workdays: TextList = Field(default_factory=list)
+    weekend: list[str] = Field(
+        default_factory=lambda: ["sat", "sun"],
+        description="Weekdays nobody works: mon, tue, wed, thu, fri, sat, sun (or 周六, 周日).",
+        examples=[["sat", "sun"]],
+    )
+    holidays: TextList = Field(
+        default_factory=list,
+        description="Extra days off: dates (2023-10-02) or ranges (2023-10-01..2023-10-07).",
+        examples=[["2023-10-01..2023-10-07"]],
+    )
+    workdays: TextList = Field(
+        default_factory=list,
+        description="Weekend dates that are working days (make-up days, 调休).",
+        examples=[["2023-10-07", "2023-10-08"]],
+    )
 
     @field_validator("weekend")
     @classmethod
@@ -103,15 +147,49 @@ class CalendarSettings(BaseModel):
         return frozenset(WEEKDAYS[day.strip().lower()] for day in self.weekend)
 
 
+class PublicSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    report_alerts: bool = Field(
+        False,
+        description="Show report-discipline alerts (late, missing, too long, edited or "
+        "backdated daily reports), which name people, in `sitegen build --public` too.",
+    )
+
+
 class SiteSettings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    title: Text = "Status"
-    language: str = Field("en", pattern=r"^(en|zh-CN)$")
-    timezone: str = "UTC"
-    base_url: str = "/"
-    thresholds: Thresholds = Field(default_factory=Thresholds)
-    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    title: OneLine = Field(
+        "Status", description="The site's title, on every page.", examples=["市场部项目看板"]
+    )
+    language: str = Field(
+        "en",
+        pattern=r"^(en|zh-CN)$",
+        description="The language of the pages and messages: en or zh-CN.",
+        examples=["zh-CN"],
+    )
+    timezone: str = Field(
+        "UTC",
+        description="Time zone (IANA name) for today and for report deadlines.",
+        examples=["Asia/Shanghai"],
+    )
+    base_url: str = Field(
+        "/",
+        description="Path the site is served under, when not the host's root "
+        "(GitHub Pages: /REPOSITORY/).",
+        examples=["/team-status/"],
+    )
+    thresholds: Thresholds = Field(
+        default_factory=Thresholds, description="The limits the warnings use."
+    )
+    calendar: CalendarSettings = Field(
+        default_factory=CalendarSettings,
+        description="The working days: weekend, holidays and make-up workdays.",
+    )
+    public: PublicSettings = Field(
+        default_factory=PublicSettings, description="What `sitegen build --public` shows."
+    )
 
     @field_validator("language", mode="before")
     @classmethod
@@ -126,7 +204,8 @@ class SiteSettings(BaseModel):
 
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        # OSError: a folder of the zone database (America) or a file it cannot read
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             zone = {"zone": value}
             raise PydanticCustomError("time_zone", "{zone} is not a time zone", zone) from None
         return value
@@ -137,4 +216,11 @@ class SiteSettings(BaseModel):
         return "/" + value.strip("/") + "/" if value.strip("/") else "/"
 
 
-__all__ = ["WEEKDAYS", "CalendarSettings", "SiteSettings", "Thresholds", "expand_dates"]
+__all__ = [
+    "WEEKDAYS",
+    "CalendarSettings",
+    "PublicSettings",
+    "SiteSettings",
+    "Thresholds",
+    "expand_dates",
+]

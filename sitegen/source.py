@@ -2,7 +2,9 @@
 
 Front matter is split here rather than with python-frontmatter because its
 boundary pattern swallows blank lines after the opening ``---``, which would
-shift every reported line number.
+shift every reported line number. Bytes and text come from `sitegen.textfile`;
+syntax errors are explained by `sitegen.yamlerrors`; `sitegen.yamlsize` bounds what
+a small text may cost.
 """
 
 from __future__ import annotations
@@ -10,12 +12,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
+from yaml.composer import Composer
+
+from sitegen.textfile import ReadError, ReadNote, decode_text, read_bytes, xml_safe
+from sitegen.yamlerrors import syntax_error
+from sitegen.yamlsize import check_aliases, may_nest_deeper_than
 
 Path_ = tuple[str | int, ...]
 
@@ -49,17 +56,6 @@ class Source:
                 return self.lines[key]
             key = key[:-1]
         return self.first_line
-
-
-class ReadError(Exception):
-    """A file that cannot be read as content: the line, and which message says why
-    (``parse.REASON`` in the message catalogs, filled in with ``values``)."""
-
-    def __init__(self, reason: str, line: int = 1, /, **values: object) -> None:
-        super().__init__(reason, values)
-        self.reason = reason
-        self.line = line
-        self.values = values
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
@@ -99,6 +95,41 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _exact_float)
 _Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 
 
+# libyaml's composer takes about 330 bytes of C stack per level of nesting: 500 levels
+# fit in a 256 KB thread stack, and front matter is mostly shorter than 500 characters,
+# which spares counting (see `may_nest_deeper_than`).
+C_STACK_SAFE_DEPTH = 500
+# No hand-written content nests more than a few levels; values nested deeper than
+# this are refused before anything recurses over them (pickle, repr, validation).
+MAX_DEPTH = 50
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__(mark)
+        self.mark = mark
+
+
+class _NestedLoader(Composer, _Loader):
+    """`_Loader` with PyYAML's composer, which stops at ``MAX_DEPTH`` levels, where
+    libyaml's recurses on the C stack (a crash past a few thousand levels, fewer in a
+    thread). A third slower: only for text that may nest deep."""
+
+    def __init__(self, stream: str) -> None:
+        _Loader.__init__(self, stream)
+        Composer.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self._depth >= MAX_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -112,6 +143,10 @@ def _scalar(loader: _Loader, node: yaml.Node) -> Any:
 def _build(
     loader: _Loader, node: yaml.Node, path: Path_, lines: dict[Path_, int], offset: int
 ) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(loader, node)
+    if len(path) >= MAX_DEPTH:
+        raise ReadError("yaml.deep", node.start_mark.line + offset, levels=MAX_DEPTH)
     if isinstance(node, yaml.MappingNode):
         written_here = {id(key_node) for key_node, _ in node.value}  # not merged in by '<<'
         loader.flatten_mapping(node)
@@ -131,76 +166,76 @@ def _build(
             lines[(*path, key)] = line
             result[key] = _build(loader, value_node, (*path, key), lines, offset)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            item_path = (*path, index)
-            flow = node.flow_style
-            lines[item_path] = (node.start_mark if flow else item.start_mark).line + offset
-            if flow and path in lines:
-                lines[item_path] = lines[path]
-            items.append(_build(loader, item, item_path, lines, offset))
-        return items
-    return _scalar(loader, node)
+    items = []  # a sequence
+    for index, item in enumerate(node.value):
+        item_path = (*path, index)
+        flow = node.flow_style
+        lines[item_path] = (node.start_mark if flow else item.start_mark).line + offset
+        if flow and path in lines:
+            lines[item_path] = lines[path]
+        items.append(_build(loader, item, item_path, lines, offset))
+    return items
 
 
-# Common YAML mistakes, by a phrase of the parser's own message: what to do instead, and
-# whether the line where the parser's "context" starts is the one to point at.
-_SYNTAX_HINTS = (
-    ("quoted scalar", "yaml.quote", True),
-    ("mapping values are not allowed", "yaml.colon", False),
-    ("tab character", "yaml.tab", False),
-)
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, offset: int) -> ReadError:
-    said = f"{exc.context or ''} {exc.problem or ''}"
-    for phrase, key, at_context in _SYNTAX_HINTS:
-        if phrase in said:
-            mark = (exc.context_mark if at_context else None) or exc.problem_mark
-            return ReadError(key, _line(mark, offset))
-    problem = exc.problem or exc.context or "invalid YAML"
-    return ReadError("yaml", _line(exc.problem_mark or exc.context_mark, offset), problem=problem)
-
-
-def _line(mark: yaml.Mark | None, offset: int) -> int:
-    return mark.line + offset if mark else offset
-
-
-def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML text; ``first_line`` is the file line the text starts on."""
+def parse_yaml(
+    text: str, first_line: int = 1
+) -> tuple[Any, dict[Path_, int], tuple[ReadNote, ...]]:
+    """Parse YAML text; ``first_line`` is the file line the text starts on. Also what
+    was read otherwise than written (characters XML forbids, written as escapes)."""
     offset = first_line
-    loader = _Loader(text)
+    deep = may_nest_deeper_than(text, C_STACK_SAFE_DEPTH)
+    loader = _NestedLoader(text) if deep else _Loader(text)
+    lines: dict[Path_, int] = {}
     try:
         node = loader.get_single_node()
-        lines: dict[Path_, int] = {}
         if node is None:
-            return None, lines
-        return _build(loader, node, (), lines, offset), lines
+            return None, lines, ()
+        if "&" in text:  # no anchor, no alias
+            check_aliases(node, offset)
+        data = _build(loader, node, (), lines, offset)
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, offset) from None
+        raise syntax_error(exc, text, offset) from None
     except yaml.YAMLError as exc:
         raise ReadError("yaml", first_line, problem=exc) from None
     except (ValueError, TypeError) as exc:
         raise ReadError("yaml-value", first_line, problem=exc) from None
+    except _TooDeep as exc:
+        raise ReadError("yaml.deep", exc.mark.line + offset, levels=MAX_DEPTH) from None
+    except RecursionError:  # not expected past the limits above; still no traceback
+        raise ReadError("yaml.deep", first_line, levels=MAX_DEPTH) from None
     finally:
         loader.dispose()
+    if "\\" not in text:  # only escapes in double quotes ("\v") make what XML forbids
+        return data, lines, ()
+    first_found: list[int] = []
+    data = _xml_safe_values(data, (), lines, first_found)
+    notes = (ReadNote("control-char", "control-chars", min(first_found)),) if first_found else ()
+    return data, lines, notes
 
 
-def read_text(path: Path) -> str:
-    """Read a content file as text: UTF-8 (a BOM is allowed), any line endings."""
-    return decode_text(path.read_bytes())
+def _xml_safe_values(value: Any, path: Path_, lines: dict[Path_, int], found: list[int]) -> Any:
+    """``value`` with each character XML 1.0 forbids replaced by a space, in every key
+    and text; the line of each that had one goes into ``found``."""
+    if isinstance(value, str):
+        clean, first = xml_safe(value)
+        if first:
+            found.append(_line_along(lines, path))
+        return clean
+    if isinstance(value, dict):
+        cleaned = {}
+        for key, item in value.items():
+            clean_key = _xml_safe_values(key, (*path, key), lines, found)
+            cleaned[clean_key] = _xml_safe_values(item, (*path, key), lines, found)
+        return cleaned
+    if isinstance(value, list):
+        return [_xml_safe_values(item, (*path, i), lines, found) for i, item in enumerate(value)]
+    return value
 
 
-def decode_text(data: bytes) -> str:
-    if b"\x00" in data:
-        raise ReadError("binary")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ReadError("not-utf8", line) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def _line_along(lines: Mapping[Path_, int], path: Path_) -> int:
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path, 1)
 
 
 class LineTable(Mapping[Path_, int]):
@@ -250,6 +285,7 @@ class FrontMatterDoc:
     lines: Mapping[Path_, int]
     body: str
     body_line: int
+    notes: tuple[ReadNote, ...] = ()  # what was read otherwise than written
 
 
 def split_front_matter(text: str) -> FrontMatterDoc:
@@ -266,7 +302,7 @@ def split_front_matter(text: str) -> FrontMatterDoc:
     else:
         raise ReadError("not-closed")
     yaml_text = "\n".join(all_lines[1:closing])
-    data, lines = parse_yaml(yaml_text, first_line=2)
+    data, lines, notes = parse_yaml(yaml_text, first_line=2)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -278,17 +314,40 @@ def split_front_matter(text: str) -> FrontMatterDoc:
         lines=LineTable(lines),
         body="\n".join(body_lines),
         body_line=closing + 2 + first_text,
+        notes=notes,
     )
 
 
+def parse_document(data: bytes) -> FrontMatterDoc:
+    """The front matter and body of a document file's bytes."""
+    text, read_notes = decode_text(data)
+    doc = split_front_matter(text)
+    return replace(doc, notes=_merged(read_notes, doc.notes)) if read_notes else doc
+
+
 def read_front_matter(path: Path) -> FrontMatterDoc:
-    return split_front_matter(read_text(path))
+    return parse_document(read_bytes(path))
 
 
-def read_yaml_mapping(path: Path) -> tuple[dict[str, Any], dict[Path_, int]]:
-    data, lines = parse_yaml(read_text(path), first_line=1)
+class YamlFile(NamedTuple):
+    data: dict[str, Any]
+    lines: dict[Path_, int]
+    notes: tuple[ReadNote, ...] = ()
+
+
+def read_yaml_mapping(path: Path) -> YamlFile:
+    text, read_notes = decode_text(read_bytes(path))
+    data, lines, notes = parse_yaml(text, first_line=1)
     if data is None:
-        return {}, lines
+        data = {}
     if not isinstance(data, dict):
         raise ReadError("file-not-mapping")
-    return data, lines
+    return YamlFile(data, lines, _merged(read_notes, notes))
+
+
+def _merged(*groups: tuple[ReadNote, ...]) -> tuple[ReadNote, ...]:
+    """One note per code: the first."""
+    first: dict[str, ReadNote] = {}
+    for note in sorted((note for group in groups for note in group), key=lambda n: n.line):
+        first.setdefault(note.code, note)
+    return tuple(first.values())

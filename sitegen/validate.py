@@ -10,8 +10,21 @@ from datetime import date
 from sitegen.findings import Finding, severity_of
 from sitegen.i18n import Messages
 from sitegen.load import LoadResult
-from sitegen.model import Document, Person, Site, TaskDoc, is_reserved_id, is_safe_id
+from sitegen.model import (
+    MAX_ID_LENGTH,
+    Document,
+    IdProblem,
+    Person,
+    Site,
+    TaskDoc,
+    id_problem,
+    is_safe_id,
+)
 from sitegen.source import Source
+from sitegen.window import MAX_SHOWN_DAYS
+
+SHOWN_ID_LENGTH = 24  # characters quoted of an id too long to quote in full
+MAX_TASK_DAYS = 366  # calendar days: a task longer than a year is a typo in a date
 
 
 @dataclass
@@ -70,7 +83,7 @@ def _unsafe_ids(check: _Checker) -> Iterator[Finding]:
                 severity_of("unsafe-id"),
                 f"{project.folder}/project.md",
                 1,
-                check.msg("unsafe-id.project", id=project.folder),
+                _unsafe_id_message(check, project.folder, "unsafe-id.project"),
                 project=project.id,
             )
         for doc in [*project.tasks, *project.risks]:
@@ -91,8 +104,13 @@ def _unsafe_ids(check: _Checker) -> Iterator[Finding]:
             )
 
 
-def _unsafe_id_message(check: _Checker, value: str) -> str:
-    return check.msg("unsafe-id.reserved" if is_reserved_id(value) else "unsafe-id", id=value)
+def _unsafe_id_message(check: _Checker, value: str, key: str = "unsafe-id") -> str:
+    """Why ``value`` cannot name a file, by the catalog's ``key`` or ``key.<problem>``."""
+    problem = id_problem(value)
+    if problem is not IdProblem.FORM:
+        key = f"{key}.{problem}"
+    shown = value if len(value) <= MAX_ID_LENGTH else value[:SHOWN_ID_LENGTH] + "…"
+    return check.msg(key, id=shown, length=len(value), limit=MAX_ID_LENGTH)
 
 
 def _duplicates(check: _Checker) -> Iterator[Finding]:
@@ -153,6 +171,26 @@ def _duplicates(check: _Checker) -> Iterator[Finding]:
             )
 
 
+def _duplicate_kpis(check: _Checker) -> Iterator[Finding]:
+    """A kpi listed twice in project.md, or given two actuals in retro.md: the retro's
+    actual could then belong to either, or the second would silently win."""
+    for project in check.site.projects:
+        for doc, key in ((project.doc, "duplicate-id.kpi"), (project.retro, "duplicate-id.actual")):
+            if doc is None:
+                continue
+            first_index: dict[str, int] = {}
+            for index, kpi in enumerate(doc.kpis):
+                first = first_index.setdefault(kpi.id, index)
+                if first != index:
+                    yield check.finding(
+                        "duplicate-id",
+                        doc.source,
+                        ("kpis", index, "id"),
+                        check.msg(key, id=kpi.id, line=doc.source.line("kpis", first, "id")),
+                        project=project.id,
+                    )
+
+
 def _references(check: _Checker) -> Iterator[Finding]:
     for project in check.site.projects:
         kpi_ids = [kpi.id for kpi in project.doc.kpis] if project.doc else []
@@ -209,6 +247,32 @@ def _dates(check: _Checker) -> Iterator[Finding]:
                     check.msg("dates", first=first, then=then, start=start, end=end),
                     project=project.id,
                 )
+
+
+def _long_spans(check: _Checker) -> Iterator[Finding]:
+    """A task or project whose dates lie further apart than any plan could: most likely a
+    typo in a year (1900 for 2024). A warning: the pages show only part of it."""
+    for project in check.site.projects:
+        for task in project.tasks:
+            yield from _long_span(
+                check, task, task.start, task.end, MAX_TASK_DAYS, project=project.id, task=task.id
+            )
+        if project.doc is not None:
+            doc = project.doc
+            yield from _long_span(
+                check, doc, doc.start, doc.end, MAX_SHOWN_DAYS, project=project.id
+            )
+
+
+def _long_span(
+    check: _Checker, doc: Document, start: date | None, end: date | None, limit: int, **links
+) -> Iterator[Finding]:
+    if start is None or end is None or (end - start).days + 1 <= limit:
+        return
+    days = (end - start).days + 1
+    key = "long-span" if "task" in links else "long-span.project"
+    message = check.msg(key, id=links.get("task"), start=start, end=end, days=days, limit=limit)
+    yield check.finding("long-span", doc.source, ("end",), message, **links)
 
 
 def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
@@ -279,6 +343,7 @@ def validate_site(loaded: LoadResult, messages: Messages) -> list[Finding]:
         loaded.team_ok,
     )
     findings: list[Finding] = []
-    for rule in (_unsafe_ids, _duplicates, _references, _dates, _cycles):
+    rules = (_unsafe_ids, _duplicates, _duplicate_kpis, _references, _dates, _long_spans, _cycles)
+    for rule in rules:
         findings.extend(rule(check))
     return findings

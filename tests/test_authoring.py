@@ -76,16 +76,16 @@ def test_feed_is_atom_with_reports_and_alerts_under_base_url(content: Path) -> N
 
 
 def test_exports_are_deterministic_and_never_carry_budget() -> None:
-    first = feed_files(analyse(CONTENT, AS_OF))
-    second = feed_files(analyse(CONTENT, AS_OF))
+    first = feed_files(analyse(CONTENT, AS_OF, history=False))
+    second = feed_files(analyse(CONTENT, AS_OF, history=False))
     assert first == second
-    public = feed_files(analyse(CONTENT, AS_OF, public=True))
+    public = feed_files(analyse(CONTENT, AS_OF, public=True, history=False))
     for data in public.values():
         assert b"150000" not in data and b"budget" not in data
 
 
 def test_calendar_has_one_all_day_event_per_task() -> None:
-    analysis = analyse(CONTENT, AS_OF)
+    analysis = analyse(CONTENT, AS_OF, history=False)
     calendar = Calendar.from_ical(feed_files(analysis)["calendar.ics"])
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     assert len(events) == len(analysis.status.tasks)
@@ -100,7 +100,7 @@ def test_calendar_has_one_all_day_event_per_task() -> None:
 
 
 def test_tasks_csv_opens_in_excel() -> None:
-    analysis = analyse(CONTENT, AS_OF)
+    analysis = analyse(CONTENT, AS_OF, history=False)
     data = feed_files(analysis)["tasks.csv"]
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
@@ -207,6 +207,17 @@ def test_init_writes_a_repository_that_checks_and_builds(tmp_path: Path, monkeyp
     assert "--timezone: Mars/Olympus is not a time zone" in bad_zone.output
 
 
+def test_init_says_cd_only_when_it_is_needed(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    elsewhere = CliRunner().invoke(main, ["init", "my status"])
+    assert "  cd 'my status'\n" in elsewhere.output
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    here = CliRunner().invoke(main, ["init", "."])
+    assert here.exit_code == 0 and "cd " not in here.output
+    assert "  sitegen check\n" in here.output
+
+
 def test_the_daily_run_comes_after_the_deadline_in_the_sites_time_zone() -> None:
     from sitegen.scaffold import daily_run
 
@@ -239,6 +250,9 @@ def test_init_says_which_sitegen_ci_installs(tmp_path: Path, monkeypatch) -> Non
     assert workflow["env"]["SITEGEN"] == ""
     install = next(s for s in _steps(workflow) if s.get("name") == "Install sitegen")
     assert "exit 1" in install["run"]
+    # The first push's failure says which line to edit.
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("  SITEGEN:"))
+    assert f"line={line}::SITEGEN is empty: on line {line} of" in install["run"]
 
     class FromGit:
         def read_text(self, name: str) -> str:
@@ -260,7 +274,7 @@ def test_init_says_which_sitegen_ci_installs(tmp_path: Path, monkeypatch) -> Non
 
 def test_check_format_github_prints_annotations() -> None:
     result = CliRunner().invoke(main, ["check", str(CONTENT), "--as-of", "2023-07-20",
-                                       "--format", "github"])  # fmt: skip
+                                       "--format", "github", "--no-history"])  # fmt: skip
     assert result.exit_code == 0
     lines = [line for line in result.output.splitlines() if line.startswith("::warning ")]
     assert lines
@@ -348,6 +362,23 @@ def test_serve_rebuilds_and_reloads_on_change(
     with pytest.raises(urllib.error.URLError):
         _get(f"http://127.0.0.1:{port}/index.html")
     assert sorted(p.relative_to(content) for p in content.rglob("*")) == files_before
+
+
+def test_content_workflow_reads_history_keeps_the_cache_and_notifies() -> None:
+    workflow = yaml.safe_load((REPO / "sitegen/scaffolds/sitegen.yml").read_text("utf-8"))
+    checkouts = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/checkout")]
+    assert checkouts and all(s["with"]["fetch-depth"] == 0 for s in checkouts)
+    caches = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/cache")]
+    assert len(caches) == 2
+    for cache in caches:
+        assert cache["with"]["path"] == "~/.cache/sitegen"
+        assert "steps.install.outputs.version" in cache["with"]["key"]
+    build = workflow["jobs"]["build"]
+    assert build["env"]["WEBHOOK"] == "${{ secrets.SITEGEN_WEBHOOK_URL }}"
+    [digest] = [s for s in build["steps"] if "sitegen notify" in s.get("run", "")]
+    assert digest["if"] == "github.event_name == 'schedule' && env.WEBHOOK != ''"
+    assert digest["continue-on-error"] is True
+    assert "--since" in digest["run"] and "status.json" in digest["run"]
 
 
 def test_workflows_validate_against_githubs_workflow_schema(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sitegen import metrics
 from sitegen.schedule import total_float
 from sitegen.validate import find_cycles
+from sitegen.window import clip, shown_window
 from sitegen.workdays import WorkCalendar
 from sitegen.workload import Span, daily_load, day_runs
 
@@ -208,7 +209,7 @@ def test_load_counts_active_tasks_per_working_day():
 
 
 def test_load_chart_grid_labels_stay_legible():
-    from sitegen.pages.view import grid_step
+    from sitegen.pages.loadchart import grid_step
 
     # 96 px for 0..6 tasks: a label a task (16 px apart); for 0..41, every 10th (23 px).
     assert grid_step(6, 96) == 1
@@ -232,3 +233,146 @@ def test_numbers_written_with_an_exponent_are_shown_plainly():
     assert budget("1e28") == "1" + "0" * 28  # past Decimal's 28 digits: no crash
     # a YAML float with a signed exponent arrives as a Decimal that keeps it
     assert budget(Decimal("1.5E+2")) == "150"
+
+
+# ---------------------------------------------------------------- brief length
+
+
+def test_a_brief_is_as_long_as_a_reader_counts():
+    family, composed, decomposed = "👨\u200d👩\u200d👧\u200d👦", "é", "e\u0301"
+    assert metrics.characters(family) == 1  # five code points
+    assert metrics.characters(decomposed) == metrics.characters(composed) == 1
+    assert metrics.characters("🇨🇳") == 1  # a flag: two regional indicators
+    assert metrics.characters("汉" * 201) == 201
+    assert metrics.characters("line\r\nline") == 9  # CR LF is one line break
+    assert metrics.characters("plain ASCII") == 11
+
+
+# ---------------------------------------------------------------- the window pages show
+
+
+def test_pages_show_every_date_when_they_lie_within_three_years():
+    days = [D("2023-07-03"), D("2023-07-28"), D("2024-02-01")]
+    assert shown_window(days, near=D("2025-06-30")) == (D("2023-07-03"), D("2025-06-30"))
+    assert shown_window([], near=D("2024-03-04")) == (D("2024-03-04"), D("2024-03-04"))
+
+
+def test_a_typo_of_centuries_leaves_the_busiest_three_years():
+    campaign = [D("2024-03-04"), D("2024-03-29"), D("2024-03-08")]
+    typo = [D("1900-01-01"), D("2199-12-31")]
+    as_of = D("2024-03-04")
+    assert shown_window(campaign + typo, as_of) == (D("2024-03-04"), D("2024-03-29"))
+    # A site of 2023 read in 2027: its own dates outnumber the as-of day.
+    old = [D("2023-07-03"), D("2023-07-31"), D("2023-08-15")]
+    assert shown_window(old + typo, D("2027-01-04")) == (D("2023-07-03"), D("2023-08-15"))
+    # Nothing but the typo: the as-of day alone.
+    assert shown_window(typo, as_of) == (as_of, as_of)
+
+
+def test_of_equally_busy_stretches_the_one_nearest_the_as_of_day_is_shown():
+    days = [D("2010-01-04"), D("2010-01-05"), D("2030-01-07"), D("2030-01-08")]
+    # 2020-01-06 is 3,653 days after the first pair and 3,654 before the second
+    assert shown_window(days, D("2020-01-06")) == (D("2010-01-04"), D("2010-01-05"))
+    assert shown_window(days, D("2020-01-07")) == (D("2030-01-07"), D("2030-01-08"))
+    # within three years of a pair, the as-of day makes that stretch the busier one
+    assert shown_window(days, D("2029-06-04")) == (D("2029-06-04"), D("2030-01-08"))
+
+
+def test_clip():
+    window = (D("2024-03-04"), D("2024-03-29"))
+    assert clip(D("1900-01-01"), D("2199-12-31"), window) == window
+    assert clip(D("2024-03-10"), D("2024-03-12"), window) == (D("2024-03-10"), D("2024-03-12"))
+    assert clip(D("2023-01-02"), D("2023-01-06"), window) is None
+
+
+# ---------------------------------------------------------------- progress of a whole
+
+
+def _task(task_id: str, start: str, end: str, **fields: object):
+    from sitegen.model import TaskDoc
+
+    return TaskDoc.model_validate(
+        {"id": task_id, "title": task_id, "owner": "a", "start": start, "end": end, **fields}
+    )
+
+
+def test_an_open_task_past_its_start_with_no_report_is_at_zero():
+    # No report is no evidence of progress: planned 80% against actual 0 is −100.0%.
+    assert metrics.actual_progress([], D("2023-07-12"), done=False, started=True) == 0
+    assert metrics.percent(metrics.deviation(Fraction(0), 80)) == -100.0
+    assert metrics.actual_progress([], D("2023-07-12"), done=False, started=False) is None
+    assert metrics.actual_progress([], D("2023-07-12"), done=True, started=True) == 100
+
+
+def test_project_progress_weighs_leaf_tasks_by_working_days():
+    from sitegen.progress import project_progress
+
+    tasks = [
+        _task("A", "2023-07-03", "2023-07-07"),  # 5 days, 3 elapsed on Wed 5th: 60
+        _task("B", "2023-07-03", "2023-07-14"),  # 10 days, 3 elapsed: 30
+        _task("C", "2023-07-10", "2023-07-12", parent="P"),  # 3 days, not started: 0
+        _task("P", "2023-07-03", "2023-07-14"),  # C's parent: a summary, not counted
+        _task("M", "2023-07-07", "2023-07-07", kind="milestone"),
+        _task("X", "2023-07-03", "2023-07-07", status="cancelled"),
+    ]
+    actual = {"A": Fraction(100), "B": Fraction(20), "X": Fraction(100), "P": Fraction(90)}
+    progress = project_progress(tasks, D("2023-07-05"), PLAIN, actual.get)
+    # planned (5 × 60 + 10 × 30 + 3 × 0) / 18 = 600/18; actual (5 × 100 + 10 × 20 + 0) / 18
+    assert progress.planned == Fraction(100, 3)
+    assert progress.actual == Fraction(350, 9)
+    assert (metrics.percent(progress.planned / 100), metrics.percent(progress.actual / 100)) == (
+        33.3,
+        38.9,
+    )
+    # the guide's sample on 20 July: durations 5, 7, 9, 11, 5, 3 (M1 a milestone) = 40;
+    # planned (5 × 100 + 7 × 100 + 9 × 200/9 + 11 × 200/11 + 0 + 0) / 40 = 1600/40
+    sample = [
+        _task("01", "2023-07-01", "2023-07-07"),
+        _task("02", "2023-07-08", "2023-07-18", plan={"2023-07-10": 40, "2023-07-18": 100}),
+        _task("03", "2023-07-19", "2023-07-31"),
+        _task("04", "2023-07-19", "2023-08-02"),
+        _task("05", "2023-07-26", "2023-08-01"),
+        _task("06", "2023-07-26", "2023-07-28"),
+        _task("M1", "2023-07-18", "2023-07-18", kind="milestone"),
+    ]
+    on_20th = project_progress(sample, D("2023-07-20"), PLAIN, {"01": 100, "02": 90}.get)
+    assert on_20th.planned == 40
+    assert on_20th.actual == Fraction(5 * 100 + 7 * 90, 40)  # 28.25 → 28.3
+    assert metrics.percent(on_20th.actual / 100) == 28.3
+
+
+def test_nothing_to_weigh_is_no_progress():
+    from sitegen.progress import project_progress, weighted_mean
+
+    only = [_task("M", "2023-07-07", "2023-07-07", kind="milestone")]
+    progress = project_progress(only, D("2023-07-10"), PLAIN, {}.get)
+    assert (progress.planned, progress.actual, progress.deviation) == (None, None, None)
+    assert weighted_mean([(5, 100), (7, 40)]) == 65  # the measures page's example
+    assert weighted_mean([(0, 100)]) is None
+
+
+def test_a_parents_leaves_and_status_come_from_its_subtasks():
+    from sitegen.compute import summary_status
+    from sitegen.model import TaskStatus as S
+    from sitegen.progress import leaves_under
+
+    children = {"P": ["C", "Q"], "Q": ["R", "S"], "L1": ["L2"], "L2": ["L1"]}
+    assert leaves_under(children, "P") == ["C", "R", "S"]
+    assert leaves_under(children, "C") == []
+    assert leaves_under(children, "L1") == []  # a loop of parents ends in no leaf
+    assert summary_status([S.TODO, S.TODO]) is S.TODO
+    assert summary_status([S.DONE, S.TODO]) is S.DOING
+    assert summary_status([S.BLOCKED, S.TODO]) is S.DOING
+    assert summary_status([S.DONE, S.CANCELLED]) is S.DONE
+    assert summary_status([S.CANCELLED, S.CANCELLED]) is S.CANCELLED
+
+
+def test_report_findings_count_for_the_last_working_days():
+    from sitegen.health import report_window_start
+
+    # five working days up to Monday 9 October: 9, 8 (Sunday, made up), 7 (Saturday,
+    # made up), then 28 and 27 September across the National Day week
+    assert report_window_start(D("2023-10-09"), NATIONAL_DAY, 5) == D("2023-09-27")
+    # on a day off the window ends on the working day before it
+    assert report_window_start(D("2023-09-30"), NATIONAL_DAY, 5) == D("2023-09-22")
+    assert report_window_start(D("2023-07-20"), PLAIN, 1) == D("2023-07-20")

@@ -4,39 +4,16 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
+
+from installing import build_wheel
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_the_wheel_carries_theme_and_catalogs(tmp_path):
-    # Built from a copy of what packaging reads, as a clean clone has it: setuptools walks
-    # the whole project folder, which after a benchmark holds gigabytes in bench/out.
-    source = tmp_path / "source"
-    shutil.copytree(
-        REPO / "sitegen", source / "sitegen", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(REPO / name, source / name)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        cwd=tmp_path,
-    )
-    (wheel,) = tmp_path.glob("sitegen-*.whl")
+    wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
         "sitegen/themes/default/templates/base.html",

@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 MULTI = REPO / "tests" / "sites" / "multi"
 AS_OF = "2023-07-20"
+FINISHED = "2023-09-30"  # after the retro: every file of the sample is dated by then
 HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 TASK = "MKT-202307-001-02"
 
@@ -37,8 +38,10 @@ def _cwd(path: Path) -> Iterator[None]:
 
 
 def _build(content: Path | str, out: Path, as_of: str = AS_OF) -> Path:
+    # Never this repository's own history: the sample is read as its files are now.
+    arguments = ["build", str(content), "-o", str(out), "--as-of", as_of, "--no-history"]
     with _cwd(REPO):
-        result = CliRunner().invoke(main, ["build", str(content), "-o", str(out), "--as-of", as_of])
+        result = CliRunner().invoke(main, arguments)
     assert result.exit_code == 0, result.output
     return out
 
@@ -50,6 +53,11 @@ def _text(html: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build("content", tmp_path_factory.mktemp("pages") / "out")
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build("content", tmp_path_factory.mktemp("finished") / "out", FINISHED)
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +97,11 @@ def crawl(site: Path) -> set[str]:
     return seen
 
 
-def test_every_page_is_reachable_from_the_dashboard(site: Path) -> None:
+@pytest.mark.parametrize(("built", "as_of"), [("site", AS_OF), ("finished", FINISHED)])
+def test_every_page_is_reachable_from_the_dashboard(
+    built: str, as_of: str, request: pytest.FixtureRequest
+) -> None:
+    site = request.getfixturevalue(built)
     status = json.loads(read(site, "status.json"))
     reachable = crawl(site)
     expected = {"index.html", "people/index.html", "risks/index.html", "reports/index.html"}
@@ -98,12 +110,17 @@ def test_every_page_is_reachable_from_the_dashboard(site: Path) -> None:
     expected |= {f"people/{p['id']}.html" for p in status["people"]}
     expected |= {f"risks/{r['id']}.html" for r in status["risks"]}
     expected |= {f"projects/{p['id']}.html" for p in status["projects"]}
-    expected |= {"retro/q3-launch.html", "weekly/2023-W28.html", "weekly/2023-W29.html"}
-    reports = {
-        f"reports/q3-launch/{p.stem}.html" for p in (CONTENT / "q3-launch" / "reports").glob("*.md")
-    }
-    assert len(reports) == 15
+    expected |= {"weekly/2023-W28.html", "weekly/2023-W29.html"}
+    # Read from today's files, a past day leaves out what they date after it (SPEC §9):
+    # the retro (2023-09-05) and six of the fifteen reports on 2023-07-20.
+    files = sorted((CONTENT / "q3-launch" / "reports").glob("*.md"))
+    reports = {f"reports/q3-launch/{p.stem}.html" for p in files if p.stem[:10] <= as_of}
+    assert len(reports) == (9 if as_of == AS_OF else 15)
     expected |= reports
+    if as_of == FINISHED:
+        expected.add("retro/q3-launch.html")
+    else:
+        assert not (site / "retro").exists()
     missing = expected - reachable
     assert not missing, missing
     every_page = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
@@ -129,10 +146,11 @@ def test_dashboard_puts_alerts_first_with_links(site: Path) -> None:
     assert 'href="reports/q3-launch/2023-07-18-li-si.html"' in html  # late-report
     text = _text(html)
     assert "-50.0%" in text and "偏差预警" in text and "日报迟交" in text and "高风险未解决" in text
-    # health with words, not colour alone, and its reasons
-    assert "红灯（严重）" in text
-    assert "未解决的高风险 R-01 设计资源不足" in text
-    assert "104.0%" in text  # KPI achievement
+    # health with words, not colour alone, and its reasons: on 07-20 every task is done
+    # (the deviations and R-01 are about finished work); the 07-18 late report still counts
+    assert "黄灯（需关注）" in text
+    assert "日报迟交：1 份日报（2023-07-18 李四）" in text
+    assert "未解决的高风险 R-01" not in text
     assert "2023年7月20日" in text  # as-of date in the footer
     # within a kind of alert, the newest first: after months of reports the dashboard's
     # first few are the ones that still matter
@@ -192,7 +210,13 @@ def test_gantt_has_a_table_alternative(site: Path) -> None:
     assert 'class="scroll gantt-chart"' in html or "<svg" not in html
 
 
-def test_retro_page(site: Path) -> None:
+def test_kpi_achievement_once_the_retro_records_it(site: Path, finished: Path) -> None:
+    assert "104.0%" in _text(read(finished, "index.html"))  # the retro's 5.2M against 5M
+    assert "104.0%" not in _text(read(site, "index.html"))  # the retro is dated 2023-09-05
+
+
+def test_retro_page(finished: Path) -> None:
+    site = finished
     text = _text(read(site, "retro/q3-launch.html"))
     assert "104.0%" in text and "105.0%" in text and "85.0%" in text
     assert "制定“需求变更管理流程”" in text and "2023年9月15日" in text
@@ -215,9 +239,11 @@ def test_measures_page_worked_examples(site: Path) -> None:
     assert "风险升级流程" in text and "任务进度落后计划 20.0% 或以上" in text
 
 
-def test_risk_register_order(site: Path) -> None:
-    text = _text(read(site, "risks/index.html"))
+def test_risk_register_order(site: Path, finished: Path) -> None:
+    text = _text(read(finished, "risks/index.html"))
     assert text.index("R-01") < text.index("R-02") < text.index("R-03")
+    # R-03 was raised on 2023-07-21: not yet on 2023-07-20
+    assert "R-03" not in _text(read(site, "risks/index.html"))
 
 
 def test_weekly_page_agenda(site: Path) -> None:
@@ -230,6 +256,14 @@ def test_weekly_page_agenda(site: Path) -> None:
     assert again == text
 
 
+def test_a_risk_raised_this_week_is_listed_once(site: Path) -> None:
+    page = read(site, "weekly/2023-W27.html")  # R-01 was raised on 2023-07-08
+    risks = page[page.index('id="wrisks-h"') :]
+    risks = risks[: risks.index("</section>")]
+    assert risks.count(">R-01<") == 1
+    assert "风险 (1)" in _text(page)
+
+
 def test_priorities_show_hidden_tasks(site: Path) -> None:
     text = _text(read(site, "priorities.html"))
     assert "隐性任务" in text and "MKT-202307-001-06" in text
@@ -238,11 +272,16 @@ def test_priorities_show_hidden_tasks(site: Path) -> None:
 
 
 def test_health_reasons_use_the_pages_words_and_names(multi: Path) -> None:
-    """An amber project lists its warnings by the names the alerts use, and people by name."""
+    """A project lists what makes it red, then its other warnings by the names the alerts
+    use, counting the tasks, people and reports they concern (not the warnings), by name."""
     text = _text(read(multi, "projects/brand.html"))
-    assert "Dependency order: 1" in text
-    assert "× dependency-order" not in text
-    assert re.search(r"overloaded: [^.]*Olga Petrova", text)
+    assert "B-02 deviates -100.0%, at least twice the alert threshold" in text
+    assert "Dependency order: 1 task (B-02)" in text
+    assert "dependency-order:" not in text.lower()  # the code's name, not the code
+    # ming's overload, on tasks of both projects, weighs on both
+    assert "Overloaded: 1 person (李明)" in text
+    assert "Overloaded: 1 person (李明)" in _text(read(multi, "projects/launch.html"))
+    assert "Missing report: 1 daily report (2023-10-08 李明)" in text
 
 
 QUIET_SITE = {
@@ -289,12 +328,14 @@ def test_links_between_content_files_lead_to_pages(tmp_path: Path) -> None:
 
 def test_people_pages(multi: Path) -> None:
     html = read(multi, "index.html")
-    assert 'href="people/olga.html"' in html  # overload alert links to the person
-    person = read(multi, "people/olga.html")
+    assert 'href="people/ming.html"' in html  # overload alert links to the person
+    person = read(multi, "people/ming.html")
     assert "<svg" in person and 'class="limit"' in person  # load chart with limit line
-    assert "6 / 5" in _text(person)
+    assert "3 / 2" in _text(person)
+    # olga's parent task B-08 carries no load: 5 active tasks at most, within her 5
+    assert "5 / 5" in _text(read(multi, "people/olga.html"))
     team = _text(read(multi, "people/index.html"))
-    assert "Olga" in team and "overloaded" in team
+    assert "李明" in team and "overloaded" in team
     crawl(multi)
 
 
@@ -370,7 +411,7 @@ def test_english_build(content_copy: Path, tmp_path: Path) -> None:
         _build("content", tmp_path / "zh"), "index.html"
     )
     text = _text(read(out, "index.html"))
-    assert "Alerts" in text and "Red (critical)" in text
+    assert "Alerts" in text and "Amber (needs attention)" in text
 
 
 def test_written_out_messages_are_compiled_into_templates() -> None:
@@ -462,7 +503,7 @@ def test_a_long_report_stream_links_its_neighbours_and_folds_the_rest(tmp_path, 
     folder = site / "q3-launch" / "reports"
     sample = sorted(folder.glob("*.md"))[0].read_text("utf-8")
     first = sample.split("date: ")[1][:10]
-    for week in range(16):  # three reports a week from January, before the sample's own
+    for week in range(18):  # three reports a week from January, before the sample's own
         for day in (0, 2, 4):
             on = (date(2023, 1, 2) + timedelta(weeks=week, days=day)).isoformat()
             (folder / f"{on}-extra.md").write_text(sample.replace(first, on), "utf-8")
@@ -496,26 +537,27 @@ def test_a_long_alert_group_goes_on_over_pages_of_its_own(tmp_path, monkeypatch)
     site = _build(CONTENT, tmp_path / "out")
     item = re.compile(r'<li class="alert-item[^"]*">.*?</li>', re.S)
 
-    def group(html: str, key: str) -> list[str]:
-        start = html.index(f'id="alerts-{key}"')
-        return item.findall(html[start : html.index("</section>", start)])
+    def group(html: str, anchor: str, end: str = "</section>") -> list[str]:
+        start = html.index(f'id="{anchor}"')
+        return item.findall(html[start : html.index(end, start)])
 
-    # the dashboard (10 a group) shows all three late alerts; alerts.html the first two,
-    # and alerts/late-2.html the third
-    everything = group(read(site, "index.html"), "late")
+    # On 07-20 the sample's four alerts about finished work (three deviations, R-01) no
+    # longer count: the dashboard (10 a list) shows all four, alerts.html the first two,
+    # and alerts/settled-2.html the others.
+    everything = group(read(site, "index.html"), "settled", "</details>")
     overview = read(site, "alerts.html")
-    assert len(everything) == 3 and group(overview, "late") == everything[:2]
-    assert '<a href="alerts/late-2.html">另有 1 条，见后续页</a>' in overview
-    second = read(site, "alerts/late-2.html")
+    assert len(everything) == 4 and group(overview, "settled", "</details>") == everything[:2]
+    assert '<a href="alerts/settled-2.html">另有 2 条，见后续页</a>' in overview
+    second = read(site, "alerts/settled-2.html")
     assert [a.replace("../", "") for a in item.findall(second)] == everything[2:]
-    assert "<h1>进度滞后（第 2/2 页）</h1>" in second and "本页为第 3 条" in second
-    assert '<a href="../alerts.html#alerts-late" rel="prev">← 第 1 页</a>' in second
+    assert "<h1>已了结（第 2/2 页）</h1>" in second and "本页为第 3–4 条" in second
+    assert '<a href="../alerts.html#settled" rel="prev">← 第 1 页</a>' in second
     assert 'rel="next"' not in second
     # six notices: two on alerts.html, then two pages; groups that fit make no pages
     middle = read(site, "alerts/notices-2.html")
     assert "本页为第 3–4 条" in middle and 'rel="prev">← 第 1 页<' in middle
     assert '<a href="notices-3.html" rel="next">第 3 页 →</a>' in middle
     assert sorted(p.name for p in (site / "alerts").iterdir()) == [
-        "late-2.html", "notices-2.html", "notices-3.html",
+        "notices-2.html", "notices-3.html", "settled-2.html",
     ]  # fmt: skip
-    assert {f"alerts/{n}" for n in ("late-2.html", "notices-3.html")} <= crawl(site)
+    assert {f"alerts/{n}" for n in ("settled-2.html", "notices-3.html")} <= crawl(site)

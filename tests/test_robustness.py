@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -13,12 +21,16 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen import textfile
 from sitegen.build import analyse
 from sitegen.cli import main
 from sitegen.load import load_site
 from sitegen.model import TaskStatus
 from sitegen.render import render_markdown
+from sitegen.source import parse_document
+from sitegen.textfile import NotRead, ReadError
 
+REPO = Path(__file__).resolve().parent.parent
 TEAM = "people:\n  - id: ann\n    name: Ann\n    skills: [copy]\n  - id: bob\n    name: Bob\n"
 TASK = (
     "---\nid: A-1\ntitle: Write copy\nowner: ann\nstart: 2024-03-04\nend: 2024-03-05\n---\nBody\n"
@@ -68,9 +80,17 @@ def test_unreadable_files_are_a_parse_error_naming_the_file(tmp_path, content, w
     assert words.lower() in errors[0].message.lower()
 
 
-def test_a_huge_body_is_fine(tmp_path):
-    site = make_site(tmp_path, TASK + ("长文本 " * 1_500_000))  # ~10 MB
-    assert not analyse(site).failed
+def test_a_long_body_is_fine_and_a_file_over_the_limit_is_left_out(tmp_path):
+    site = make_site(tmp_path, TASK + ("长文本 " * 450_000))  # 4.5 MB
+    (site / "p" / "tasks" / "B-1.md").write_bytes(
+        TASK.replace("A-1", "B-1").encode() + b"x" * 5_200_000
+    )
+    analysis = analyse(site)
+    assert not analysis.failed
+    assert set(analysis.site.task_index) == {"A-1"}
+    [notice] = [f for f in analysis.findings if f.file == "p/tasks/B-1.md"]
+    assert (notice.code, notice.severity.value, notice.line) == ("too-large", "notice", 1)
+    assert "5.2 MB, more than the 5 MB" in notice.message
 
 
 def test_a_symlink_out_of_the_content_folder_is_not_followed(tmp_path):
@@ -96,9 +116,9 @@ def test_a_site_with_a_skipped_link_still_builds_and_says_so(tmp_path):
 
 def test_a_misspelt_key_is_named_with_its_closest_match(tmp_path):
     site = make_site(tmp_path, TASK.replace("owner: ann", "owner: ann\nownr: bob"))
-    notices = [f for f in analyse(site).findings if f.code == "unknown-key"]
-    assert [(n.file, n.line) for n in notices] == [("p/tasks/A-1.md", 5)]
-    assert "'owner'" in notices[0].message
+    warnings = [f for f in analyse(site).findings if f.code == "unknown-key"]
+    assert [(w.file, w.line, w.severity) for w in warnings] == [("p/tasks/A-1.md", 5, "warning")]
+    assert "'owner'" in warnings[0].message
 
 
 def test_misspelt_keys_inside_lists_and_sections_are_named_too(tmp_path):
@@ -111,10 +131,10 @@ def test_misspelt_keys_inside_lists_and_sections_are_named_too(tmp_path):
         "---\ndate: 2024-03-04\nauthor: ann\nentries:\n  - task: A-1\n    planed: 10\n"
         "    actual: 2\n    progres: 50\n---\nBrief\n"
     )
-    notices = {
-        (n.file, n.line): n.message for n in analyse(site).findings if n.code == "unknown-key"
+    warnings = {
+        (w.file, w.line): w.message for w in analyse(site).findings if w.code == "unknown-key"
     }
-    assert notices == {
+    assert warnings == {
         ("site.yaml", 4): "unknown key 'thresholds.deviaton' is ignored; did you mean 'deviation'?",
         ("site.yaml", 6): "unknown key 'calendar.holiday' is ignored; did you mean 'holidays'?",
         ("p/reports/2024-03-04-ann.md", 6): (
@@ -216,7 +236,8 @@ def test_a_chinese_site_gets_calendar_errors_in_chinese(tmp_path):
         "  holidays: [2024-10-07..2024-10-01]\n",
         encoding="utf-8",
     )
-    messages = sorted(f.message for f in analyse(site).findings if f.file == "site.yaml")
+    findings = analyse(site).findings
+    messages = sorted(f.message for f in findings if f.file == "site.yaml" and f.code == "field")
     assert messages == [
         "“calendar.holidays”：“2024-10-07..2024-10-01”的结束早于开始：请把较早的日期写在前面",
         "“calendar.weekend”：“周八”不是星期的名称："
@@ -425,3 +446,291 @@ def test_models_share_field_sets_without_one_copy_changing_another():
     copy = first.model_copy(update={unset: None})
     assert unset in copy.model_fields_set
     assert second.model_fields_set == before and first.model_fields_set == before
+
+
+# ---------------------------------------------------- what lies in the content folder
+
+
+def _sitegen(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run sitegen in a child process with at most 2 GB of memory."""
+
+    def limit_memory() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    script = "import sys; from sitegen.cli import main; main(sys.argv[1:])"
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=limit_memory,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and /dev/zero are POSIX")
+def test_pipes_and_devices_in_the_content_folder_are_skipped_not_read(tmp_path):
+    site = make_site(tmp_path)
+    os.mkfifo(site / "p" / "tasks" / "PIPE.md")  # opening it would wait for a writer
+    os.mkfifo(site / "p" / "retro.md")
+    (site / "p" / "tasks" / "ZERO.md").symlink_to("/dev/zero")  # reading it never ends
+    out = tmp_path / "out"
+    result = _sitegen("build", str(site), "-o", str(out), "--as-of", "2024-03-04")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    skipped = {line for line in result.stderr.splitlines() if "warning[skipped]" in line}
+    assert skipped == {
+        "p/retro.md:1: warning[skipped]: this is not a regular file (a pipe, socket or "
+        "device), so it was skipped: replace it with a text file, or remove it",
+        "p/tasks/PIPE.md:1: warning[skipped]: this is not a regular file (a pipe, socket or "
+        "device), so it was skipped: replace it with a text file, or remove it",
+        "p/tasks/ZERO.md:1: warning[skipped]: a link pointing outside the content folder "
+        "was skipped; copy the file in instead",
+    }
+    assert (out / "tasks" / "A-1.html").is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_put_in_place_after_the_check_is_not_waited_on(tmp_path, monkeypatch):
+    pipe = tmp_path / "A-1.md"
+    os.mkfifo(pipe)
+    a_regular_file = os.stat(__file__)
+    monkeypatch.setattr(textfile.os, "stat", lambda path: a_regular_file)
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            textfile.read_bytes(pipe)
+        except BaseException as error:
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive(), "reading the pipe waited for a writer"
+    assert [type(e) for e in outcome] == [NotRead]
+
+
+# --------------------------------------------------------------- text as it was meant
+
+
+CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def test_control_characters_never_reach_the_output(tmp_path):
+    """Word's line break (\\v) and stray \\x01 in a title, an entry and a brief: XML 1.0
+    forbids them, and one would make feed.xml unreadable to every feed reader."""
+    site = make_site(tmp_path, TASK.replace("title: Write copy", 'title: "Write\\x01copy"'))
+    reports = site / "p" / "reports"
+    reports.mkdir()
+    (reports / "2024-03-04-ann.md").write_text(
+        "---\ndate: 2024-03-04\nauthor: ann\nentries:\n  - task: A-1\n"
+        "    done: first\x0bdraft\n    progress: 50\n---\nDone\x0bthe draft.\x01\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(site), "-o", str(out), "--as-of", "2024-03-05"])
+    assert result.exit_code == 0, result.output
+    feed = ElementTree.fromstring((out / "feed.xml").read_bytes())  # well-formed
+    assert "Done the draft." in ElementTree.tostring(feed, encoding="unicode")
+    written = [p for p in out.rglob("*") if p.suffix in (".html", ".xml", ".ics", ".csv", ".json")]
+    assert len(written) > 10
+    for path in written:
+        assert not CONTROL.search(path.read_bytes()), path
+    notices = [f for f in analyse(site).findings if f.code == "control-char"]
+    assert {(f.file, f.line, f.severity.value) for f in notices} == {
+        ("p/tasks/A-1.md", 3, "notice"),
+        ("p/reports/2024-03-04-ann.md", 6, "notice"),
+    }
+    assert "line breaks pasted from Word" in notices[0].message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_read_and_named_as_such(tmp_path, encoding):
+    """What Notepad saves as "Unicode": little-endian with a byte order mark."""
+    site = make_site(tmp_path)
+    task = TASK.replace("A-1", "B-1").replace("Write copy", "写文案").replace("\n", "\r\n")
+    (site / "p" / "tasks" / "B-1.md").write_bytes(task.encode(encoding))
+    analysis = analyse(site)
+    assert not analysis.failed, analysis.findings
+    assert analysis.site.task_index["B-1"].title == "写文案"
+    [notice] = [f for f in analysis.findings if f.code == "encoding"]
+    assert (notice.file, notice.severity.value, notice.line) == ("p/tasks/B-1.md", "notice", 1)
+    assert "saved as UTF-16" in notice.message and "save it as UTF-8" in notice.message
+
+
+def test_a_utf16_site_yaml_still_sets_the_language(tmp_path):
+    site = make_site(tmp_path)
+    (site / "site.yaml").write_bytes("title: 状态\nlanguage: zh-CN\n".encode("utf-16"))
+    analysis = analyse(site)
+    assert analysis.site.settings.language == "zh-CN"
+    [notice] = [f for f in analysis.findings if f.file == "site.yaml" and f.code != "no-history"]
+    assert (
+        notice.code == "encoding"
+        and "UTF-16" in notice.message
+        and "另存为 UTF-8" in (notice.message)
+    )
+
+
+# Front matter mistakes → (line of the finding, a phrase of the English message, of the
+# Chinese one). The front matter starts "---", "id: B-1", then the text on line 3.
+
+
+# ------------------------------------------------- YAML that costs more than it looks
+
+
+def _alias_bomb(levels: int, merge: bool = False) -> str:
+    """YAML whose last key holds 9**levels values, in about 40 bytes a level: each level
+    a list (or merge) of nine aliases to the one before."""
+    lines = ["a: &a {x: 1, y: 2}" if merge else "a: &a [x, x, x, x, x, x, x, x, x]"]
+    for before, name in zip("abcdefghi", "bcdefghij"[:levels], strict=False):
+        aliases = ", ".join([f"*{before}"] * 9)
+        lines.append(
+            f"{name}: &{name} {{<<: [{aliases}], {name}1: 1}}"
+            if merge
+            else f"{name}: &{name} [{aliases}]"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("merge", [False, True], ids=["lists", "merge-keys"])
+def test_aliases_that_multiply_are_a_parse_error(tmp_path, merge):
+    site = make_site(tmp_path, TASK.replace("---\nBody", _alias_bomb(5, merge) + "---\nBody"))
+    findings = [f for f in analyse(site).findings if f.file == "p/tasks/A-1.md"]
+    assert [(f.code, f.line) for f in findings] == [("parse", 12)]  # f: the key holding most
+    assert "anchors and aliases (&name, *name) that expand to too much data" in (
+        findings[0].message
+    )
+
+
+def test_the_alias_bomb_of_a_few_hundred_bytes_is_refused_at_once():
+    text = "---\n" + _alias_bomb(8) + "---\n"
+    assert len(text.encode()) < 500
+    started = time.perf_counter()
+    with pytest.raises(ReadError) as refused:
+        parse_document(text.encode())
+    assert time.perf_counter() - started < 0.5
+    assert (refused.value.reason, refused.value.line) == ("yaml.aliases", 10)
+
+
+@pytest.mark.parametrize("value", ["&a [*a]", "&a {b: *a}"], ids=["list", "mapping"])
+def test_an_alias_inside_its_own_anchor_is_a_parse_error(tmp_path, value):
+    site = make_site(tmp_path, TASK.replace("---\nBody", f"resources: {value}\n---\nBody"))
+    findings = [f for f in analyse(site).findings if f.file == "p/tasks/A-1.md"]
+    assert [(f.code, f.line) for f in findings] == [("parse", 7)]
+    assert "anchors and aliases" in findings[0].message
+
+
+def test_anchors_and_merge_keys_used_sparingly_still_work(tmp_path):
+    site = make_site(tmp_path)
+    (site / "team.yaml").write_text(
+        "people:\n  - &writer {id: ann, name: Ann, skills: [copy, design]}\n"
+        "  - <<: *writer\n    id: bob\n    name: Bob\n",
+        encoding="utf-8",
+    )
+    analysis = analyse(site)
+    assert not analysis.failed, analysis.findings
+    assert {p.id: p.skills for p in analysis.site.people} == {
+        "ann": ["copy", "design"],
+        "bob": ["copy", "design"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("[" * 100_000 + "]" * 100_000, 7),  # libyaml's own composer overflows the C stack
+        ("\n  " + "- " * 100_000 + "x", 8),
+        ("[" * 60 + "]" * 60, 7),
+    ],
+    ids=["100000-flow", "100000-block", "60-flow"],
+)
+def test_values_nested_too_deep_are_a_parse_error(tmp_path, value, line):
+    site = make_site(tmp_path, TASK.replace("---\nBody", f"resources: {value}\n---\nBody"))
+    findings = [f for f in analyse(site).findings if f.file == "p/tasks/A-1.md"]
+    assert [(f.code, f.line) for f in findings] == [("parse", line)]
+    assert "nested more than 50 levels deep" in findings[0].message
+
+
+# ---------------------------------------------------------------------- YAML mistakes
+
+
+YAML_MISTAKES = {
+    "tab-list": ("skills:\n\t- copy", 4, "a tab is used to indent", "制表符"),
+    "tab-mapping": ("plan:\n\t2024-03-04: 50", 4, "a tab is used to indent", "制表符"),
+    "tab-after-dash": ("skills:\n  -\tcopy", 4, "a tab is used to indent", "制表符"),
+    "backslash": (
+        'title: "C:\\Users\\li\\x.docx"',
+        3,
+        "inside double quotes a backslash starts an escape",
+        "反斜杠",
+    ),
+    "second-colon": ("title: Q3: launch", 3, "a second ': ' on one line", "第二个“: ”"),
+    "indented-key": ("title: x\n  owner: ann", 4, "indented under the value above", "缩进"),
+    "at-sign": ("title: @ann", 3, "a value cannot start with '@'", "不能以“@”开头"),
+    "backtick": ("title: `code`", 3, "a value cannot start with '`'", "不能以“`”开头"),
+    "no-colon": ("title: x\nowner\nend: 2024-03-05", 4, "no ': ' after its key", "没有“: ”"),
+    "list-indent": ("skills:\n  - copy\n data: 1", 5, "indentation of this line", "缩进"),
+    "after-quote": ('title: "Q3" launch', 3, "more text after the closing quote", "后面还有文字"),
+    "star": ("title: *new* launch", 3, "starting with '*' or '&'", "以“*”或“&”开头"),
+    "undefined-alias": ("title: *new launch", 3, "starting with '*' or '&'", "引用"),
+    "open-list": ("skills: [copy, data\nend: 2024-03-05", 3, "is not closed", "没有闭合"),
+    "dash-after-key": ("skills: - copy", 3, "cannot follow a key on the same line", "同一行"),
+    "exclamation": ("title: !important", 3, "starting with '!'", "以“!”开头"),
+    "block-scalar": ("title: | x\n  more", 3, "after '|' or '>'", "“|”或“>”"),
+    "anchor-twice": ("a: &x 1\nb: &x 2", 4, "anchor (&name) has the name", "重名"),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(YAML_MISTAKES))
+def test_common_yaml_mistakes_are_explained_in_both_languages(tmp_path, mistake):
+    text, line, english, chinese = YAML_MISTAKES[mistake]
+    site = make_site(tmp_path)
+    (site / "p" / "tasks" / "B-1.md").write_text(f"---\nid: B-1\n{text}\n---\n", "utf-8")
+    for language, phrase in (("en", english), ("zh-CN", chinese)):
+        (site / "site.yaml").write_text(f"title: T\nlanguage: {language}\n", encoding="utf-8")
+        findings = [f for f in analyse(site).findings if f.file == "p/tasks/B-1.md"]
+        assert [(f.code, f.line) for f in findings] == [("parse", line)], findings
+        assert phrase in findings[0].message, findings[0].message
+        assert "YAML 语法错误" in findings[0].message if language == "zh-CN" else True
+
+
+# ------------------------------------------------------------------------------ serve
+
+
+def _raw_get(port: int, target: str) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(f"GET {target} HTTP/1.0\r\n\r\n".encode("latin-1"))
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_serve_answers_every_request_path(tmp_path, capfd):
+    from sitegen.serve import PreviewServer
+
+    server = PreviewServer(make_site(tmp_path), port=0, as_of=date(2024, 3, 4))
+    try:
+        port = server.start()
+        long_name = "x" * 5000  # longer than a file name may be
+        for target, status in [
+            ("/%00", 400),
+            ("/tasks/A-1%00.html", 400),
+            ("/style%00.css", 400),
+            (f"/{long_name}", 404),
+            (f"/{long_name}.html", 404),
+            (f"/{long_name}.css", 404),
+            ("/%ed%a0%80.css", 404),  # half a UTF-16 pair: no file name can hold it
+            ("/%ed%a0%80.html", 404),
+            ("/no-such-page.html", 404),
+            ("/index.html", 200),
+        ]:
+            answer = _raw_get(port, target)
+            assert answer.startswith(f"HTTP/1.0 {status} ".encode()), (target, answer[:200])
+    finally:
+        server.stop()
+    assert "Traceback" not in capfd.readouterr().err

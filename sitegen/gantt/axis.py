@@ -30,6 +30,11 @@ class Axis:
         self.day_w = day_width(self.days)
         self.x0 = LABEL_W
 
+    def clamp(self, day: date) -> date:
+        """``day``, or the axis's end nearest to it: a bar longer than the chart's window
+        (see `sitegen.window`) runs to its edge."""
+        return min(max(day, self.first), self.last)
+
     def x(self, day: date) -> int:
         """Left edge of ``day``'s column."""
         return self.x0 + (day - self.first).days * self.day_w

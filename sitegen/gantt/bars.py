@@ -34,9 +34,15 @@ def span(state: TaskState) -> tuple[date, date]:
     return (first, end) if first <= end else (end, first)
 
 
+def drawn_span(state: TaskState, axis: Axis) -> tuple[date, date]:
+    """The part of the task's span that the chart's axis shows."""
+    first, end = span(state)
+    return axis.clamp(first), axis.clamp(end)
+
+
 def ends(state: TaskState, axis: Axis, y: int) -> tuple[float, float, float]:
     """(left x, right x, middle y) of a task's bar or diamond."""
-    first, end = span(state)
+    first, end = drawn_span(state, axis)
     mid = y + ROW_H / 2
     if state.task.kind is TaskKind.MILESTONE:
         cx = axis.centre(end)
@@ -88,7 +94,7 @@ def _bar(
 ) -> tuple[list[str], float]:
     """The bar (or diamond) and its progress fill; returns the parts and its right edge."""
     task = state.task
-    first, end = span(state)
+    first, end = drawn_span(state, axis)
     critical = state.critical
     hidden = task.kind is TaskKind.HIDDEN
     stroke = LATE_STROKE if late or deviating else CRITICAL_STROKE if critical else BAR_STROKE

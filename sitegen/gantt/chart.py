@@ -37,6 +37,7 @@ from sitegen.gantt.svg import attrs, el, points, text
 from sitegen.gantt.text import catalog, truncate
 from sitegen.i18n import Messages
 from sitegen.model import TaskKind
+from sitegen.window import shown_window
 from sitegen.workdays import WorkCalendar
 
 
@@ -68,11 +69,8 @@ def gantt_svg(
     """
     m = catalog(messages)
     prefix = id_prefix or _id_prefix(title)
-    if tasks:
-        first = min(span(s)[0] for s in tasks) - timedelta(days=PAD_DAYS)
-        last = max(span(s)[1] for s in tasks) + timedelta(days=PAD_DAYS)
-    else:
-        first, last = as_of - timedelta(days=PAD_DAYS), as_of + timedelta(days=PAD_DAYS)
+    first, last = _shown_days(tasks, as_of)
+    first, last = first - timedelta(days=PAD_DAYS), last + timedelta(days=PAD_DAYS)
     axis = Axis(first, last)
     rows = _rows(tasks)
     body_h = max(len(rows), 1) * ROW_H
@@ -135,6 +133,18 @@ def gantt_svg(
     parts.append("</svg>")
     chart = Markup("".join(parts))
     return _id_column(tasks, prefix, height) + chart if id_column and tasks else chart
+
+
+def _shown_days(tasks: Sequence[TaskState], as_of: date) -> tuple[date, date]:
+    """The first and last day of the tasks, within the window `sitegen.window` chooses
+    (a task from 1900 to 2199 does not make a chart of three centuries)."""
+    if not tasks:
+        return as_of, as_of
+    spans = [span(state) for state in tasks]
+    window = shown_window([day for pair in spans for day in pair], as_of)
+    first = max(min(start for start, _ in spans), window[0])
+    last = min(max(end for _, end in spans), window[1])
+    return (first, last) if first <= last else window
 
 
 def _id_column(tasks: Sequence[TaskState], prefix: str, height: int) -> Markup:

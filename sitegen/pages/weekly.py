@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from sitegen.model import TaskStatus
 from sitegen.pages.paths import week_key, week_monday
-from sitegen.pages.view import Alert, SiteView
+from sitegen.pages.view import SPOT_FIRST, Alert, SiteView
+from sitegen.window import clip
 
 if TYPE_CHECKING:
     from sitegen.compute import EntryState, TaskState
@@ -33,6 +34,7 @@ class Week:
     finished: tuple[TaskState, ...]
     starting_next: tuple[TaskState, ...]
     spot_checks: tuple[EntryState, ...]
+    flagged: tuple[Alert, ...]  # reports edited after their deadline or backdated: first
     reports: tuple[ReportDoc, ...]
     alerts: tuple[Alert, ...]
     entries: int
@@ -95,7 +97,8 @@ class WeekIndex:
 
 
 def site_weeks(view: SiteView) -> list[Week]:
-    """One review per week that a task spans or a report falls in, oldest first."""
+    """One review per week that a task spans (within the view's window) or a report falls
+    in, oldest first."""
     index = WeekIndex.of(view)
     return [build_week(view, key, index) for key in _week_keys(view)]
 
@@ -103,8 +106,11 @@ def site_weeks(view: SiteView) -> list[Week]:
 def _week_keys(view: SiteView) -> list[str]:
     keys: set[str] = set()
     for state in view.tasks.values():
-        day = week_monday(state.task.first_day)
-        while day <= state.task.end:
+        shown = clip(state.task.first_day, state.task.end, view.window)
+        if shown is None:
+            continue
+        day = week_monday(shown[0])
+        while day <= shown[1]:
             keys.add(week_key(day))
             day += timedelta(days=7)
     for report in view.site.reports:
@@ -137,13 +143,15 @@ def build_week(view: SiteView, key: str, index: WeekIndex | None = None) -> Week
         lagging=tuple(_lagging(view, by_task, current)),
         problems=tuple(e for e in entries if has_problem(e)),
         new_risks=tuple(index.raised.get(key, [])),
-        open_risks=tuple(r for r in index.open_risks if r.raised is None or r.raised <= sunday),
+        # Still open from earlier weeks: one raised this week is listed once, as new.
+        open_risks=tuple(r for r in index.open_risks if r.raised is None or r.raised < monday),
         resolved_risks=tuple(index.resolved.get(key, [])),
         finished=tuple(view.sorted_tasks(finished.values())),
         starting_next=tuple(
             view.sorted_tasks(index.starting.get(week_key(sunday + timedelta(days=1)), []))
         ),
         spot_checks=tuple(sorted(entries, key=spot_check_key)[:SPOT_CHECKS]),
+        flagged=tuple(a for a in index.alerts.get(key, []) if a.finding.code in SPOT_FIRST),
         reports=tuple(index.reports.get(key, [])),
         alerts=tuple(index.alerts.get(key, [])),
         entries=len(entries),
