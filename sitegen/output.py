@@ -71,7 +71,8 @@ class OutputError(Exception):
                 shown.append(messages("output.more", count=len(files) - len(shown)))
             values.update(files=messages.join(shown), count=len(files))
         outcome = "output.unfinished" if self.unfinished else "output.unchanged"
-        return messages(self.key, out=self.out, **values) + " " + messages(outcome, out=self.out)
+        space = "" if messages.language == "zh-CN" else " "  # Chinese sentences need none
+        return messages(self.key, out=self.out, **values) + space + messages(outcome, out=self.out)
 
 
 _ERRNO_KEYS = {
