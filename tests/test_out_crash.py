@@ -123,7 +123,9 @@ class Scenario:
         monkeypatch.setenv("XDG_CACHE_HOME", str(self.cache))
         self.content = content = small_site(tmp_path / "content")
         self.full = full
-        if not first:
+        if first:  # the caches are warm all the same (compiled templates)
+            write_output(analyse(content, AS_OF), OutputState.load(tmp_path / "elsewhere"), 1)
+        else:
             self.write(analyse(content, AS_OF))
         add(self.out, FOREIGN)
         self.cache.mkdir(exist_ok=True)
@@ -172,20 +174,20 @@ def remove_a_task(content: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "edit, full, first, every",
+    "edit, full, first",
     [
-        (edit_a_task_and_remove_the_retro, False, False, 1),
-        (remove_a_task, False, True, 1),
-        (remove_a_task, True, False, 4),  # every file moved, as above: every 4th step
+        (edit_a_task_and_remove_the_retro, False, False),
+        (remove_a_task, False, True),
+        (remove_a_task, True, False),
     ],
     ids=["incremental", "first into a gh-pages work tree", "full"],
 )
 def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_site(
-    edit, full, first, every, tmp_path, monkeypatch
+    edit, full, first, tmp_path, monkeypatch
 ):
     scenario = Scenario(tmp_path, monkeypatch, edit, full, first)
     outcomes = []
-    for at in range(1, 10_000, every):
+    for at in range(1, 10_000):
         scenario.restore()
         if not killed(scenario.write, scenario.root, at):
             break
