@@ -31,6 +31,7 @@ from sitegen.incremental import BuildRecord, OutputState
 from sitegen.inputs import Contents, current_contents
 from sitegen.load import load_site
 from sitegen.model import Site
+from sitegen.output import OutputError
 from sitegen.public import internal_files, public_findings, redact
 from sitegen.reporter import Reporter
 from sitegen.theme import Theme
@@ -153,7 +154,8 @@ def build(
     full: bool = False,
     history: bool = True,
 ) -> bool:
-    """Build the site into ``out``; returns False (and writes nothing) on failure.
+    """Build the site into ``out``; returns False (and writes nothing) on failure: errors
+    in the site, or OUT cannot be written (`OutputError`, reported as such).
 
     ``full`` renders every file again instead of only those whose inputs changed;
     ``history`` False leaves the content's git history unread (``--no-history``).
@@ -175,7 +177,11 @@ def _build(
     contents: Contents,
     found: History | NoHistory,
 ) -> bool:
-    state = OutputState.load(out, keep=not full)
+    try:
+        state = OutputState.load(out, keep=not full)  # finishes an interrupted build first
+    except OutputError as problem:
+        reporter.output_failed(problem.message(Messages(_site_language(root))))
+        return False
     last = state.last_build
     # A new commit can change what a build reads and reports with the files unchanged.
     history = past.history_key(found)
@@ -198,8 +204,20 @@ def _build(
         tuple(analysis.findings),
         history,
     )
-    written, total = write_output(analysis, state, jobs)
+    try:
+        written, total = write_output(analysis, state, jobs)
+    except OutputError as problem:
+        reporter.findings(analysis.findings)
+        reporter.output_failed(problem.message(Messages(settings.language)))
+        return False
     return _finish(reporter, analysis.findings, strict, out, written, total)
+
+
+def _site_language(root: Path) -> str:
+    """The language of the site's messages, for a problem met before the site is loaded."""
+    from sitegen.load import _load_settings
+
+    return _load_settings(root)[0].language
 
 
 def _finish(
@@ -233,7 +251,8 @@ def write_output(
         # written anyway, the files are fingerprinted as they are made.
         fingerprints = workers.fingerprints(names) if state.files else {}
         stale = state.stale(fingerprints) if state.files else names
-        with state.writer(names, stale) as target:
-            made = workers.make(stale, target, fingerprint=not state.files)
-    state.record(fingerprints or made, stale)
+        with state.writer(names) as target:
+            made = workers.make(stale, target.staging, fingerprint=not state.files)
+            target.commit(made.digests)
+    state.record(fingerprints or made.fingerprints, stale)
     return len(stale), len(names)

@@ -15,9 +15,6 @@ from sitegen import __version__
 from sitegen.i18n import LANGUAGES, Messages
 from sitegen.options import CONTENT_DIR, as_of_option, no_history_option
 
-# Files every build writes into OUT (SPEC §8): a folder without them was not made by sitegen.
-SITE_FILES = ("index.html", "status.json", "feed.xml", "calendar.ics")
-
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
 
 
@@ -137,27 +134,15 @@ def schema(kind: str | None, language: str) -> None:
 
 
 def _output_problem(output: Path, content: Path) -> str | None:
-    """Why ``output`` cannot be built into: a build replaces everything in it."""
+    """Why ``output`` cannot be built into. Files in it that sitegen did not write are no
+    reason: a build leaves them alone, and stops if it would replace one (sitegen.output)."""
     if _inside(output, content) or _inside(content, output):
         return (
             f"the output folder ({output}) and the content folder ({content}) must be apart:"
-            " neither may be inside the other, because a build replaces everything in the"
-            " output folder. Choose another folder with -o."
-        )
-    if output.is_dir() and any(output.iterdir()) and not _built_by_sitegen(output):
-        return (
-            f"the output folder ({output}) holds files that sitegen did not make, and a build"
-            " replaces everything in it. Choose a new or empty folder with -o, or empty it first."
+            " neither may be inside the other, because a build must never change the content"
+            " and the site's pages would be mixed with it. Choose another folder with -o."
         )
     return None
-
-
-def _built_by_sitegen(folder: Path) -> bool:
-    """Whether sitegen built ``folder``: it kept a record of that build (in the user cache),
-    or the folder holds the files every build writes (a build on another machine)."""
-    from sitegen.incremental import record_file
-
-    return record_file(folder).is_file() or all((folder / n).is_file() for n in SITE_FILES)
 
 
 def _inside(path: Path, folder: Path) -> bool:

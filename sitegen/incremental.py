@@ -7,6 +7,10 @@ writes a file only when its fingerprint changed or OUT no longer holds it as wri
 and removes what it no longer produces. The result is byte-identical to a build into an
 empty folder (tests/test_incremental.py checks this after many kinds of edits).
 
+Which files of OUT are sitegen's is known from OUT itself (its manifest, see
+`sitegen.output`), so that a build with an empty user cache (CI) still leaves every other
+file alone; this record only saves work.
+
 The record also keeps what the build read and reported (`BuildRecord`), so that a build
 of unchanged content needs neither analysis nor fingerprints.
 """
@@ -23,7 +27,15 @@ from typing import Any, NamedTuple
 from sitegen import __version__
 from sitegen.cache import cache_file, read_record, write_record
 from sitegen.findings import Finding, Severity
-from sitegen.output import Staging, Update
+from sitegen.journal import recover
+from sitegen.output import (
+    MANIFEST,
+    OWN_FOLDER,
+    Checkpoints,
+    OutputWriter,
+    file_digest,
+    read_manifest,
+)
 
 FORMAT = f"{__version__}/output-4"
 # A finding's fields in order; `dataclasses.astuple` deep-copies each value, which took
@@ -87,37 +99,45 @@ class OutputState:
         file: Path | None,
         files: dict[str, Written],
         last_build: BuildRecord | None = None,
+        owned: dict[str, str] | None = None,
+        checkpoints: Checkpoints | None = None,
     ) -> None:
         self.out = out
         self.file = file
         self.files = files
         self.last_build = last_build
+        self.owned = owned or {}  # the files of OUT that are sitegen's: name → digest
+        self.checkpoints = checkpoints or Checkpoints.from_environment()
         self.this_build: BuildRecord | None = None  # stored by `record` when set
 
     @classmethod
     def load(cls, out: Path, keep: bool = True) -> OutputState:
-        """The record of the last build into ``out``; with ``keep`` False, none (a full
-        build), though this build's is still recorded for the next."""
+        """What OUT holds, once an interrupted build into it is finished or undone (this may
+        raise `OutputError`); with ``keep`` False, no record of the last build (a full build),
+        though this build's is still recorded for the next."""
         out = Path(os.path.abspath(out))
+        checkpoints = Checkpoints.from_environment()
+        recover(out, checkpoints)
         file = record_file(out)
-        stored = read_record(file, FORMAT) if keep and out.is_dir() else None
-        if stored is None:
-            return cls(out, file, {})
+        owned = read_manifest(out)
+        stored = read_record(file, FORMAT) if (keep or owned is None) and out.is_dir() else None
         try:
             files = {name: Written(*known) for name, known in stored["files"].items()}
             last = stored.get("build")
-            return cls(out, file, files, BuildRecord.from_stored(last) if last else None)
-        except Exception:  # a record of another shape only means a full build
-            return cls(out, file, {})
+            last_build = BuildRecord.from_stored(last) if last and keep else None
+        except Exception:  # no record, or one of another shape: a full build
+            files, last_build = {}, None
+        if owned is None:
+            owned = _adopted(out, files)
+        files = {name: known for name, known in files.items() if name in owned} if keep else {}
+        return cls(out, file, files, last_build, owned, checkpoints)
 
     def intact(self) -> bool:
-        """OUT holds exactly the files the last build left, as it left them."""
-        found = set()
-        for folder, _, names in os.walk(self.out):
-            relative = os.path.relpath(folder, self.out).replace(os.sep, "/")
-            prefix = "" if relative == "." else relative + "/"
-            found.update(prefix + name for name in names)
-        if found != self.files.keys():
+        """OUT holds the files the last build left, as it left them (other files do not
+        matter: they are not sitegen's)."""
+        if self.files.keys() != self.owned.keys():  # e.g. another manifest checked out
+            return False
+        if not os.path.isfile(self.out / OWN_FOLDER / MANIFEST):
             return False
         return all(self._holds(name, known.fingerprint) for name, known in self.files.items())
 
@@ -135,12 +155,9 @@ class OutputState:
             return False
         return stat.st_size == known.size and stat.st_mtime_ns == known.mtime_ns
 
-    def writer(self, names: list[str], stale: list[str]) -> Staging:
-        """Where to write the stale files: in place when OUT keeps some of its files,
-        else a fresh folder that replaces OUT whole."""
-        if self.files and len(stale) < len(names):
-            return Update(self.out, set(names))
-        return Staging(self.out)
+    def writer(self, names: list[str]) -> OutputWriter:
+        """Where to write this build's files (``names``: all of them, written or kept)."""
+        return OutputWriter(self.out, self.owned, names, self.checkpoints)
 
     def forget(self) -> None:
         """Drop the record (when OUT itself goes away, as the preview's does)."""
@@ -168,6 +185,23 @@ class OutputState:
         rows = {name: tuple(known) for name, known in files.items()}
         build = self.this_build.stored() if self.this_build else None
         write_record(self.file, FORMAT, {"files": rows, "build": build})
+
+
+def _adopted(out: Path, recorded: dict[str, Written]) -> dict[str, str]:
+    """For an OUT without a manifest (built by an earlier sitegen): the files this machine's
+    record says sitegen wrote there, if still as written (the same size and modification
+    time), with their digests."""
+    adopted = {}
+    for name, known in recorded.items():
+        try:
+            found = os.lstat(os.path.join(out, name))
+        except OSError:
+            continue
+        if (found.st_size, found.st_mtime_ns) == (known.size, known.mtime_ns):
+            digest = file_digest(out / name)
+            if digest is not None:
+                adopted[name] = digest
+    return adopted
 
 
 __all__ = ["BuildRecord", "OutputState", "Written", "record_file"]

@@ -24,6 +24,9 @@ class Reporter:
     def built(self, out: Path, files: int, unchanged: int = 0) -> None:
         pass
 
+    def output_failed(self, message: str) -> None:
+        """OUT could not be written; ``message`` says why and what to do."""
+
 
 class BufferedReporter(Reporter):
     """Keeps everything, for tests and for the preview server's error page."""
@@ -32,6 +35,7 @@ class BufferedReporter(Reporter):
         self.reported: list[Finding] = []
         self.did_fail = False
         self.written: tuple[Path, int] | None = None
+        self.output_problems: list[str] = []
 
     def findings(self, findings: list[Finding]) -> None:
         self.reported.extend(findings)
@@ -42,6 +46,10 @@ class BufferedReporter(Reporter):
     def built(self, out: Path, files: int, unchanged: int = 0) -> None:
         self.written = (out, files)
         self.unchanged = unchanged
+
+    def output_failed(self, message: str) -> None:
+        self.did_fail = True
+        self.output_problems.append(message)
 
 
 def format_text(finding: Finding) -> str:
@@ -105,3 +113,6 @@ class ConsoleReporter(Reporter):
         if self.style == "text":
             kept = self.msg("report.unchanged", count=unchanged) if unchanged else ""
             self.stream.write(self.msg("report.built", count=files, out=out, kept=kept) + "\n")
+
+    def output_failed(self, message: str) -> None:
+        self.stream.write(message + "\n")

@@ -31,6 +31,7 @@ from sitegen.cache import cache_home
 from sitegen.findings import Severity
 from sitegen.i18n import Messages
 from sitegen.incremental import OutputState
+from sitegen.output import OutputError
 from sitegen.reporter import format_text
 
 VERSION_PATH = "/__sitegen/version"
@@ -96,6 +97,9 @@ class PreviewServer:
                 # no fork: this process has threads
                 self.written, self.total = write_output(analysis, state, jobs=1)
                 self.base_url = analysis.site.settings.base_url
+        except OutputError as problem:  # e.g. a full disk: what to do, not a traceback
+            ok = False
+            lines = [problem.message(Messages(self.language))]
         except Exception as error:  # a crash must not stop the preview
             ok = False
             lines = [f"{type(error).__name__}: {error}", *traceback.format_exc().splitlines()]

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from functools import partial
 from multiprocessing.context import BaseContext
 from multiprocessing.pool import Pool
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
-    from sitegen.output import Staging
+    from sitegen.output import StagingFolder
     from sitegen.render import DataSources, SiteRenderer
 
 Task = TypeVar("Task")
@@ -34,6 +34,18 @@ CHUNK = 64
 
 # In a worker process: the Workers that forked it.
 _inherited: Workers | None = None
+
+
+class Made(NamedTuple):
+    """What making files returns: their fingerprints (when asked for) and the digests of
+    their bytes."""
+
+    fingerprints: dict[str, bytes]
+    digests: dict[str, str]
+
+    def update(self, other: Made) -> None:
+        self.fingerprints.update(other.fingerprints)
+        self.digests.update(other.digests)
 
 
 class Workers:
@@ -74,7 +86,7 @@ class Workers:
             prints.update(part)
         return {name: prints[name] for name in names}
 
-    def make(self, names: list[str], staging: Staging, fingerprint: bool) -> dict[str, bytes]:
+    def make(self, names: list[str], staging: StagingFolder, fingerprint: bool) -> Made:
         """Write the files ``names`` into ``staging``; with ``fingerprint``, return their
         fingerprints too (a full build computes them this way, in parallel)."""
         if not self._parallel(len(names), MAKE_IN_PARALLEL_FROM):
@@ -87,19 +99,20 @@ class Workers:
         page_names = [name for name in names if name in pages]
         chunks += [page_names[i : i + CHUNK] for i in range(0, len(page_names), CHUNK)]
         tasks = [(chunk, staging, fingerprint) for chunk in chunks]
-        prints: dict[str, bytes] = {}
+        made = Made({}, {})
         for part in self._pool.imap_unordered(_make_chunk, tasks):
-            prints.update(part)
-        return prints
+            made.update(part)
+        return made
 
-    def _make(self, names: list[str], staging: Staging, fingerprint: bool) -> dict[str, bytes]:
-        prints = {}
+    def _make(self, names: list[str], staging: StagingFolder, fingerprint: bool) -> Made:
+        made = Made({}, {})
         for name in names:
             page = self.renderer.pages.get(name)
-            staging.write(name, self.renderer.page(page) if page else self.data_sources[name][1]())
+            data = self.renderer.page(page) if page else self.data_sources[name][1]()
+            made.digests[name] = staging.write(name, data)
             if fingerprint:
-                prints[name] = self.fingerprint(name)
-        return prints
+                made.fingerprints[name] = self.fingerprint(name)
+        return made
 
     def _parallel(self, count: int, threshold: int) -> bool:
         small = len(self.renderer.pages) < SITE_IN_PARALLEL_FROM
@@ -142,7 +155,7 @@ def _fingerprint_chunk(names: list[str]) -> dict[str, bytes]:
     return _stoppable(lambda: {name: workers.fingerprint(name) for name in names})
 
 
-def _make_chunk(task: tuple[list[str], Staging, bool]) -> dict[str, bytes]:
+def _make_chunk(task: tuple[list[str], StagingFolder, bool]) -> Made:
     return _stoppable(lambda: _inherited_workers()._make(*task))
 
 
@@ -175,4 +188,4 @@ def _call_stoppable(function: Callable[[Task], Result], task: Task) -> Result:
     return _stoppable(lambda: function(task))
 
 
-__all__ = ["WorkerStopped", "Workers", "map_forked", "split_evenly"]
+__all__ = ["Made", "WorkerStopped", "Workers", "map_forked", "split_evenly"]

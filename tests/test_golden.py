@@ -41,10 +41,12 @@ def build_sample(out: Path) -> None:
 
 
 def tree(root: Path) -> dict[str, bytes]:
+    """The site's files: not sitegen's bookkeeping in OUT (its manifest), which lists the
+    digest of every page and so would change with each of them."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.relative_to(root).as_posix().startswith(".sitegen/")
     }
 
 
@@ -69,6 +71,7 @@ def regenerate() -> None:
     if EXPECTED.exists():
         shutil.rmtree(EXPECTED)
     build_sample(EXPECTED)
+    shutil.rmtree(EXPECTED / ".sitegen")
     print(f"wrote {len(tree(EXPECTED))} files to {EXPECTED.relative_to(REPO)}")
 
 

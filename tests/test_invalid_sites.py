@@ -326,31 +326,32 @@ def test_build_refuses_an_output_folder_that_overlaps_the_content(layout, tmp_pa
     before = snapshot(work)
     result = invoke("build", site, "-o", out, "--as-of", AS_OF)
     assert result.exit_code == 2, result.output
-    assert "a build replaces everything in the output folder" in result.output
+    assert "must be apart" in result.output and "must never change the content" in result.output
     assert snapshot(work) == before
 
 
-def test_build_refuses_a_folder_of_other_files_but_rebuilds_its_own(tmp_path, monkeypatch):
+def test_build_keeps_files_it_did_not_write_and_refuses_to_replace_one(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     site = write_site(tmp_path / "site", VALID_SITE)
     documents = tmp_path / "documents"
     (documents / "letters").mkdir(parents=True)
     (documents / "letters" / "draft.txt").write_text("keep me")
-    (documents / "status.json").write_text("{}")  # one file of that name proves nothing
+    (documents / "status.json").write_text("{}")  # a file of sitegen's name, not sitegen's
+    before = snapshot(documents)
     refused = invoke("build", site, "-o", documents, "--as-of", AS_OF)
-    assert refused.exit_code == 2, refused.output
-    assert "holds files that sitegen did not make" in refused.output
-    assert (documents / "letters" / "draft.txt").read_text() == "keep me"
+    assert refused.exit_code == 1, refused.output
+    assert "would replace a file that sitegen did not write: status.json" in refused.output
+    assert "Nothing in" in refused.output and "Traceback" not in refused.output
+    assert snapshot(documents) == before  # nothing written, not even sitegen's own folder
 
-    out = tmp_path / "public"
-    out.mkdir()  # an empty folder is fine, and so is a folder sitegen built before
-    assert invoke("build", site, "-o", out, "--as-of", AS_OF).exit_code == 0
-    (out / "stray.html").write_text("left by hand")
-    assert invoke("build", site, "-o", out, "--as-of", AS_OF).exit_code == 0
-    assert not (out / "stray.html").exists()
-    (out / "feed.xml").unlink()  # sitegen's record of the folder still says it built it
-    assert invoke("build", site, "-o", out, "--as-of", AS_OF).exit_code == 0
-    assert (out / "feed.xml").is_file()
+    (documents / "status.json").unlink()
+    assert invoke("build", site, "-o", documents, "--as-of", AS_OF).exit_code == 0
+    assert (documents / "letters" / "draft.txt").read_text() == "keep me"
+    (documents / "stray.html").write_text("left by hand")
+    (documents / "feed.xml").unlink()
+    assert invoke("build", site, "-o", documents, "--as-of", AS_OF).exit_code == 0
+    assert (documents / "stray.html").read_text() == "left by hand"
+    assert (documents / "feed.xml").is_file()  # sitegen's own file is made again
 
 
 def test_build_goes_where_links_lead(tmp_path, monkeypatch):
