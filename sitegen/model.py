@@ -218,6 +218,12 @@ class ProjectDoc(Document):
     deliverable_standard: Text | None = None
     budget: Number | None = None
     kpis: list[Kpi] = Field(default_factory=list)
+    baseline: Date | None = Field(
+        None,
+        description="The day whose end fixes every task's baseline (start, end, plan), "
+        "against which slip is measured. Tasks first committed later take their first "
+        "version as baseline (scope added later). Default: each task as first committed.",
+    )
 
 
 class Collaborator(BaseModel):
