@@ -123,6 +123,17 @@ def test_project_progress_over_leaf_tasks_weighted_by_duration() -> None:
     assert inputs.progress("other", D("2023-07-12")) == (None, None)
 
 
+def test_a_task_is_a_summary_only_for_subtasks_of_its_own_project() -> None:
+    inputs = ProgressInputs(PLAIN, D("2023-07-05"))
+    inputs.set_task("p/tasks/P.md", task("P", "2023-07-03", "2023-07-07"))
+    inputs.set_task("q/tasks/Q.md", task("Q", "2023-07-03", "2023-07-04", parent="P"))
+    inputs.set_task("p/tasks/S.md", task("S", "2023-07-03", "2023-07-04", parent="S"))
+    # P still weighs in p (5 days), and S naming itself is no summary (2 days).
+    assert inputs.progress("p", D("2023-07-05"))[0] == Fraction(100 * (3 + 2), 7)
+    inputs.set_task("p/tasks/C.md", task("C", "2023-07-03", "2023-07-03", parent="P"))
+    assert inputs.progress("p", D("2023-07-05"))[0] == Fraction(100 * (1 + 2), 3)
+
+
 def test_a_changed_calendar_weighs_tasks_again() -> None:
     inputs = ProgressInputs(PLAIN, D("2023-07-05"))
     inputs.set_task("p/tasks/A.md", task("A", "2023-07-03", "2023-07-07"))

@@ -128,9 +128,11 @@ class _Project:
 class ProgressInputs:
     """What the progress of every project depends on, kept up to date file by file.
 
-    Tasks are known by file (a project is the first folder of the path) and by id (the
-    first file in site order wins, as in `sitegen.compute`); reports by file. The day
-    moves forward only.
+    Tasks are known by file: the first folder of the path is the project, and a task
+    weighs in its project's progress when it is a leaf there (no task of the project
+    names it as parent), not a milestone, not cancelled, and has a working day. Reports
+    are known by file; their progress values count by task id. The day moves forward
+    only.
     """
 
     def __init__(self, calendar: WorkCalendar, day: date) -> None:
@@ -138,10 +140,11 @@ class ProgressInputs:
         self.tasks: dict[str, TaskDoc] = {}
         self.reports: dict[str, ReportDoc] = {}
         self._paths: dict[str, set[str]] = defaultdict(set)  # task id → its files
-        self._children: dict[str, int] = defaultdict(int)  # task id → tasks naming it parent
+        # (project, task id) → how many tasks of the project name it as parent
+        self._children: dict[tuple[str, str], int] = defaultdict(int)
         # task id → (report day, report file, entry index) → progress
         self._progress: dict[str, dict[tuple[date, str, int], Decimal]] = defaultdict(dict)
-        self._counted: dict[str, tuple[Counted, Fraction]] = {}
+        self._counted: dict[str, tuple[Counted, Fraction]] = {}  # by task file
         self._projects: dict[str, _Project] = defaultdict(_Project)
         self._agenda: dict[date, set[str]] = defaultdict(set)  # day → ids to look at again
         self.set_calendar(calendar)
@@ -151,16 +154,15 @@ class ProgressInputs:
     def set_calendar(self, calendar: WorkCalendar) -> None:
         self.calendar = calendar
         self.ordinals = Ordinals(calendar, self.day)
-        for project in self._projects.values():
-            project.curve = None
-        for task_id in list(self._paths):
-            self._refresh(task_id)
+        for path in list(self.tasks):
+            self._refresh(path)
 
     def set_task(self, path: str, task: TaskDoc | None) -> None:
+        project = _project_of(path)
         old = self.tasks.pop(path, None)
         if task is not None:
             self.tasks[path] = task
-        touched = set()
+        parents = set()
         for doc, step in ((old, -1), (task, 1)):
             if doc is None:
                 continue
@@ -168,12 +170,14 @@ class ProgressInputs:
                 self._paths[doc.id].add(path)
             else:
                 self._paths[doc.id].discard(path)
-            touched.add(doc.id)
-            if doc.parent:
-                self._children[doc.parent] += step
-                touched.add(doc.parent)
-        for task_id in touched:
-            self._refresh(task_id)
+            if doc.parent and doc.parent != doc.id:
+                self._children[(project, doc.parent)] += step
+                parents.add(doc.parent)
+        self._refresh(path)
+        for parent in parents:
+            for parent_path in self._paths.get(parent, ()):
+                if _project_of(parent_path) == project:
+                    self._refresh(parent_path)
 
     def set_report(self, path: str, report: ReportDoc | None) -> None:
         old = self.reports.pop(path, None)
@@ -193,7 +197,7 @@ class ProgressInputs:
                     self._progress[entry.task].pop(key, None)
                 touched.add(entry.task)
         for task_id in touched:
-            self._refresh(task_id)
+            self._refresh_id(task_id)
 
     def move_to(self, day: date) -> None:
         """The day after the last one asked about: reports dated up to it now count."""
@@ -201,13 +205,13 @@ class ProgressInputs:
         self.day = day
         for when in due:
             for task_id in self._agenda.pop(when):
-                self._refresh(task_id)
+                self._refresh_id(task_id)
 
     # Results
 
     def progress(self, project_id: str, day: date) -> tuple[Fraction | None, Fraction | None]:
         """Planned and actual progress (percent) of a project on ``day`` (the current day
-        or a later one without changes in between), None when no task counts."""
+        or a later one without changes in between), None when no task weighs."""
         project = self._projects.get(project_id)
         if project is None or project.weight == 0:
             return None, None
@@ -218,23 +222,19 @@ class ProgressInputs:
 
     # Bookkeeping
 
-    def _task_of(self, task_id: str) -> tuple[str, TaskDoc] | None:
-        paths = self._paths.get(task_id)
-        if not paths:
-            return None
-        path = min(paths, key=_site_order)
-        return path, self.tasks[path]
+    def _refresh_id(self, task_id: str) -> None:
+        for path in self._paths.get(task_id, ()):
+            self._refresh(path)
 
-    def _refresh(self, task_id: str) -> None:
-        """Count the task anew: its membership, weight and actual progress."""
-        found = self._task_of(task_id)
+    def _refresh(self, path: str) -> None:
+        """Count the task in ``path`` anew: whether it weighs, how much, its actual progress."""
+        task = self.tasks.get(path)
         new: tuple[Counted, Fraction] | None = None
-        if found is not None and not self._children.get(task_id):
-            path, task = found
+        if task is not None:
             counted = self._counted_task(path, task)
             if counted is not None:
-                new = (counted, self._actual(task_id, task))
-        old = self._counted.get(task_id)
+                new = (counted, self._actual(task))
+        old = self._counted.get(path)
         if old == new:
             return
         for entry, sign in ((old, -1), (new, 1)):
@@ -247,23 +247,29 @@ class ProgressInputs:
             if old is None or new is None or old[0] != new[0]:
                 project.curve = None
         if new is None:
-            self._counted.pop(task_id, None)
+            self._counted.pop(path, None)
         else:
-            self._counted[task_id] = new
+            self._counted[path] = new
 
     def _counted_task(self, path: str, task: TaskDoc) -> Counted | None:
-        if task.kind is TaskKind.MILESTONE or task.status is TaskStatus.CANCELLED:
+        project = _project_of(path)
+        if (
+            self._children.get((project, task.id))
+            or task.kind is TaskKind.MILESTONE
+            or task.status is TaskStatus.CANCELLED
+        ):
             return None
         weight = self.calendar.count(task.first_day, task.end)
         if weight == 0:
             return None  # weighs nothing in either sum
         plan = tuple(sorted((task.plan or {}).items()))
-        return Counted(path.split("/", 1)[0], weight, task.first_day, task.end, plan)
+        return Counted(project, weight, task.first_day, task.end, plan)
 
-    def _actual(self, task_id: str, task: TaskDoc) -> Fraction:
+    def _actual(self, task: TaskDoc) -> Fraction:
+        """Its latest progress reported on or before the day; 100 when done; 0 without."""
         if task.status is TaskStatus.DONE:
             return HUNDRED
-        reported = self._progress.get(task_id)
+        reported = self._progress.get(task.id)
         if not reported:
             return Fraction(0)
         latest = None
@@ -275,13 +281,12 @@ class ProgressInputs:
             elif later is None or key[0] < later:
                 later = key[0]
         if later is not None:
-            self._agenda[later].add(task_id)
+            self._agenda[later].add(task.id)
         return Fraction(0) if latest is None else metrics.exact(reported[latest])
 
 
-def _site_order(path: str) -> tuple[str, ...]:
-    """Files in the order the loader reads them: by folder, then by name."""
-    return tuple(path.split("/"))
+def _project_of(path: str) -> str:
+    return path.split("/", 1)[0]
 
 
 # ---------------------------------------------------------------- walking the history
