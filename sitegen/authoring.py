@@ -18,7 +18,7 @@ import click
 from sitegen.build import today_in
 from sitegen.i18n import Messages
 from sitegen.model import Project, Site, is_safe_id
-from sitegen.options import CONTENT_DIR, DAY, as_of_option
+from sitegen.options import CONTENT_DIR, DAY, as_of_option, no_history_option
 from sitegen.scaffold import (
     SPEC_EXAMPLE,
     WORKFLOW_PATH,
@@ -269,7 +269,8 @@ def init(
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @as_of_option
-def serve(content: Path, port: int, host: str, as_of: date | None) -> None:
+@no_history_option
+def serve(content: Path, port: int, host: str, as_of: date | None, no_history: bool) -> None:
     """Preview CONTENT at http://HOST:PORT; rebuilds on save and reloads the browser.
 
     The site is built into the user cache folder, never into CONTENT. A build with
@@ -286,7 +287,7 @@ def serve(content: Path, port: int, host: str, as_of: date | None) -> None:
     def log(line: str) -> None:
         click.echo(line, err=True)
 
-    server = PreviewServer(content, host, port, as_of, log=log)
+    server = PreviewServer(content, host, port, as_of, log=log, history=not no_history)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill` cleans up like Ctrl-C
     try:
         try:

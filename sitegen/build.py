@@ -21,6 +21,10 @@ from sitegen.checks import ProjectHealth, project_health, run_checks
 from sitegen.compute import Status, compute
 from sitegen.findings import Finding, fails, has_errors, sort_findings
 from sitegen.fingerprint import code_digest
+from sitegen.history import History, NoHistory
+from sitegen.history import analysis as past
+from sitegen.history.analysis import HistoryChoice
+from sitegen.history.snapshot import Reading
 from sitegen.i18n import Messages
 from sitegen.incremental import BuildRecord, OutputState
 from sitegen.inputs import Contents, current_contents
@@ -88,20 +92,30 @@ def analyse(
     cache: bool = True,
     contents: Contents | None = None,
     jobs: int = 1,
+    history: HistoryChoice = True,
 ) -> Analysis:
     """Everything about the site in ``root`` on one day. ``contents``: its files' digests
     when the caller took them (files whose cached parse has that digest are not read, and
-    with ``jobs`` > 1 the others may be parsed in parallel)."""
-    with collector_paused():
-        known = contents.files if contents else None
-        parse_cache = ParseCache.for_content(root, known) if cache else None
-        return _analyse(root, as_of, public, parse_cache, jobs)
+    with ``jobs`` > 1 the others may be parsed in parallel). ``history``: whether to read
+    the content's git history (SPEC §9), or the history the caller read."""
+    with collector_paused(), past.opened(root, history) as found:
+        reading = past.reading_for(found, root, as_of)
+        with past.content_folder(root, reading) as folder:
+            known = contents.files if contents and folder == root else None
+            parse_cache = ParseCache.for_content(folder, known) if cache else None
+            return _analyse(root, as_of, public, parse_cache, jobs, reading, folder)
 
 
 def _analyse(
-    root: Path, as_of: date | None, public: bool, cache: ParseCache | None, jobs: int
+    root: Path,
+    as_of: date | None,
+    public: bool,
+    cache: ParseCache | None,
+    jobs: int,
+    reading: Reading,
+    folder: Path,
 ) -> Analysis:
-    loaded = load_site(root, cache, jobs)
+    loaded = load_site(folder, cache, jobs)
     site = loaded.site
     messages = Messages(site.settings.language)
     findings = loaded.findings + validate_site(loaded, messages)
@@ -109,9 +123,13 @@ def _analyse(
         hidden = internal_files(site)
         findings = [f for f in findings if f.file not in hidden]
         site = redact(site)
-    day = as_of or today_in(site.settings.timezone)
+    today = today_in(site.settings.timezone)
+    day = as_of or today
+    site = past.dated_on(site, reading, day, today)
     status = compute(site, day)
     findings += run_checks(site, status, messages)
+    settings_file = "site.yaml" if (folder / "site.yaml").is_file() else "."
+    findings += past.history_findings(reading, site, status, messages, today, settings_file)
     health = project_health(site, status, findings, messages)
     for document in site.documents():  # every finding is made: no more line look-ups
         document.source.release_lines()
@@ -127,21 +145,41 @@ def build(
     public: bool = False,
     jobs: int | None = None,
     full: bool = False,
+    history: bool = True,
 ) -> bool:
     """Build the site into ``out``; returns False (and writes nothing) on failure.
 
-    ``full`` renders every file again instead of only those whose inputs changed.
+    ``full`` renders every file again instead of only those whose inputs changed;
+    ``history`` False leaves the content's git history unread (``--no-history``).
     """
     contents = current_contents(root)  # before anything is read: see sitegen.inputs
+    with past.opened(root, history) as found:
+        return _build(root, out, reporter, as_of, strict, public, jobs, full, contents, found)
+
+
+def _build(
+    root: Path,
+    out: Path,
+    reporter: Reporter,
+    as_of: date | None,
+    strict: bool,
+    public: bool,
+    jobs: int | None,
+    full: bool,
+    contents: Contents,
+    found: History | NoHistory,
+) -> bool:
     state = OutputState.load(out, keep=not full)
     last = state.last_build
+    # A new commit can change what a build reads and reports with the files unchanged.
+    history = past.history_key(found)
     if last is not None:
         day = as_of or today_in(last.timezone)
-        if last.matches(contents.digest, code_digest(), day, public) and state.intact():
+        if last.matches(contents.digest, code_digest(), day, public, history) and state.intact():
             # The same inputs, sitegen and options: OUT and the findings still hold.
             return _finish(reporter, list(last.findings), strict, out, 0, len(state.files))
     jobs = jobs or os.cpu_count() or 1
-    analysis = analyse(root, as_of, public, contents=contents, jobs=jobs)
+    analysis = analyse(root, as_of, public, contents=contents, jobs=jobs, history=found)
     if fails(analysis.findings, strict):
         return _finish(reporter, analysis.findings, strict, out, 0, 0)
     settings = analysis.site.settings
@@ -152,6 +190,7 @@ def build(
         public,
         settings.timezone,
         tuple(analysis.findings),
+        history,
     )
     written, total = write_output(analysis, state, jobs)
     return _finish(reporter, analysis.findings, strict, out, written, total)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from sitegen import __version__
-from sitegen.options import CONTENT_DIR, as_of_option
+from sitegen.options import CONTENT_DIR, as_of_option, no_history_option
 
 # Files every build writes into OUT (SPEC §8): a folder without them was not made by sitegen.
 SITE_FILES = ("index.html", "status.json", "feed.xml", "calendar.ics")
@@ -55,6 +55,7 @@ def main() -> None:
     is_flag=True,
     help="Render every page again, not only those whose inputs changed since the last build.",
 )
+@no_history_option
 def build(
     content: Path,
     output: Path,
@@ -63,6 +64,7 @@ def build(
     public: bool,
     jobs: int | None,
     full: bool,
+    no_history: bool,
 ) -> None:
     """Build the site from CONTENT (default ./content) into OUTPUT."""
     from sitegen.build import build as run_build
@@ -75,7 +77,9 @@ def build(
     if problem:
         raise click.UsageError(problem)
     reporter = ConsoleReporter(sys.stderr)
-    ok = run_build(content, output, reporter, as_of, strict, public, jobs, full=full)
+    ok = run_build(
+        content, output, reporter, as_of, strict, public, jobs, full=full, history=not no_history
+    )
     sys.exit(0 if ok else 1)
 
 
@@ -91,7 +95,8 @@ def build(
     show_default=True,
     help='json: {"findings": [...]}; github: workflow annotations.',
 )
-def check(content: Path, as_of: date | None, strict: bool, style: str) -> None:
+@no_history_option
+def check(content: Path, as_of: date | None, strict: bool, style: str, no_history: bool) -> None:
     """Check CONTENT and print every finding; nothing is written."""
     from sitegen.build import analyse
     from sitegen.inputs import current_contents
@@ -100,7 +105,8 @@ def check(content: Path, as_of: date | None, strict: bool, style: str) -> None:
     # As a build does: files whose status is unchanged are not read, new ones parsed on
     # every core.
     contents = current_contents(content)
-    analysis = analyse(content, as_of, contents=contents, jobs=os.cpu_count() or 1)
+    jobs = os.cpu_count() or 1
+    analysis = analyse(content, as_of, contents=contents, jobs=jobs, history=not no_history)
     prefix = ""
     if style == "github":
         prefix = _repo_prefix(content)

@@ -20,8 +20,10 @@ WARNING_CODES = (
     "deviation", "schedule-deviation", "overload", "overdue", "stale", "dependency-order",
     "late-report", "missing-report", "brief-too-long", "unconfirmed", "skill-mismatch",
     "open-high-risk",
+    # History (SPEC §9)
+    "slipped", "report-edited", "backdated-report",
 )  # fmt: skip
-RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse")
+RULE_NOTICE_CODES = ("no-evidence", "no-deliverable", "too-coarse", "replanned", "no-history")
 NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, "unknown-key"})
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 

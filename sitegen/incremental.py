@@ -25,7 +25,7 @@ from sitegen.cache import cache_file, read_record, write_record
 from sitegen.findings import Finding, Severity
 from sitegen.output import Staging, Update
 
-FORMAT = f"{__version__}/output-3"
+FORMAT = f"{__version__}/output-4"
 # A finding's fields in order; `dataclasses.astuple` deep-copies each value, which took
 # half a second for the 44,000 findings of a big site.
 _finding_row = attrgetter(*(field.name for field in fields(Finding)))
@@ -57,19 +57,31 @@ class BuildRecord:
     public: bool
     timezone: str  # the site's: the day of a build without --as-of depends on it
     findings: tuple[Finding, ...]
+    history: str = ""  # sitegen.history.analysis.history_key: the head commit, or why none
 
-    def matches(self, inputs: bytes, code: bytes, as_of: date, public: bool) -> bool:
-        return (self.inputs, self.code, self.as_of, self.public) == (inputs, code, as_of, public)
+    def matches(
+        self, inputs: bytes, code: bytes, as_of: date, public: bool, history: str = ""
+    ) -> bool:
+        mine = (self.inputs, self.code, self.as_of, self.public, self.history)
+        return mine == (inputs, code, as_of, public, history)
 
     def stored(self) -> tuple[Any, ...]:
         findings = tuple(map(_finding_row, self.findings))  # plain tuples load fast
-        return (self.inputs, self.code, self.as_of, self.public, self.timezone, findings)
+        return (
+            self.inputs,
+            self.code,
+            self.as_of,
+            self.public,
+            self.timezone,
+            findings,
+            self.history,
+        )
 
     @classmethod
     def from_stored(cls, row: tuple[Any, ...]) -> BuildRecord:
-        inputs, code, as_of, public, timezone, rows = row
+        inputs, code, as_of, public, timezone, rows, history = row
         findings = tuple(Finding(name, Severity(level), *rest) for name, level, *rest in rows)
-        return cls(inputs, code, as_of, public, timezone, findings)
+        return cls(inputs, code, as_of, public, timezone, findings, history)
 
 
 class OutputState:

@@ -37,3 +37,9 @@ as_of_option = click.option(
     type=DAY,
     help="Compute everything as of this date (YYYY-MM-DD) instead of today.",
 )
+
+no_history_option = click.option(
+    "--no-history",
+    is_flag=True,
+    help="Do not read the content's git history (as-of views, submission times, edits).",
+)

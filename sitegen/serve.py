@@ -51,8 +51,10 @@ class PreviewServer:
         port: int = 8000,
         as_of: date | None = None,
         log: Callable[[str], None] | None = None,
+        history: bool = True,
     ) -> None:
         self.content = content.resolve()
+        self.history = history
         self.host = host
         self.port = port
         self.as_of = as_of
@@ -82,7 +84,7 @@ class PreviewServer:
 
         try:
             contents = current_contents(self.content)  # reads only files whose status changed
-            analysis = analyse(self.content, self.as_of, contents=contents)
+            analysis = analyse(self.content, self.as_of, contents=contents, history=self.history)
             self.language = analysis.site.settings.language
             ok = not analysis.failed
             lines = [format_text(f) for f in analysis.findings if f.severity is Severity.ERROR]

@@ -56,7 +56,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
-        result = runner.invoke(main, ["build", "content", "-o", str(out), "--as-of", "2023-07-20"])
+        result = runner.invoke(
+            main, ["build", "content", "-o", str(out), "--as-of", "2023-07-20", "--no-history"]
+        )
     finally:
         os.chdir(cwd)
     assert result.exit_code == 0, result.output

@@ -13,7 +13,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def build(site: Path, out: Path) -> dict[str, bytes]:
-    result = CliRunner().invoke(main, ["build", str(site), "-o", str(out), "--as-of", "2023-07-20"])
+    result = CliRunner().invoke(
+        main, ["build", str(site), "-o", str(out), "--as-of", "2023-07-20", "--no-history"]
+    )
     assert result.exit_code == 0, result.output
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 

@@ -1,5 +1,10 @@
 """The built sample site against the expected tree in tests/golden/expected.
 
+The sample is built from a fixture repository that commits it as a team would have
+(tests/sample_history.py: fixed times, one report rewritten after its deadline, one
+backdated), as of 2023-07-20: the content as it stood that day. Never from this
+repository's own history.
+
 After an intended change to pages or numbers, regenerate the expected files with
 
     python tests/test_golden.py --regenerate
@@ -12,6 +17,7 @@ from __future__ import annotations
 import difflib
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -22,11 +28,15 @@ AS_OF = "2023-07-20"
 
 
 def build_sample(out: Path) -> None:
+    from sample_history import sample_repository
+
     from sitegen.cli import main
 
-    result = CliRunner().invoke(
-        main, ["build", str(REPO / "content"), "-o", str(out), "--as-of", AS_OF]
-    )
+    with tempfile.TemporaryDirectory() as work:
+        repo = sample_repository(Path(work) / "repo", REPO / "content")
+        result = CliRunner().invoke(
+            main, ["build", str(repo.content), "-o", str(out), "--as-of", AS_OF]
+        )
     assert result.exit_code == 0, result.output
 
 
@@ -65,5 +75,5 @@ def regenerate() -> None:
 if __name__ == "__main__":
     if sys.argv[1:] != ["--regenerate"]:
         sys.exit(__doc__)
-    sys.path.insert(0, str(REPO))
+    sys.path[:0] = [str(REPO), str(REPO / "tests")]
     regenerate()

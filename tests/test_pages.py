@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 MULTI = REPO / "tests" / "sites" / "multi"
 AS_OF = "2023-07-20"
+FINISHED = "2023-09-30"  # after the retro: every file of the sample is dated by then
 HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 TASK = "MKT-202307-001-02"
 
@@ -37,8 +38,10 @@ def _cwd(path: Path) -> Iterator[None]:
 
 
 def _build(content: Path | str, out: Path, as_of: str = AS_OF) -> Path:
+    # Never this repository's own history: the sample is read as its files are now.
+    arguments = ["build", str(content), "-o", str(out), "--as-of", as_of, "--no-history"]
     with _cwd(REPO):
-        result = CliRunner().invoke(main, ["build", str(content), "-o", str(out), "--as-of", as_of])
+        result = CliRunner().invoke(main, arguments)
     assert result.exit_code == 0, result.output
     return out
 
@@ -50,6 +53,11 @@ def _text(html: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build("content", tmp_path_factory.mktemp("pages") / "out")
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build("content", tmp_path_factory.mktemp("finished") / "out", FINISHED)
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +97,11 @@ def crawl(site: Path) -> set[str]:
     return seen
 
 
-def test_every_page_is_reachable_from_the_dashboard(site: Path) -> None:
+@pytest.mark.parametrize(("built", "as_of"), [("site", AS_OF), ("finished", FINISHED)])
+def test_every_page_is_reachable_from_the_dashboard(
+    built: str, as_of: str, request: pytest.FixtureRequest
+) -> None:
+    site = request.getfixturevalue(built)
     status = json.loads(read(site, "status.json"))
     reachable = crawl(site)
     expected = {"index.html", "people/index.html", "risks/index.html", "reports/index.html"}
@@ -98,12 +110,17 @@ def test_every_page_is_reachable_from_the_dashboard(site: Path) -> None:
     expected |= {f"people/{p['id']}.html" for p in status["people"]}
     expected |= {f"risks/{r['id']}.html" for r in status["risks"]}
     expected |= {f"projects/{p['id']}.html" for p in status["projects"]}
-    expected |= {"retro/q3-launch.html", "weekly/2023-W28.html", "weekly/2023-W29.html"}
-    reports = {
-        f"reports/q3-launch/{p.stem}.html" for p in (CONTENT / "q3-launch" / "reports").glob("*.md")
-    }
-    assert len(reports) == 15
+    expected |= {"weekly/2023-W28.html", "weekly/2023-W29.html"}
+    # Read from today's files, a past day leaves out what they date after it (SPEC §9):
+    # the retro (2023-09-05) and six of the fifteen reports on 2023-07-20.
+    files = sorted((CONTENT / "q3-launch" / "reports").glob("*.md"))
+    reports = {f"reports/q3-launch/{p.stem}.html" for p in files if p.stem[:10] <= as_of}
+    assert len(reports) == (9 if as_of == AS_OF else 15)
     expected |= reports
+    if as_of == FINISHED:
+        expected.add("retro/q3-launch.html")
+    else:
+        assert not (site / "retro").exists()
     missing = expected - reachable
     assert not missing, missing
     every_page = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
@@ -132,7 +149,6 @@ def test_dashboard_puts_alerts_first_with_links(site: Path) -> None:
     # health with words, not colour alone, and its reasons
     assert "红灯（严重）" in text
     assert "未解决的高风险 R-01 设计资源不足" in text
-    assert "104.0%" in text  # KPI achievement
     assert "2023年7月20日" in text  # as-of date in the footer
     # within a kind of alert, the newest first: after months of reports the dashboard's
     # first few are the ones that still matter
@@ -192,7 +208,13 @@ def test_gantt_has_a_table_alternative(site: Path) -> None:
     assert 'class="scroll gantt-chart"' in html or "<svg" not in html
 
 
-def test_retro_page(site: Path) -> None:
+def test_kpi_achievement_once_the_retro_records_it(site: Path, finished: Path) -> None:
+    assert "104.0%" in _text(read(finished, "index.html"))  # the retro's 5.2M against 5M
+    assert "104.0%" not in _text(read(site, "index.html"))  # the retro is dated 2023-09-05
+
+
+def test_retro_page(finished: Path) -> None:
+    site = finished
     text = _text(read(site, "retro/q3-launch.html"))
     assert "104.0%" in text and "105.0%" in text and "85.0%" in text
     assert "制定“需求变更管理流程”" in text and "2023年9月15日" in text
@@ -215,9 +237,11 @@ def test_measures_page_worked_examples(site: Path) -> None:
     assert "风险升级流程" in text and "任务进度落后计划 20.0% 或以上" in text
 
 
-def test_risk_register_order(site: Path) -> None:
-    text = _text(read(site, "risks/index.html"))
+def test_risk_register_order(site: Path, finished: Path) -> None:
+    text = _text(read(finished, "risks/index.html"))
     assert text.index("R-01") < text.index("R-02") < text.index("R-03")
+    # R-03 was raised on 2023-07-21: not yet on 2023-07-20
+    assert "R-03" not in _text(read(site, "risks/index.html"))
 
 
 def test_weekly_page_agenda(site: Path) -> None:
@@ -462,7 +486,7 @@ def test_a_long_report_stream_links_its_neighbours_and_folds_the_rest(tmp_path, 
     folder = site / "q3-launch" / "reports"
     sample = sorted(folder.glob("*.md"))[0].read_text("utf-8")
     first = sample.split("date: ")[1][:10]
-    for week in range(16):  # three reports a week from January, before the sample's own
+    for week in range(18):  # three reports a week from January, before the sample's own
         for day in (0, 2, 4):
             on = (date(2023, 1, 2) + timedelta(weeks=week, days=day)).isoformat()
             (folder / f"{on}-extra.md").write_text(sample.replace(first, on), "utf-8")

@@ -39,8 +39,15 @@ ALERT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("late", ("overdue", "schedule-deviation", "deviation", "stale", "dependency-order")),
     ("people", ("overload", "unconfirmed", "skill-mismatch")),
     ("risks", ("open-high-risk",)),
-    ("reports", ("missing-report", "late-report", "brief-too-long")),
+    (
+        "reports",
+        ("missing-report", "late-report", "brief-too-long", "report-edited", "backdated-report"),
+    ),
 )
+#: Findings of reports rewritten or backdated: what a spot check looks at first.
+SPOT_FIRST = ("report-edited", "backdated-report")
+#: Findings best acted on from the page of the file they are about.
+REPORT_PAGE_FIRST = ("late-report", "brief-too-long", "no-evidence", "open-high-risk", *SPOT_FIRST)
 IMPACT_ORDER = {Impact.HIGH: 0, Impact.MEDIUM: 1, Impact.LOW: 2}
 RISK_STATUS_ORDER = {RiskStatus.OPEN: 0, RiskStatus.IN_PROGRESS: 1, RiskStatus.RESOLVED: 2}
 GANTT_FOCUS = 30  # tasks a dashboard Gantt shows before it narrows to those needing attention
@@ -247,7 +254,7 @@ class SiteView:
         person = self.person_link(finding.person)
         if finding.code in ("overload", "missing-report"):
             target = person
-        elif finding.code in ("late-report", "brief-too-long", "no-evidence", "open-high-risk"):
+        elif finding.code in REPORT_PAGE_FIRST:
             target = file_page
         else:
             target = task or file_page or person

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sitegen.model import TaskStatus
 from sitegen.pages.paths import week_key, week_monday
-from sitegen.pages.view import Alert, SiteView
+from sitegen.pages.view import SPOT_FIRST, Alert, SiteView
 
 if TYPE_CHECKING:
     from sitegen.compute import EntryState, TaskState
@@ -33,6 +33,7 @@ class Week:
     finished: tuple[TaskState, ...]
     starting_next: tuple[TaskState, ...]
     spot_checks: tuple[EntryState, ...]
+    flagged: tuple[Alert, ...]  # reports edited after their deadline or backdated: first
     reports: tuple[ReportDoc, ...]
     alerts: tuple[Alert, ...]
     entries: int
@@ -144,6 +145,7 @@ def build_week(view: SiteView, key: str, index: WeekIndex | None = None) -> Week
             view.sorted_tasks(index.starting.get(week_key(sunday + timedelta(days=1)), []))
         ),
         spot_checks=tuple(sorted(entries, key=spot_check_key)[:SPOT_CHECKS]),
+        flagged=tuple(a for a in index.alerts.get(key, []) if a.finding.code in SPOT_FIRST),
         reports=tuple(index.reports.get(key, [])),
         alerts=tuple(index.alerts.get(key, [])),
         entries=len(entries),
