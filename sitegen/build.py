@@ -11,7 +11,7 @@ import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from sitegen.fingerprint import code_digest
 from sitegen.history import History, NoHistory
 from sitegen.history import analysis as past
 from sitegen.history.analysis import HistoryChoice
+from sitegen.history.facts import HistoryFacts, history_facts
 from sitegen.history.snapshot import Reading
 from sitegen.i18n import Messages
 from sitegen.incremental import BuildRecord, OutputState
@@ -45,6 +46,7 @@ class Analysis:
     health: dict[str, ProjectHealth]
     findings: list[Finding]
     public: bool = False
+    history: HistoryFacts = field(default_factory=HistoryFacts)  # baselines, trends
 
     @property
     def failed(self) -> bool:
@@ -130,10 +132,12 @@ def _analyse(
     findings += run_checks(site, status, messages)
     settings_file = "site.yaml" if (folder / "site.yaml").is_file() else "."
     findings += past.history_findings(reading, site, status, messages, today, settings_file)
+    facts, history_said = history_facts(reading, root, loaded.site, site, status, messages)
+    findings += history_said
     health = project_health(site, status, findings, messages)
     for document in site.documents():  # every finding is made: no more line look-ups
         document.source.release_lines()
-    return Analysis(root, site, status, health, sort_findings(findings), public)
+    return Analysis(root, site, status, health, sort_findings(findings), public, facts)
 
 
 def build(

@@ -9,6 +9,8 @@ from sitegen import metrics
 from sitegen.checks import ProjectHealth
 from sitegen.compute import Status
 from sitegen.findings import Finding
+from sitegen.history.facts import HistoryFacts
+from sitegen.history.trend import trend_rows
 from sitegen.model import Site
 
 
@@ -20,8 +22,13 @@ def _number(value: Any) -> int | float | None:
 
 
 def status_data(
-    site: Site, status: Status, health: dict[str, ProjectHealth], findings: list[Finding]
+    site: Site,
+    status: Status,
+    health: dict[str, ProjectHealth],
+    findings: list[Finding],
+    history: HistoryFacts | None = None,
 ) -> dict[str, Any]:
+    history = history or HistoryFacts()
     pct = metrics.percent
     return {
         "as_of": status.as_of.isoformat(),
@@ -39,6 +46,7 @@ def status_data(
                     }
                     for k in status.kpis.get(project.id, ())
                 ],
+                "trend": trend_rows(history.trends.get(project.id, ())),
             }
             for project in site.projects
         ],
@@ -56,6 +64,7 @@ def status_data(
                 "actual_progress": pct(t.actual / 100 if t.actual is not None else None),
                 "schedule_deviation": pct(t.schedule_deviation),
                 "critical": t.critical,
+                **history.baseline_row(t.task.id),
             }
             for t in status.tasks.values()
         ],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from sitegen.compute import Status
 from sitegen.findings import Finding, Severity
 from sitegen.history.documents import VersionReader
 from sitegen.history.model import Commit, History, Version
+from sitegen.history.snapshot import end_of_day
 from sitegen.i18n import Messages
 from sitegen.model import Site, TaskDoc
 from sitegen.workdays import WorkCalendar
@@ -127,10 +128,6 @@ def slip_days(baseline_end: date, end: date, calendar: WorkCalendar) -> int:
 def has_slipped(slip: int, baseline_duration: int, threshold: Decimal | Fraction) -> bool:
     """slip ≥ threshold × baseline duration, compared exactly; never without a slip."""
     return slip > 0 and slip >= metrics.exact(threshold) * baseline_duration
-
-
-def end_of_day(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time.max, zone)
 
 
 # ---------------------------------------------------------------- reading the history
@@ -310,7 +307,6 @@ __all__ = [
     "TaskTimelines",
     "baseline_findings",
     "choose_baseline",
-    "end_of_day",
     "has_slipped",
     "replans",
     "slip_days",

@@ -26,9 +26,9 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from sitegen import metrics
-from sitegen.history.baseline import end_of_day
 from sitegen.history.documents import VersionReader
 from sitegen.history.model import History
+from sitegen.history.snapshot import day_of, end_of_day
 from sitegen.load import is_document_path
 from sitegen.model import ReportDoc, Site, TaskDoc, TaskKind, TaskStatus
 from sitegen.settings import SiteSettings
@@ -44,6 +44,10 @@ class TrendPoint:
     day: date
     planned: Fraction | None  # percent, 0–100; None when no task counts
     actual: Fraction | None
+
+    @property
+    def deviation(self) -> Fraction | None:
+        return metrics.deviation(self.actual, self.planned)
 
 
 class Ordinals:
@@ -301,12 +305,42 @@ def parse_settings(data: bytes) -> SiteSettings | None:
         return None
 
 
+@dataclass(frozen=True)
+class Hidden:
+    """What `build --public` leaves out: the trend leaves out the same in every version
+    (as the site now marks it internal)."""
+
+    tasks: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()
+    projects: frozenset[str] = frozenset()
+
+    @classmethod
+    def between(cls, loaded: Site, shown: Site) -> Hidden:
+        """What ``shown`` (the site redacted) lacks of ``loaded``."""
+        return cls(
+            frozenset(t.id for t in loaded.tasks) - {t.id for t in shown.tasks},
+            frozenset(p.id for p in loaded.people) - {p.id for p in shown.people},
+            frozenset(p.id for p in loaded.projects) - {p.id for p in shown.projects},
+        )
+
+    def task(self, path: str, task: TaskDoc | None) -> TaskDoc | None:
+        if task is None or task.internal or task.id in self.tasks:
+            return None
+        return None if _project_of(path) in self.projects else task
+
+    def report(self, report: ReportDoc | None) -> ReportDoc | None:
+        if report is None or report.internal or report.author in self.people:
+            return None
+        return report
+
+
 class _Replay:
     """Applies revisions' changes of content files to `ProgressInputs`."""
 
-    def __init__(self, inputs: ProgressInputs, reader: VersionReader) -> None:
+    def __init__(self, inputs: ProgressInputs, reader: VersionReader, hidden: Hidden) -> None:
         self.inputs = inputs
         self.reader = reader
+        self.hidden = hidden
 
     def change(self, path: str, blob: str | None) -> None:
         if path == SETTINGS_FILE:
@@ -319,9 +353,11 @@ class _Replay:
         elif is_document_path(path):
             kind = path.split("/", 2)[1]
             if kind == "tasks":
-                self.inputs.set_task(path, self.reader.document(blob, path, TaskDoc))
+                task = self.reader.document(blob, path, TaskDoc)
+                self.inputs.set_task(path, self.hidden.task(path, task))
             elif kind == "reports":
-                self.inputs.set_report(path, self.reader.document(blob, path, ReportDoc))
+                report = self.reader.document(blob, path, ReportDoc)
+                self.inputs.set_report(path, self.hidden.report(report))
 
     def live(self, site: Site) -> None:
         """Switch to the documents of the loaded site (the working tree)."""
@@ -344,7 +380,7 @@ def first_days(history: History, zone: ZoneInfo) -> dict[str, date]:
         for change in revision.changes:
             folder, _, rest = change.path.partition("/")
             if rest and folder not in found and change.blob is not None:
-                found[folder] = revision.effective.astimezone(zone).date()
+                found[folder] = day_of(revision.effective, zone)
     return found
 
 
@@ -354,12 +390,15 @@ def project_trends(
     reader: VersionReader,
     as_of: date,
     live_from: date | None = None,
+    hidden: Hidden = Hidden(),
+    zone: ZoneInfo | None = None,
 ) -> dict[str, list[TrendPoint]]:
     """The trend of every project of ``site`` (the content as of ``as_of``): one point
     per working day from its start (or its first commit, if later) to ``as_of``.
     ``live_from``: the day from which the working tree shows (the newest commit's day);
-    ``site`` is then what it shows."""
-    zone = ZoneInfo(site.settings.timezone)
+    ``site`` is then what it shows. ``hidden``: what a public build leaves out.
+    ``zone``: the one that says which commits end a day (default: the site's)."""
+    zone = zone or ZoneInfo(site.settings.timezone)
     calendar = WorkCalendar.from_settings(site.settings.calendar)
     appeared = first_days(history, zone)
     firsts: dict[str, date] = {}
@@ -375,7 +414,7 @@ def project_trends(
         return trends
     days = list(calendar.days(min(firsts.values()), as_of))
     inputs = ProgressInputs(WorkCalendar(), days[0] if days else as_of)
-    replay = _Replay(inputs, reader)
+    replay = _Replay(inputs, reader, hidden)
     revisions = history.revisions
     applied = 0
     is_live = False
@@ -410,8 +449,21 @@ def trend_rows(points: Iterable[TrendPoint]) -> list[dict[str, object]]:
     ]
 
 
+def weekly_points(points: Iterable[TrendPoint]) -> list[TrendPoint]:
+    """The last point of each week (Monday to Sunday), oldest first: a trend short
+    enough for a table on a page."""
+    rows: list[TrendPoint] = []
+    for point in points:
+        if rows and rows[-1].day.isocalendar()[:2] == point.day.isocalendar()[:2]:
+            rows[-1] = point
+        else:
+            rows.append(point)
+    return rows
+
+
 __all__ = [
     "Counted",
+    "Hidden",
     "Ordinals",
     "PlannedCurve",
     "ProgressInputs",
@@ -420,4 +472,5 @@ __all__ = [
     "parse_settings",
     "project_trends",
     "trend_rows",
+    "weekly_points",
 ]
