@@ -102,7 +102,7 @@ def analyse(
     the content's git history (SPEC §9), or the history the caller read."""
     with collector_paused(), past.opened(root, history) as found:
         reading = past.reading_for(found, root, as_of)
-        with past.content_folder(root, reading) as folder:
+        with past.content_folder(root, reading) as (folder, reading):
             known = contents.files if contents and folder == root else None
             parse_cache = ParseCache.for_content(folder, known) if cache else None
             return _analyse(root, as_of, public, parse_cache, jobs, reading, folder)

@@ -377,3 +377,29 @@ def test_ci_checks_out_the_whole_history(path: str) -> None:
     steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
     checkouts = [step for step in steps if step.get("uses", "").startswith("actions/checkout@")]
     assert checkouts and all(step["with"]["fetch-depth"] == 0 for step in checkouts)
+
+
+@pytest.mark.parametrize("options", [[], ["--as-of", "2023-07-04"]])
+def test_files_git_cannot_give_are_as_no_history(
+    repo: FixtureRepo, monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
+    from sitegen.history import reader
+
+    def failing(self: reader.BlobReader, blob: str) -> bytes:
+        raise reader.GitError(f"git has no file {blob}")
+
+    monkeypatch.setattr(reader.BlobReader, "read", failing)
+    notices = [f for f in check(repo.content, *options) if f["code"] == "no-history"]
+    assert [n["message"].split(":")[0] for n in notices] == [
+        "git could not read the content's history"
+    ]
+
+
+def test_without_site_yaml_the_notice_is_on_the_folder(tmp_path: Path) -> None:
+    content = tmp_path / "plain"
+    (content / "p").mkdir(parents=True)
+    (content / "team.yaml").write_text(TEAM, "utf-8")
+    (content / "p" / "project.md").write_text("---\ntitle: P\n---\n", "utf-8")
+    notices = [f for f in check(content) if f["code"] == "no-history"]
+    assert [(n["file"], n["line"], n["severity"]) for n in notices] == [(".", 1, "notice")]
+    assert notices[0]["message"].startswith("the content folder is not in a git repository")

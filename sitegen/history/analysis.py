@@ -10,7 +10,7 @@ none) → `reading_for` (which files: a commit's or the working tree) → `conte
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from sitegen.compute import Status
 from sitegen.findings import Finding, severity_of
 from sitegen.history import History, NoHistory, history_of
 from sitegen.history.asof import as_dated_on
+from sitegen.history.reader import GitError
 from sitegen.history.reports import report_findings
 from sitegen.history.snapshot import Reading, day_of, plan_reading, site_timezone, snapshot_of
 from sitegen.i18n import Messages
@@ -27,6 +28,8 @@ from sitegen.model import Site
 
 # What `analyse` takes: whether to read history, or what the caller read already.
 HistoryChoice = bool | History | NoHistory
+# What reading a file of the history can raise.
+UNREADABLE = (GitError, OSError, LookupError)
 
 
 @contextmanager
@@ -56,13 +59,18 @@ def reading_for(found: History | NoHistory, root: Path, as_of: date | None) -> R
 
 
 @contextmanager
-def content_folder(root: Path, reading: Reading) -> Iterator[Path]:
-    """Where to load the content from: ``root``, or a folder holding the snapshot."""
+def content_folder(root: Path, reading: Reading) -> Iterator[tuple[Path, Reading]]:
+    """Where to load the content from (``root``, or a folder holding the snapshot), with
+    the reading it gives: git failing to give the files is as if there were no history."""
     if reading.history is None or reading.snapshot is None:
-        yield root
+        yield root, reading
         return
-    with snapshot_of(reading.history, root, reading) as folder:
-        yield folder
+    with ExitStack() as stack:
+        try:  # only making the snapshot: what the caller does with it is not caught here
+            folder = stack.enter_context(snapshot_of(reading.history, root, reading))
+        except UNREADABLE:
+            folder, reading = root, Reading(None, NoHistory("unreadable"), reading.day)
+        yield folder, reading
 
 
 def dated_on(site: Site, reading: Reading, day: date, today: date) -> Site:
@@ -81,7 +89,11 @@ def history_findings(
     if not reading.covers:
         return [no_history_notice(reading, site, messages, status.as_of, today, file)]
     assert reading.history is not None and reading.latest is not None
-    return report_findings(reading.history, reading.latest, Rules(site, status, messages))
+    try:
+        return report_findings(reading.history, reading.latest, Rules(site, status, messages))
+    except UNREADABLE:  # a blob git cannot give (a partial clone offline, a damaged store)
+        unreadable = Reading(None, NoHistory("unreadable"), reading.day)
+        return [no_history_notice(unreadable, site, messages, status.as_of, today, file)]
 
 
 def no_history_notice(
