@@ -17,10 +17,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sitegen.cache import ParseCache
-from sitegen.checks import ProjectHealth, project_health, run_checks
+from sitegen.checks import run_checks
 from sitegen.compute import Status, compute
 from sitegen.findings import Finding, fails, has_errors, sort_findings
 from sitegen.fingerprint import code_digest
+from sitegen.health import ProjectHealth, project_health
 from sitegen.history import History, NoHistory
 from sitegen.history import analysis as past
 from sitegen.history.analysis import HistoryChoice

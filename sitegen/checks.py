@@ -1,4 +1,4 @@
-"""Stage 4: the guide's rules as warnings and notices (SPEC §6), and project health."""
+"""Stage 4: the guide's rules as warnings and notices (SPEC §6); health is in sitegen.health."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sitegen import metrics
 from sitegen.compute import Status, TaskState
 from sitegen.findings import Finding, Severity, severity_of
 from sitegen.i18n import Messages
-from sitegen.model import Impact, Priority, Site, TaskKind, TaskStatus, person_name
+from sitegen.model import Impact, Site, TaskKind, TaskStatus
 from sitegen.source import Source
 from sitegen.workdays import ONE_DAY
 from sitegen.workload import day_runs
@@ -81,7 +80,12 @@ def _project_of(rules: Rules, task_id: str, fallback: str) -> str:
 def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
     task, today, limits = state.task, rules.status.as_of, rules.thresholds
     links = {"project": state.project, "task": task.id, "person": task.owner}
-    if state.is_open and metrics.is_alert(state.schedule_deviation, limits.deviation):
+    # A parent's deviation is its subtasks' rolled up: they raise their own warnings.
+    if (
+        state.is_leaf
+        and state.is_open
+        and metrics.is_alert(state.schedule_deviation, limits.deviation)
+    ):
         yield rules.finding(
             "schedule-deviation",
             task.source,
@@ -95,7 +99,7 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
         )
     if state.is_open and task.end < today:
         yield rules.finding("overdue", task.source, ("end",), **links, id=task.id, end=task.end)
-    if state.status is TaskStatus.DOING:
+    if state.is_leaf and state.status is TaskStatus.DOING:
         reported = [e.day for e in state.entries if e.day <= today]
         last = max(reported) if reported else None
         calendar = rules.status.calendar
@@ -134,6 +138,7 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
                 dependency=dependency_id,
                 end=dependency.end,
             )
+    yield from _outside_parent(rules, state, links)
     if task.confirmed is False:
         yield rules.finding(
             "unconfirmed",
@@ -178,6 +183,30 @@ def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
         )
 
 
+def _outside_parent(rules: Rules, state: TaskState, links: dict[str, str]) -> Iterator[Finding]:
+    """A subtask that starts before or ends after its parent (WBS level 3 within level 2)."""
+    task = state.task
+    if not task.parent or task.parent == task.id or task.parent not in rules.status.tasks:
+        return  # no parent, or one validation reports
+    parent = rules.status.tasks[task.parent]
+    if TaskStatus.CANCELLED in (state.status, parent.status):
+        return
+    starts_early = task.first_day < parent.task.first_day
+    if starts_early or task.end > parent.task.end:
+        yield rules.finding(
+            "outside-parent",
+            task.source,
+            ("start",) if starts_early and task.start else ("end",),
+            **links,
+            id=task.id,
+            start=task.first_day,
+            end=task.end,
+            parent=parent.task.id,
+            parent_start=parent.task.first_day,
+            parent_end=parent.task.end,
+        )
+
+
 def _overload(rules: Rules) -> Iterator[Finding]:
     for person_id, person in rules.status.people.items():
         days = person.load.overloaded_days
@@ -206,7 +235,11 @@ def _missing_reports(rules: Rules) -> Iterator[Finding]:
         filed[report.author].add(report.date)
     missing: dict[tuple[str, object], list[TaskState]] = defaultdict(list)
     for state in rules.status.tasks.values():
-        if state.status is not TaskStatus.DOING or state.task.owner not in rules.site.person_index:
+        if (
+            state.status is not TaskStatus.DOING
+            or not state.is_leaf  # a parent's owner reports on its subtasks
+            or state.task.owner not in rules.site.person_index
+        ):
             continue
         for day in calendar.days(state.task.first_day, today - ONE_DAY):
             if day not in filed[state.task.owner]:
@@ -298,84 +331,3 @@ def run_checks(site: Site, status: Status, messages: Messages) -> list[Finding]:
     for rule in (_overload, _missing_reports, _report_rules, _risk_rules):
         findings.extend(rule(rules))
     return findings
-
-
-# ---------------------------------------------------------------- health
-
-
-class Health(StrEnum):
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-
-
-@dataclass(frozen=True)
-class ProjectHealth:
-    health: Health
-    reasons: tuple[str, ...]  # message keys with values already filled in
-
-
-def project_health(
-    site: Site, status: Status, findings: list[Finding], messages: Messages
-) -> dict[str, ProjectHealth]:
-    """Red, amber or green per project, with the reasons, in one pass over the data."""
-    severe = 2 * metrics.exact(site.settings.thresholds.deviation)
-    red: dict[str, list[str]] = defaultdict(list)
-    amber: dict[str, list[str]] = defaultdict(list)
-    for project in site.projects:
-        for risk in project.risks:
-            if risk.impact is Impact.HIGH and risk.is_open:
-                red[project.id].append(messages("health.risk", id=risk.id, title=risk.title))
-    for state in status.tasks.values():
-        if not state.is_open:
-            continue
-        if state.priority in (Priority.P0, Priority.P1) and state.task.end < status.as_of:
-            red[state.project].append(
-                messages("health.overdue", id=state.task.id, priority=state.priority)
-            )
-        if metrics.is_alert(state.schedule_deviation, severe):
-            red[state.project].append(
-                messages(
-                    "health.alert",
-                    id=state.task.id,
-                    value=metrics.percent_text(signed=True, value=state.schedule_deviation),
-                )
-            )
-    for entry in status.entries:
-        if entry.day <= status.as_of and metrics.is_alert(entry.deviation, severe):
-            project_id = site.task_project.get(entry.entry.task, entry.project)
-            red[project_id].append(
-                messages(
-                    "health.alert",
-                    id=entry.entry.task,
-                    value=metrics.percent_text(signed=True, value=entry.deviation),
-                )
-            )
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for finding in findings:
-        if finding.project and finding.severity is Severity.WARNING:
-            counts[finding.project][finding.code] += 1
-    labels = Messages(messages.language, kind="ui")  # the names the pages give the codes
-    for project_id, by_code in counts.items():
-        amber[project_id].extend(
-            messages("health.warnings", code=labels(f"code.{code}"), count=n)
-            for code, n in sorted(by_code.items())
-        )
-    overloaded: dict[str, set[str]] = defaultdict(set)
-    for person_id, person in status.people.items():
-        for day in person.load.overloaded_days:
-            for task_id in person.load.by_day[day]:
-                overloaded[site.task_project.get(task_id, "")].add(person_id)
-    for project_id, people in overloaded.items():
-        names = [person_name(site.person_index, person_id) for person_id in sorted(people)]
-        amber[project_id].append(messages("health.overload", people=messages.join(names)))
-
-    result = {}
-    for project in site.projects:
-        if red.get(project.id):
-            result[project.id] = ProjectHealth(Health.RED, tuple(dict.fromkeys(red[project.id])))
-        elif amber.get(project.id):
-            result[project.id] = ProjectHealth(Health.AMBER, tuple(amber[project.id]))
-        else:
-            result[project.id] = ProjectHealth(Health.GREEN, ())
-    return result

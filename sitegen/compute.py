@@ -24,6 +24,7 @@ from sitegen.model import (
     TaskKind,
     TaskStatus,
 )
+from sitegen.progress import Progress, leaves_under, project_progress
 from sitegen.schedule import total_float
 from sitegen.workdays import WorkCalendar
 from sitegen.workload import Load, Span, daily_load
@@ -76,6 +77,8 @@ class TaskState:
 
     @property
     def is_leaf(self) -> bool:
+        """A task named as no other task's parent. A parent is a summary of its subtasks:
+        its progress rolls up from them and it carries no load of its own."""
         return not self.children
 
 
@@ -104,6 +107,7 @@ class Status:
     people: dict[str, PersonState]
     kpis: dict[str, tuple[KpiState, ...]]  # by project id
     entries: tuple[EntryState, ...]
+    progress: dict[str, Progress]  # by project id
 
 
 def _entries_by_task(site: Site) -> dict[str, list[EntryState]]:
@@ -132,6 +136,27 @@ def effective_status(task: TaskDoc, has_reports: bool) -> TaskStatus:
     return TaskStatus.DOING if has_reports else TaskStatus.TODO
 
 
+def summary_status(leaf_statuses: list[TaskStatus]) -> TaskStatus:
+    """The status of a parent task that sets none, from its leaf tasks: cancelled when all
+    are, done when all are done or cancelled, doing once any has moved, else todo."""
+    if all(s is TaskStatus.CANCELLED for s in leaf_statuses):
+        return TaskStatus.CANCELLED
+    if all(s in CLOSED for s in leaf_statuses):
+        return TaskStatus.DONE
+    if any(s is not TaskStatus.TODO for s in leaf_statuses):
+        return TaskStatus.DOING
+    return TaskStatus.TODO
+
+
+def children_of(tasks: list[TaskDoc]) -> dict[str, list[str]]:
+    """Parent id → ids of the tasks naming it as ``parent`` (a task naming itself aside)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for task in tasks:
+        if task.parent and task.parent != task.id:
+            children[task.parent].append(task.id)
+    return children
+
+
 def duration(task: TaskDoc, calendar: WorkCalendar) -> int:
     if task.kind is TaskKind.MILESTONE:
         return 0
@@ -143,17 +168,10 @@ def _floats(
 ) -> dict[str, int]:
     """Critical path of one project; summary tasks take the least float of their leaves."""
     tasks = {t.id: t for t in project.tasks if statuses[t.id] is not TaskStatus.CANCELLED}
-    children: dict[str, list[str]] = defaultdict(list)
-    for task in tasks.values():
-        if task.parent in tasks and task.parent != task.id:
-            children[task.parent].append(task.id)
+    children = children_of([t for t in tasks.values() if t.parent in tasks])
 
-    def leaves(task_id: str, seen: frozenset[str] = frozenset()) -> list[str]:
-        if task_id in seen:
-            return []  # a loop of parents (reported by validation) ends in no leaf
-        if not children.get(task_id):
-            return [task_id]
-        return [leaf for c in children[task_id] for leaf in leaves(c, seen | {task_id})]
+    def leaves(task_id: str) -> list[str]:
+        return leaves_under(children, task_id) if children.get(task_id) else [task_id]
 
     leaf_ids = [t for t in tasks if not children.get(t)]
     predecessors: dict[str, set[str]] = {leaf: set() for leaf in leaf_ids}
@@ -178,14 +196,41 @@ def compute(site: Site, as_of: date) -> Status:
     calendar = WorkCalendar.from_settings(site.settings.calendar)
     entries = _entries_by_task(site)
     reported = {task for task, history in entries.items() if history[0].day <= as_of}
-    statuses = {t.id: effective_status(t, t.id in reported) for t in site.tasks}
-    children: dict[str, list[str]] = defaultdict(list)
+    children = children_of(site.tasks)
+    leaves = {parent: leaves_under(children, parent) for parent in children}
+    unique = list(site.task_index.values())  # a duplicate id is an error: the first counts
+    statuses = {t.id: effective_status(t, t.id in reported) for t in unique}
+    for task in unique:
+        if task.status is None and leaves.get(task.id):
+            statuses[task.id] = summary_status([statuses[leaf] for leaf in leaves[task.id]])
     dependents: dict[str, list[str]] = defaultdict(list)
     for task in site.tasks:
-        if task.parent:
-            children[task.parent].append(task.id)
         for dependency in task.depends_on:
             dependents[dependency].append(task.id)
+
+    planned: dict[str, Fraction | None] = {}
+    actual: dict[str, Fraction | None] = {}
+    for task in unique:
+        status = statuses[task.id]
+        history = entries.get(task.id, [])
+        planned[task.id] = metrics.planned_progress(
+            task.first_day, task.end, as_of, calendar, task.plan
+        )
+        actual[task.id] = metrics.actual_progress(
+            ((e.day, e.entry.progress) for e in history if e.entry.progress is not None),
+            as_of,
+            done=status is TaskStatus.DONE,
+            started=status not in CLOSED and task.first_day <= as_of,
+        )
+    for parent_id, leaf_ids in leaves.items():
+        if parent_id not in statuses:
+            continue  # a parent that does not exist; reported by validation
+        rolled = project_progress(
+            [site.task_index[leaf] for leaf in leaf_ids], as_of, calendar, actual.get, planned.get
+        )
+        planned[parent_id] = rolled.planned
+        done = statuses[parent_id] is TaskStatus.DONE
+        actual[parent_id] = metrics.HUNDRED if done else rolled.actual
 
     tasks: dict[str, TaskState] = {}
     for project in site.projects:
@@ -193,27 +238,19 @@ def compute(site: Site, as_of: date) -> Status:
         for task in project.tasks:
             if task.id in tasks:
                 continue  # a duplicate id; reported by validation
-            status = statuses[task.id]
-            history = entries.get(task.id, [])
-            planned = metrics.planned_progress(task.first_day, task.end, as_of, calendar, task.plan)
-            actual = metrics.actual_progress(
-                ((e.day, e.entry.progress) for e in history if e.entry.progress is not None),
-                as_of,
-                done=status is TaskStatus.DONE,
-            )
             tasks[task.id] = TaskState(
                 task=task,
                 project=project.id,
-                status=status,
+                status=statuses[task.id],
                 priority=task.effective_priority,
                 duration=duration(task, calendar),
-                planned=planned,
-                actual=actual,
-                schedule_deviation=metrics.deviation(actual, planned),
+                planned=planned[task.id],
+                actual=actual[task.id],
+                schedule_deviation=metrics.deviation(actual[task.id], planned[task.id]),
                 total_float=floats.get(task.id),
                 children=tuple(sorted(children.get(task.id, []))),
                 dependents=tuple(sorted(dependents.get(task.id, []))),
-                entries=tuple(history),
+                entries=tuple(entries.get(task.id, [])),
             )
 
     people = _people(site, tasks, calendar)
@@ -224,7 +261,11 @@ def compute(site: Site, as_of: date) -> Status:
             key=lambda e: (e.day, e.report.source.file, e.index),
         )
     )
-    return Status(as_of, calendar, tasks, people, kpis, all_entries)
+    progress = {
+        project.id: project_progress(project.tasks, as_of, calendar, actual.get, planned.get)
+        for project in site.projects
+    }
+    return Status(as_of, calendar, tasks, people, kpis, all_entries, progress)
 
 
 def _people(
@@ -243,7 +284,7 @@ def _people(
         spans = [
             Span(s.task.id, s.task.first_day, s.task.end)
             for s in mine
-            if s.is_open and s.task.first_day <= s.task.end
+            if s.is_open and s.is_leaf and s.task.first_day <= s.task.end
         ]
         people[person.id] = PersonState(
             person=person,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from typing import Any
 
 from sitegen import metrics
-from sitegen.checks import ProjectHealth
 from sitegen.compute import Status
 from sitegen.findings import Finding
+from sitegen.health import ProjectHealth
 from sitegen.history.facts import HistoryFacts
 from sitegen.history.trend import trend_rows
 from sitegen.model import Site
@@ -30,6 +31,10 @@ def status_data(
 ) -> dict[str, Any]:
     history = history or HistoryFacts()
     pct = metrics.percent
+
+    def percent_of_100(value: Fraction | None) -> float | None:
+        return pct(None if value is None else value / 100)
+
     return {
         "as_of": status.as_of.isoformat(),
         "projects": [
@@ -37,6 +42,10 @@ def status_data(
                 "id": project.id,
                 "title": project.title,
                 "health": health[project.id].health.value,
+                "progress": {
+                    "planned": percent_of_100(status.progress[project.id].planned),
+                    "actual": percent_of_100(status.progress[project.id].actual),
+                },
                 "kpis": [
                     {
                         "id": k.kpi.id,
@@ -60,8 +69,8 @@ def status_data(
                 "start": t.task.start.isoformat() if t.task.start else None,  # null: not given
                 "end": t.task.end.isoformat(),
                 "status": t.status.value,
-                "planned_progress": pct(t.planned / 100 if t.planned is not None else None),
-                "actual_progress": pct(t.actual / 100 if t.actual is not None else None),
+                "planned_progress": percent_of_100(t.planned),
+                "actual_progress": percent_of_100(t.actual),
                 "schedule_deviation": pct(t.schedule_deviation),
                 "critical": t.critical,
                 **history.baseline_row(t.task.id),

@@ -19,7 +19,7 @@ ERROR_CODES = frozenset(
 WARNING_CODES = (
     "deviation", "schedule-deviation", "overload", "overdue", "stale", "dependency-order",
     "late-report", "missing-report", "brief-too-long", "unconfirmed", "skill-mismatch",
-    "open-high-risk",
+    "open-high-risk", "outside-parent",
     # History (SPEC §9)
     "slipped", "report-edited", "backdated-report",
 )  # fmt: skip

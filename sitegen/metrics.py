@@ -104,13 +104,19 @@ def _from_plan_points(plan: Mapping[date, Number], on: date, calendar: WorkCalen
 
 
 def actual_progress(
-    reported: Iterable[tuple[date, Number]], on: date, done: bool
+    reported: Iterable[tuple[date, Number]], on: date, done: bool, started: bool = False
 ) -> Fraction | None:
-    """The latest reported progress on or before ``on``; 100 when done; None if none."""
+    """The latest reported progress on or before ``on``; 100 when done.
+
+    Without a report by ``on``: 0 for an open task that has ``started`` (start ≤ ``on``),
+    since no report is no evidence of progress; None for one that has not.
+    """
     if done:
         return HUNDRED
     latest = None
     for day, value in reported:
         if day <= on and (latest is None or day >= latest[0]):
             latest = (day, value)
-    return None if latest is None else exact(latest[1])
+    if latest is None:
+        return Fraction(0) if started else None
+    return exact(latest[1])

@@ -208,7 +208,7 @@ def test_load_counts_active_tasks_per_working_day():
 
 
 def test_load_chart_grid_labels_stay_legible():
-    from sitegen.pages.view import grid_step
+    from sitegen.pages.loadchart import grid_step
 
     # 96 px for 0..6 tasks: a label a task (16 px apart); for 0..41, every 10th (23 px).
     assert grid_step(6, 96) == 1
@@ -232,3 +232,96 @@ def test_numbers_written_with_an_exponent_are_shown_plainly():
     assert budget("1e28") == "1" + "0" * 28  # past Decimal's 28 digits: no crash
     # a YAML float with a signed exponent arrives as a Decimal that keeps it
     assert budget(Decimal("1.5E+2")) == "150"
+
+
+# ---------------------------------------------------------------- progress of a whole
+
+
+def _task(task_id: str, start: str, end: str, **fields: object):
+    from sitegen.model import TaskDoc
+
+    return TaskDoc.model_validate(
+        {"id": task_id, "title": task_id, "owner": "a", "start": start, "end": end, **fields}
+    )
+
+
+def test_an_open_task_past_its_start_with_no_report_is_at_zero():
+    # No report is no evidence of progress: planned 80% against actual 0 is −100.0%.
+    assert metrics.actual_progress([], D("2023-07-12"), done=False, started=True) == 0
+    assert metrics.percent(metrics.deviation(Fraction(0), 80)) == -100.0
+    assert metrics.actual_progress([], D("2023-07-12"), done=False, started=False) is None
+    assert metrics.actual_progress([], D("2023-07-12"), done=True, started=True) == 100
+
+
+def test_project_progress_weighs_leaf_tasks_by_working_days():
+    from sitegen.progress import project_progress
+
+    tasks = [
+        _task("A", "2023-07-03", "2023-07-07"),  # 5 days, 3 elapsed on Wed 5th: 60
+        _task("B", "2023-07-03", "2023-07-14"),  # 10 days, 3 elapsed: 30
+        _task("C", "2023-07-10", "2023-07-12", parent="P"),  # 3 days, not started: 0
+        _task("P", "2023-07-03", "2023-07-14"),  # C's parent: a summary, not counted
+        _task("M", "2023-07-07", "2023-07-07", kind="milestone"),
+        _task("X", "2023-07-03", "2023-07-07", status="cancelled"),
+    ]
+    actual = {"A": Fraction(100), "B": Fraction(20), "X": Fraction(100), "P": Fraction(90)}
+    progress = project_progress(tasks, D("2023-07-05"), PLAIN, actual.get)
+    # planned (5 × 60 + 10 × 30 + 3 × 0) / 18 = 600/18; actual (5 × 100 + 10 × 20 + 0) / 18
+    assert progress.planned == Fraction(100, 3)
+    assert progress.actual == Fraction(350, 9)
+    assert (metrics.percent(progress.planned / 100), metrics.percent(progress.actual / 100)) == (
+        33.3,
+        38.9,
+    )
+    # the guide's sample on 20 July: durations 5, 7, 9, 11, 5, 3 (M1 a milestone) = 40;
+    # planned (5 × 100 + 7 × 100 + 9 × 200/9 + 11 × 200/11 + 0 + 0) / 40 = 1600/40
+    sample = [
+        _task("01", "2023-07-01", "2023-07-07"),
+        _task("02", "2023-07-08", "2023-07-18", plan={"2023-07-10": 40, "2023-07-18": 100}),
+        _task("03", "2023-07-19", "2023-07-31"),
+        _task("04", "2023-07-19", "2023-08-02"),
+        _task("05", "2023-07-26", "2023-08-01"),
+        _task("06", "2023-07-26", "2023-07-28"),
+        _task("M1", "2023-07-18", "2023-07-18", kind="milestone"),
+    ]
+    on_20th = project_progress(sample, D("2023-07-20"), PLAIN, {"01": 100, "02": 90}.get)
+    assert on_20th.planned == 40
+    assert on_20th.actual == Fraction(5 * 100 + 7 * 90, 40)  # 28.25 → 28.3
+    assert metrics.percent(on_20th.actual / 100) == 28.3
+
+
+def test_nothing_to_weigh_is_no_progress():
+    from sitegen.progress import project_progress, weighted_mean
+
+    only = [_task("M", "2023-07-07", "2023-07-07", kind="milestone")]
+    progress = project_progress(only, D("2023-07-10"), PLAIN, {}.get)
+    assert (progress.planned, progress.actual, progress.deviation) == (None, None, None)
+    assert weighted_mean([(5, 100), (7, 40)]) == 65  # the measures page's example
+    assert weighted_mean([(0, 100)]) is None
+
+
+def test_a_parents_leaves_and_status_come_from_its_subtasks():
+    from sitegen.compute import summary_status
+    from sitegen.model import TaskStatus as S
+    from sitegen.progress import leaves_under
+
+    children = {"P": ["C", "Q"], "Q": ["R", "S"], "L1": ["L2"], "L2": ["L1"]}
+    assert leaves_under(children, "P") == ["C", "R", "S"]
+    assert leaves_under(children, "C") == []
+    assert leaves_under(children, "L1") == []  # a loop of parents ends in no leaf
+    assert summary_status([S.TODO, S.TODO]) is S.TODO
+    assert summary_status([S.DONE, S.TODO]) is S.DOING
+    assert summary_status([S.BLOCKED, S.TODO]) is S.DOING
+    assert summary_status([S.DONE, S.CANCELLED]) is S.DONE
+    assert summary_status([S.CANCELLED, S.CANCELLED]) is S.CANCELLED
+
+
+def test_report_findings_count_for_the_last_working_days():
+    from sitegen.health import report_window_start
+
+    # five working days up to Monday 9 October: 9, 8 (Sunday, made up), 7 (Saturday,
+    # made up), then 28 and 27 September across the National Day week
+    assert report_window_start(D("2023-10-09"), NATIONAL_DAY, 5) == D("2023-09-27")
+    # on a day off the window ends on the working day before it
+    assert report_window_start(D("2023-09-30"), NATIONAL_DAY, 5) == D("2023-09-22")
+    assert report_window_start(D("2023-07-20"), PLAIN, 1) == D("2023-07-20")

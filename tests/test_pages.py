@@ -146,9 +146,11 @@ def test_dashboard_puts_alerts_first_with_links(site: Path) -> None:
     assert 'href="reports/q3-launch/2023-07-18-li-si.html"' in html  # late-report
     text = _text(html)
     assert "-50.0%" in text and "偏差预警" in text and "日报迟交" in text and "高风险未解决" in text
-    # health with words, not colour alone, and its reasons
-    assert "红灯（严重）" in text
-    assert "未解决的高风险 R-01 设计资源不足" in text
+    # health with words, not colour alone, and its reasons: on 07-20 every task is done
+    # (the deviations and R-01 are about finished work); the 07-18 late report still counts
+    assert "黄灯（需关注）" in text
+    assert "日报迟交：1 份日报（2023-07-18 李四）" in text
+    assert "未解决的高风险 R-01" not in text
     assert "2023年7月20日" in text  # as-of date in the footer
     # within a kind of alert, the newest first: after months of reports the dashboard's
     # first few are the ones that still matter
@@ -262,11 +264,16 @@ def test_priorities_show_hidden_tasks(site: Path) -> None:
 
 
 def test_health_reasons_use_the_pages_words_and_names(multi: Path) -> None:
-    """An amber project lists its warnings by the names the alerts use, and people by name."""
+    """A project lists what makes it red, then its other warnings by the names the alerts
+    use, counting the tasks, people and reports they concern (not the warnings), by name."""
     text = _text(read(multi, "projects/brand.html"))
-    assert "Dependency order: 1" in text
-    assert "× dependency-order" not in text
-    assert re.search(r"overloaded: [^.]*Olga Petrova", text)
+    assert "B-02 deviates -100.0%, at least twice the alert threshold" in text
+    assert "Dependency order: 1 task (B-02)" in text
+    assert "dependency-order:" not in text.lower()  # the code's name, not the code
+    # ming's overload, on tasks of both projects, weighs on both
+    assert "Overloaded: 1 person (李明)" in text
+    assert "Overloaded: 1 person (李明)" in _text(read(multi, "projects/launch.html"))
+    assert "Missing report: 1 daily report (2023-10-08 李明)" in text
 
 
 QUIET_SITE = {
@@ -313,12 +320,14 @@ def test_links_between_content_files_lead_to_pages(tmp_path: Path) -> None:
 
 def test_people_pages(multi: Path) -> None:
     html = read(multi, "index.html")
-    assert 'href="people/olga.html"' in html  # overload alert links to the person
-    person = read(multi, "people/olga.html")
+    assert 'href="people/ming.html"' in html  # overload alert links to the person
+    person = read(multi, "people/ming.html")
     assert "<svg" in person and 'class="limit"' in person  # load chart with limit line
-    assert "6 / 5" in _text(person)
+    assert "3 / 2" in _text(person)
+    # olga's parent task B-08 carries no load: 5 active tasks at most, within her 5
+    assert "5 / 5" in _text(read(multi, "people/olga.html"))
     team = _text(read(multi, "people/index.html"))
-    assert "Olga" in team and "overloaded" in team
+    assert "李明" in team and "overloaded" in team
     crawl(multi)
 
 
@@ -394,7 +403,7 @@ def test_english_build(content_copy: Path, tmp_path: Path) -> None:
         _build("content", tmp_path / "zh"), "index.html"
     )
     text = _text(read(out, "index.html"))
-    assert "Alerts" in text and "Red (critical)" in text
+    assert "Alerts" in text and "Amber (needs attention)" in text
 
 
 def test_written_out_messages_are_compiled_into_templates() -> None:
@@ -520,26 +529,27 @@ def test_a_long_alert_group_goes_on_over_pages_of_its_own(tmp_path, monkeypatch)
     site = _build(CONTENT, tmp_path / "out")
     item = re.compile(r'<li class="alert-item[^"]*">.*?</li>', re.S)
 
-    def group(html: str, key: str) -> list[str]:
-        start = html.index(f'id="alerts-{key}"')
-        return item.findall(html[start : html.index("</section>", start)])
+    def group(html: str, anchor: str, end: str = "</section>") -> list[str]:
+        start = html.index(f'id="{anchor}"')
+        return item.findall(html[start : html.index(end, start)])
 
-    # the dashboard (10 a group) shows all three late alerts; alerts.html the first two,
-    # and alerts/late-2.html the third
-    everything = group(read(site, "index.html"), "late")
+    # On 07-20 the sample's four alerts about finished work (three deviations, R-01) no
+    # longer count: the dashboard (10 a list) shows all four, alerts.html the first two,
+    # and alerts/settled-2.html the others.
+    everything = group(read(site, "index.html"), "settled", "</details>")
     overview = read(site, "alerts.html")
-    assert len(everything) == 3 and group(overview, "late") == everything[:2]
-    assert '<a href="alerts/late-2.html">另有 1 条，见后续页</a>' in overview
-    second = read(site, "alerts/late-2.html")
+    assert len(everything) == 4 and group(overview, "settled", "</details>") == everything[:2]
+    assert '<a href="alerts/settled-2.html">另有 2 条，见后续页</a>' in overview
+    second = read(site, "alerts/settled-2.html")
     assert [a.replace("../", "") for a in item.findall(second)] == everything[2:]
-    assert "<h1>进度滞后（第 2/2 页）</h1>" in second and "本页为第 3 条" in second
-    assert '<a href="../alerts.html#alerts-late" rel="prev">← 第 1 页</a>' in second
+    assert "<h1>已了结（第 2/2 页）</h1>" in second and "本页为第 3–4 条" in second
+    assert '<a href="../alerts.html#settled" rel="prev">← 第 1 页</a>' in second
     assert 'rel="next"' not in second
     # six notices: two on alerts.html, then two pages; groups that fit make no pages
     middle = read(site, "alerts/notices-2.html")
     assert "本页为第 3–4 条" in middle and 'rel="prev">← 第 1 页<' in middle
     assert '<a href="notices-3.html" rel="next">第 3 页 →</a>' in middle
     assert sorted(p.name for p in (site / "alerts").iterdir()) == [
-        "late-2.html", "notices-2.html", "notices-3.html",
+        "notices-2.html", "notices-3.html", "settled-2.html",
     ]  # fmt: skip
-    assert {f"alerts/{n}" for n in ("late-2.html", "notices-3.html")} <= crawl(site)
+    assert {f"alerts/{n}" for n in ("settled-2.html", "notices-3.html")} <= crawl(site)

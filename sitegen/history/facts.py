@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sitegen.compute import Status
 from sitegen.findings import Finding
+from sitegen.history.analysis import UNREADABLE
 from sitegen.history.baseline import TaskBaseline, baseline_findings, task_baselines
 from sitegen.history.documents import VersionReader
 from sitegen.history.model import History
@@ -57,13 +58,16 @@ def history_facts(
     if history is None or not reading.covers or reading.latest is None:
         return HistoryFacts(), []
     reader = VersionReader(history)
-    _known_versions(reader, history, reading, root, loaded)
-    baselines = task_baselines(site, history, reader, status.calendar, reading.latest)
-    # The zone that chose the commit read (the working tree's) says where days end.
-    zone = site_timezone(root)
-    newest = day_of(history.revisions[-1].effective, zone)
-    hidden = Hidden.between(loaded, site)
-    trends = project_trends(site, history, reader, status.as_of, newest, hidden, zone)
+    try:
+        _known_versions(reader, history, reading, root, loaded)
+        baselines = task_baselines(site, history, reader, status.calendar, reading.latest)
+        # The zone that chose the commit read (the working tree's) says where days end.
+        zone = site_timezone(root)
+        newest = day_of(history.revisions[-1].effective, zone)
+        hidden = Hidden.between(loaded, site)
+        trends = project_trends(site, history, reader, status.as_of, newest, hidden, zone)
+    except UNREADABLE:  # a version git cannot give: as without history (the notice says so)
+        return HistoryFacts(), []
     facts = HistoryFacts(True, baselines, {key: tuple(points) for key, points in trends.items()})
     return facts, baseline_findings(site, status, baselines, messages)
 

@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sitegen.findings import RULE_NOTICE_CODES, WARNING_CODES
+from sitegen.health import REPORT_GRACE_DAYS
 from sitegen.history.trend import weekly_points
 from sitegen.i18n import Messages
 from sitegen.model import TaskKind
 from sitegen.pages.alerts import alert_pages
+from sitegen.pages.loadchart import Bar, LoadChart
 from sitegen.pages.page import Page, PageMaker
 from sitegen.pages.paths import (
     person_path,
@@ -34,9 +36,7 @@ from sitegen.pages.retro import Measure, retro_measures, retro_team_and_outputs
 from sitegen.pages.view import (
     Alert,
     AlertGroup,
-    Bar,
     Link,
-    LoadChart,
     SiteView,
     WbsRow,
     newest_first,
@@ -91,7 +91,9 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
 
     weeks = site_weeks(view)
     cards = view.project_cards()
-    site_alerts = view.alert_groups(view.alerts)  # on the dashboard and alerts.html
+    # On the dashboard and alerts.html: what is still open, then what no longer counts.
+    site_alerts = view.alert_groups(view.current(view.alerts))
+    settled = view.settled(view.alerts)
     notices = newest_first(view.notices)
     yield page(
         "index.html",
@@ -99,7 +101,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         title,
         "dashboard",
         groups=site_alerts,
-        alert_total=len(view.alerts),
+        settled=settled,
         notices=notices,
         dashboard_alerts=DASHBOARD_ALERTS,
         cards=cards,
@@ -110,7 +112,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         latest=view.latest_reports(),
         current_week=next((w for w in weeks if w.current), None),
     )
-    yield from alert_pages(site_alerts, notices, len(view.alerts), page, ui)
+    yield from alert_pages(site_alerts, settled, notices, page, ui)
     for project in site.projects:
         kpis = status.kpis.get(project.id, ())
         yield page(
@@ -120,12 +122,14 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             "dashboard",
             project=project,
             health=analysis.health[project.id],
+            progress=status.progress[project.id],
             kpis=kpis,
             wbs=view.wbs(project.id),
             tasks=view.gantt_order(project.id),
             budget=view.budget(project.id, project.doc),
             risks=view.sorted_risks(project.risks),
-            groups=view.alert_groups(view.project_alerts(project.id)),
+            groups=view.alert_groups(view.current(view.project_alerts(project.id))),
+            settled=view.settled(view.project_alerts(project.id)),
             trend=weekly_points(analysis.history.trends.get(project.id, ())),
         )
         if project.retro is not None:
@@ -219,4 +223,5 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         examples=worked_examples(site.settings.thresholds.deviation),
         thresholds=site.settings.thresholds,
         rule_codes=WARNING_CODES + RULE_NOTICE_CODES,
+        report_days=site.settings.thresholds.stale_days + REPORT_GRACE_DAYS,
     )

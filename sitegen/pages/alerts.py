@@ -16,18 +16,20 @@ from sitegen.pages.view import Alert, AlertGroup
 
 ALERTS_PER_PAGE = 100
 NOTICES = "notices"  # the key of the notices, which follow the groups
+SETTLED = "settled"  # the key of the alerts that no longer count, before the notices
 
 
 def alert_pages(
     groups: list[AlertGroup],
+    settled: list[Alert],
     notices: list[Alert],
-    total: int,
     page: PageMaker,
     ui: Messages,
 ) -> Iterator[Page]:
     """The further pages of each group longer than ALERTS_PER_PAGE, then alerts.html."""
     per_page = ALERTS_PER_PAGE
     parts = [(g.key, ui(f"alerts.group.{g.key}"), f"#alerts-{g.key}", g.alerts) for g in groups]
+    parts.append((SETTLED, ui("alerts.settled_name"), "#settled", tuple(settled)))
     parts.append((NOTICES, ui("alerts.notices_name"), "#notices", tuple(notices)))
     continued = {}
     for key, name, anchor, alerts in parts:
@@ -60,7 +62,7 @@ def alert_pages(
         ui("alerts.all_title"),
         "dashboard",
         groups=groups,
-        alert_total=total,
+        settled=settled,
         notices=notices,
         limit=per_page,
         continued=continued,

@@ -7,6 +7,7 @@ from typing import Any
 from sitegen import metrics
 from sitegen.model import Priority
 from sitegen.pages.view import SiteView
+from sitegen.progress import weighted_mean
 
 #: (priority, urgent, important): the quadrants of the matrix, in reading order.
 QUADRANTS = (
@@ -61,6 +62,8 @@ def worked_examples(threshold: Any) -> dict[str, Any]:
             "actual": 60,
             "deviation": metrics.deviation(60, 80),
         },
+        # a 5-day task done and a 7-day task 40% done weigh in by their durations
+        "progress": weighted_mean([(5, 100), (7, 40)]),
         "boundary": {
             "deviation": metrics.deviation(4, 5),
         },

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from sitegen import metrics
 from sitegen.findings import Finding, Severity
+from sitegen.health import OpenMatters, subject_of
 from sitegen.model import Impact, RiskStatus
+from sitegen.pages.loadchart import LoadChart, load_chart
 from sitegen.pages.lookups import Link, Lookups
 from sitegen.pages.paths import (
     person_path,
@@ -25,14 +27,14 @@ from sitegen.pages.paths import (
     retro_path,
     risk_path,
     task_path,
-    week_key,
 )
 
 if TYPE_CHECKING:
     from sitegen.build import Analysis
-    from sitegen.checks import ProjectHealth
     from sitegen.compute import EntryState, KpiState, TaskState
+    from sitegen.health import ProjectHealth
     from sitegen.model import Person, Project, ProjectDoc, ReportDoc, RiskDoc
+    from sitegen.progress import Progress
 
 #: Alert groups on the dashboard, in the order a reader should see them.
 ALERT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -64,8 +66,8 @@ class Alert:
 class AlertGroup:
     key: str
     alerts: tuple[Alert, ...]
-    count: int
-    subjects: tuple[Link, ...]  # the distinct tasks / people / risks / reports concerned
+    count: int  # what a reader counts: the distinct tasks / people / risks / reports concerned
+    subjects: tuple[Link, ...]  # those, as links
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class ProjectCard:
 
     project: Project
     health: ProjectHealth
+    progress: Progress
     kpis: tuple[KpiState, ...]
     chart: GanttFocus
 
@@ -93,48 +96,11 @@ class WbsRow:
 
 
 @dataclass(frozen=True)
-class Bar:
-    """One bar of a person's load chart (SVG coordinates prepared here)."""
-
-    day: date
-    count: int
-    tasks: tuple[str, ...]
-    x: float
-    y: float
-    height: float
-    over: bool
-
-
-@dataclass(frozen=True)
 class GanttFocus:
     """The tasks a summary Gantt shows, and how many it leaves to the full chart."""
 
     tasks: tuple[TaskState, ...]
     hidden: int
-
-
-@dataclass(frozen=True)
-class LoadChart:
-    bars: tuple[Bar, ...]
-    weeks: tuple[tuple[str, float, float], ...]  # (week key, x of first bar, width)
-    limit: int
-    limit_y: float
-    width: float
-    height: float
-    base_y: float
-    scale: int
-    gridlines: tuple[tuple[int, float], ...]
-
-
-def grid_step(scale: int, height: float, min_gap: float = 14.0) -> int:
-    """The step between labelled grid lines (1, 2, 5, 10, 20, 50…) that keeps labels at
-    least ``min_gap`` apart on an axis of ``height`` for 0..``scale``."""
-    step, factors = 1, (2, 2.5, 2)  # 1 → 2 → 5 → 10 → 20 → 50 → 100…
-    index = 0
-    while height * step / scale < min_gap:
-        step = round(step * factors[index % 3])
-        index += 1
-    return step
 
 
 def start_key(state: TaskState) -> tuple[date, date, str]:
@@ -209,6 +175,8 @@ class SiteView:
         self.findings = [f for f in analysis.findings if f.severity is not Severity.ERROR]
         self.alerts = [self.alert(f) for f in self.findings if f.severity is Severity.WARNING]
         self.notices = [self.alert(f) for f in self.findings if f.severity is Severity.NOTICE]
+        # Whether a warning still counts on the as-of day, as the projects' health counts it.
+        self.matters = OpenMatters.of(site, status)
         self._project_alerts: dict[str | None, list[Alert]] = defaultdict(list)
         for alert in self.alerts:
             self._project_alerts[alert.finding.project].append(alert)
@@ -270,6 +238,14 @@ class SiteView:
         unique = list({link.path: link for link in related}.values())
         return Alert(finding, target, tuple(unique))
 
+    def current(self, alerts: Iterable[Alert]) -> list[Alert]:
+        """The alerts that still count on the as-of day (what is open: SPEC §5, health)."""
+        return [a for a in alerts if self.matters.counts(a.finding)]
+
+    def settled(self, alerts: Iterable[Alert]) -> list[Alert]:
+        """The alerts about finished work or past days: kept for the record."""
+        return newest_first([a for a in alerts if not self.matters.counts(a.finding)])
+
     def alert_groups(self, alerts: list[Alert]) -> list[AlertGroup]:
         groups = []
         placed: set[int] = set()
@@ -284,8 +260,28 @@ class SiteView:
         return groups
 
     def _group(self, key: str, alerts: list[Alert]) -> AlertGroup:
-        subjects = {a.target.path: a.target for a in alerts if a.target is not None}
-        return AlertGroup(key, tuple(alerts), len(alerts), tuple(subjects.values()))
+        subjects: dict[tuple[str, str], Link | None] = {}
+        for alert in alerts:
+            subject = self._subject(key, alert)
+            if subject[0] not in subjects or subjects[subject[0]] is None:
+                subjects[subject[0]] = subject[1]
+        links = {link.path + link.text: link for link in subjects.values() if link is not None}
+        return AlertGroup(key, tuple(alerts), len(subjects), tuple(links.values()))
+
+    def _subject(self, group: str, alert: Alert) -> tuple[tuple[str, str], Link | None]:
+        """What an alert of ``group`` is about, counted once however many alerts it has:
+        the people group counts people (an unconfirmed task counts its owner)."""
+        finding = alert.finding
+        if group == "people" and finding.person:
+            return ("person", finding.person), self.person_link(finding.person)
+        subject = subject_of(finding)
+        kind = subject[0]
+        if kind == "task" and finding.task:
+            return subject, self.task_link(finding.task) or alert.target
+        if kind == "report" and alert.target is not None:
+            label = f"{finding.day} {self.person_name(finding.person)}"
+            return subject, Link(alert.target.path, label)
+        return subject, alert.target
 
     def project_alerts(self, project_id: str) -> list[Alert]:
         return list(self._project_alerts.get(project_id, ()))
@@ -373,6 +369,7 @@ class SiteView:
             ProjectCard(
                 project,
                 self.analysis.health[project.id],
+                self.status.progress[project.id],
                 tuple(self.status.kpis.get(project.id, ())),
                 self.gantt_focus(project.id),
             )
@@ -442,41 +439,7 @@ class SiteView:
     # ---- people
 
     def load_chart(self, person_id: str) -> LoadChart | None:
-        load = self.status.people[person_id].load
-        if not load.by_day:
-            return None
-        bar_w, gap, week_gap, top, chart_h = 14.0, 4.0, 14.0, 16.0, 96.0
-        scale = max(load.peak, load.limit) + 1
-        base = top + chart_h
-        bars, weeks = [], []
-        x = 40.0
-        current_week, week_x = None, x
-        for day, tasks in load.by_day.items():
-            key = week_key(day)
-            if key != current_week:
-                if current_week is not None:
-                    weeks.append((current_week, week_x, x - gap - week_x))
-                    x += week_gap
-                current_week, week_x = key, x
-            height = chart_h * len(tasks) / scale
-            bars.append(
-                Bar(day, len(tasks), tasks, x, base - height, height, len(tasks) > load.limit)
-            )
-            x += bar_w + gap
-        weeks.append((current_week or "", week_x, x - gap - week_x))
-        step = grid_step(scale, chart_h)
-        grid = tuple((n, base - chart_h * n / scale) for n in range(0, scale + 1, step))
-        return LoadChart(
-            tuple(bars),
-            tuple(weeks),
-            load.limit,
-            base - chart_h * load.limit / scale,
-            max(x + 8, 200.0),
-            base + 34,
-            base,
-            scale,
-            grid,
-        )
+        return load_chart(self.status.people[person_id].load)
 
     # ---- risks
 
