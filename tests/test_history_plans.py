@@ -203,3 +203,15 @@ def test_the_pages_show_the_slip_and_the_trend(timeline: FixtureRepo, tmp_path: 
     # The last working day of each week: Friday 7 July, then 12 July.
     assert '<th scope="row" class="nowrap">Jul 7</th><td class="num">' in project
     assert '<th scope="row" class="nowrap">Jul 12</th><td class="num">86.7%</td>' in project
+
+
+def test_each_trend_point_is_what_a_build_as_of_that_day_shows(
+    timeline: FixtureRepo, tmp_path: Path
+) -> None:
+    project = build(timeline.content, tmp_path / "out", "--as-of", "2023-07-12")["projects"][0]
+    assert len(project["trend"]) == 8
+    for point in project["trend"]:
+        then = build(timeline.content, tmp_path / point["date"], "--as-of", point["date"])
+        progress = then["projects"][0]["progress"]
+        assert (point["planned"], point["actual"]) == (progress["planned"], progress["actual"])
+        assert then["projects"][0]["trend"][-1] == point

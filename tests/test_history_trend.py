@@ -206,23 +206,10 @@ def content_on(repo: FixtureRepo, day: date, target: Path) -> Path:
     return target / "content"
 
 
-def progress_of(site: Site, project_id: str, day: date) -> tuple[Fraction, Fraction] | None:
-    """Project progress straight from `compute`, as SPEC §5 defines it."""
-    status = compute(site, day)
-    leaves = [
-        s
-        for s in status.tasks.values()
-        if s.project == project_id
-        and s.is_leaf
-        and s.task.kind is not TaskKind.MILESTONE
-        and s.status is not TaskStatus.CANCELLED
-    ]
-    weight = sum(s.duration for s in leaves)
-    if weight == 0:
-        return None
-    planned = sum((s.duration * (s.planned or 0) for s in leaves), Fraction(0))
-    actual = sum((s.duration * (s.actual or 0) for s in leaves), Fraction(0))
-    return planned / weight, actual / weight
+def progress_of(site: Site, project_id: str, day: date) -> tuple[Fraction, Fraction]:
+    """Project progress as `sitegen.compute` has it for the site on ``day``."""
+    progress = compute(site, day).progress[project_id]
+    return progress.planned, progress.actual
 
 
 def trends_of(repo: FixtureRepo, as_of: date, live_from: date | None) -> dict:
