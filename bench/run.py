@@ -251,7 +251,7 @@ def sitegen_command(rev: str | None) -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-P", "-c", code], {"PYTHONPATH": str(where)}
 
 
-ROWS = ("full", "noop", "report", "task", "check", "hugo", "floor")
+ROWS = ("full", "noop", "report", "task", "check", "history", "commit", "hugo", "floor")
 
 
 Step = tuple[
@@ -313,6 +313,8 @@ def measure(
         steps.append((key, label, build, touch, restore, env))
     check = [*base, "check", str(content), "--as-of", AS_OF, "--format", "json"]
     steps.append(("check", "sitegen check (json)", check, None, None, env))
+    if {"history", "commit"} & set(wanted):
+        steps += history_steps(size, seed, base, extra_env, timeout)
 
     public = Path()
     if not skip_hugo:
@@ -393,6 +395,50 @@ def measure(
         except (ValueError, KeyError) as error:
             problems.append(f"{size} / check: could not read JSON findings ({error})")
     return SizeResult(size, content, gen_seconds, inputs, rows, findings, problems)
+
+
+def history_steps(
+    size: str, seed: int, base: list[str], extra_env: dict[str, str], timeout: float
+) -> list[Step]:
+    """The same content with a year of git history (bench/history.py): a cold build that
+    reads it all, and a build after one new commit (a report's brief edited and committed
+    that evening; the commit is taken back after each run)."""
+    from history import ensure_history, git
+
+    print(f"[{size}] history ...", file=sys.stderr, flush=True)
+    folder, _, _ = ensure_history(size, seed)
+    site_out, cache = OUT / f"site-history-{size}", OUT / f"cache-history-{size}"
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache), **extra_env)
+    build = [*base, "build", str(folder), "-o", str(site_out), "--as-of", AS_OF]
+    report = sorted(folder.glob("*/reports/*.md"))[-1]
+    original = report.read_bytes()
+
+    def cold(_n: int) -> None:
+        shutil.rmtree(site_out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def commit(n: int) -> None:
+        if not site_out.is_dir():
+            run_child(build, LOGS / f"{size}-history-resync.log", env, timeout)
+        report.write_bytes(original.rstrip(b"\n") + f"（补充{n}）\n".encode())
+        when = "--date=2023-12-29T21:00:00+08:00"
+        git(folder, "-c", "user.name=bench", "commit", "-qam", f"one more {n}", when)
+
+    def take_back() -> None:
+        git(folder, "reset", "-q", "--hard", "HEAD~1")
+        run_child(build, LOGS / f"{size}-history-resync.log", env, timeout)
+
+    return [
+        (
+            "history",
+            "sitegen full build, with a year of git history (cold)",
+            build,
+            cold,
+            None,
+            env,
+        ),
+        ("commit", "sitegen rebuild after one new commit", build, commit, take_back, env),
+    ]
 
 
 # --- report -------------------------------------------------------------------------------
@@ -519,7 +565,7 @@ def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> st
                     f"{time_ratio} Hugo full (CPU {fmt_ratio(row.cpu, hugo_cpu)});"
                     f" mem {fmt_ratio(row.rss_mib, hugo_m)} Hugo"
                 )
-            elif key in ("noop", "task"):
+            elif key in ("noop", "task", "history", "commit"):
                 ratio = f"{fmt_ratio(row.median, full_s)} of own full build"
             elif key == "report":
                 ratio = (
@@ -545,7 +591,7 @@ def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> st
             "| measurement | large s | xl s | xl/large | CPU xl/large |",
             "|---|---:|---:|---:|---:|",
         ]
-        for key in ("full", "noop", "report", "task", "check", "hugo", "floor"):
+        for key in ROWS:
             a, b = by_size["large"].rows.get(key), by_size["xl"].rows.get(key)
             if a and b and a.ok and b.ok:
                 growth, cpu_growth = fmt_ratio(b.median, a.median), fmt_ratio(b.cpu, a.cpu)

@@ -11,7 +11,7 @@ import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from sitegen.health import ProjectHealth, project_health
 from sitegen.history import History, NoHistory
 from sitegen.history import analysis as past
 from sitegen.history.analysis import HistoryChoice
+from sitegen.history.facts import HistoryFacts, history_facts
 from sitegen.history.snapshot import Reading
 from sitegen.i18n import Messages
 from sitegen.incremental import BuildRecord, OutputState
@@ -49,6 +50,7 @@ class Analysis:
     findings: list[Finding]
     theme: Theme
     public: bool = False
+    history: HistoryFacts = field(default_factory=HistoryFacts)  # baselines, trends
 
     @property
     def failed(self) -> bool:
@@ -135,12 +137,14 @@ def _analyse(
     findings += run_checks(site, status, messages)
     settings_file = "site.yaml" if (folder / "site.yaml").is_file() else "."
     findings += past.history_findings(reading, site, status, messages, today, settings_file)
+    facts, history_said = history_facts(reading, root, loaded.site, site, status, messages)
+    findings += history_said
     if public:
         findings = public_findings(findings, site.settings)
     health = project_health(site, status, findings, messages)
     for document in site.documents():  # every finding is made: no more line look-ups
         document.source.release_lines()
-    return Analysis(root, site, status, health, sort_findings(findings), theme, public)
+    return Analysis(root, site, status, health, sort_findings(findings), theme, public, facts)
 
 
 def build(

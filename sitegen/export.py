@@ -10,6 +10,8 @@ from sitegen import metrics
 from sitegen.compute import Status
 from sitegen.findings import Finding
 from sitegen.health import ProjectHealth
+from sitegen.history.facts import HistoryFacts
+from sitegen.history.trend import trend_rows
 from sitegen.model import Site
 
 
@@ -21,8 +23,13 @@ def _number(value: Any) -> int | float | None:
 
 
 def status_data(
-    site: Site, status: Status, health: dict[str, ProjectHealth], findings: list[Finding]
+    site: Site,
+    status: Status,
+    health: dict[str, ProjectHealth],
+    findings: list[Finding],
+    history: HistoryFacts | None = None,
 ) -> dict[str, Any]:
+    history = history or HistoryFacts()
     pct = metrics.percent
 
     def percent_of_100(value: Fraction | None) -> float | None:
@@ -48,6 +55,7 @@ def status_data(
                     }
                     for k in status.kpis.get(project.id, ())
                 ],
+                "trend": trend_rows(history.trends.get(project.id, ())),
             }
             for project in site.projects
         ],
@@ -65,6 +73,7 @@ def status_data(
                 "actual_progress": percent_of_100(t.actual),
                 "schedule_deviation": pct(t.schedule_deviation),
                 "critical": t.critical,
+                **history.baseline_row(t.task.id),
             }
             for t in status.tasks.values()
         ],

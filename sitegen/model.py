@@ -299,6 +299,13 @@ class ProjectDoc(Document):
     kpis: list[Kpi] = Field(
         default_factory=list, description="The measurable targets, one item per KPI."
     )
+    baseline: Date | None = Field(
+        None,
+        description="The day whose end fixes every task's baseline (start, end, plan), "
+        "against which slip is measured. Tasks first committed later take their first "
+        "version as baseline (scope added later). Default: each task as first committed.",
+        examples=["2023-07-03"],
+    )
 
 
 class Collaborator(BaseModel):

@@ -325,7 +325,9 @@ class SiteRenderer:
         """Every file that is not a page: what it is made from, and how to make it."""
         analysis = self.analysis
         settings, as_of = analysis.site.settings, analysis.status.as_of
-        data = status_data(analysis.site, analysis.status, analysis.health, analysis.findings)
+        data = status_data(
+            analysis.site, analysis.status, analysis.health, analysis.findings, analysis.history
+        )
         rows = calendar_rows(analysis)
         sources: DataSources = {
             name: (content, partial(bytes, content)) for name, content in self.static.items()

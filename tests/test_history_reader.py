@@ -194,3 +194,43 @@ def test_a_corrupt_cache_only_costs_time(repo: FixtureRepo) -> None:
     for stored in cache.glob("history-*"):
         stored.write_bytes(b"\x80garbage")
     assert len(read(repo).revisions) == 2
+
+
+def test_without_merges_the_arrivals_follow_from_the_mainline(repo: FixtureRepo) -> None:
+    repo.rename("p/reports/2023-07-03-li.md", "p/reports/2023-07/2023-07-03-li.md")
+    repo.commit("2023-07-05T09:00:00+08:00", "reports by month")
+    repo.remove("p/tasks/T-1.md")
+    repo.commit("2023-07-06T09:00:00+08:00", "drop")
+    repo.write("p/tasks/T-1.md", "v3\n")
+    repo.commit("2023-07-07T09:00:00+08:00", "back")
+    found = history_reader.locate(repo.content)
+    assert isinstance(found, history_reader.Repository)
+    walked = history_reader._arrivals_walk(repo.content, found.head)
+    mainline = history_reader._mainline(repo.content, found.head)
+    assert history_reader.arrivals_along(mainline, set()) == walked
+    # From a commit on: the files present then are not arrivals.
+    since = repo.git("rev-parse", "HEAD~2").strip()
+    later = history_reader._mainline(repo.content, f"{since}..{found.head}")
+    present = {"README.md", "p/tasks/T-1.md", "p/reports/2023-07/2023-07-03-li.md"}
+    derived = history_reader.arrivals_along(later, present)
+    assert derived["arrivals"] == {"p/tasks/T-1.md": mainline[-1].commit}
+
+
+def test_a_build_after_one_commit_without_merges_walks_the_log_once(
+    repo: FixtureRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read(repo).close()
+    spans: list[tuple[str, ...]] = []
+    real_log = history_reader._log
+
+    def counting_log(root: Path, *options: str):
+        spans.append(options)
+        return real_log(root, *options)
+
+    monkeypatch.setattr(history_reader, "_log", counting_log)
+    repo.write("p/reports/2023-07-04-li.md", "report\n")
+    repo.commit("2023-07-04T17:10:00+08:00")
+    history = read(repo)
+    assert len(spans) == 1
+    assert history.arrival("p/reports/2023-07-04-li.md").time == moment("2023-07-04T17:10:00+08:00")
+    assert history.arrival("p/tasks/T-1.md").time == moment("2023-07-01T10:00:00+08:00")

@@ -24,6 +24,10 @@ class VersionReader:
         self.history = history
         self._parsed: dict[tuple[str, type[Document]], Document | None] = {}
 
+    def remember(self, blob: str, document: Document) -> None:
+        """``document`` (loaded from a file whose bytes are ``blob``) stands for the blob."""
+        self._parsed[(blob, type(document))] = document
+
     def document(self, blob: str | None, path: str, model: type[DocT]) -> DocT | None:
         if blob is None:
             return None

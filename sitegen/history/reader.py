@@ -8,10 +8,14 @@ Two walks of the log from HEAD, each one `git log` process:
 - *arrivals*: for every file, the first commit on any branch that contained it
   (following renames), which is when a report was really handed in.
 
+When no merge is reachable (a team that pushes to one branch), every commit is on the
+mainline and the arrivals follow from it: one walk instead of two. Otherwise the two
+walks run at once.
+
 File contents are read on demand through one `git cat-file --batch` process.
 
 Why the command rather than a library: it is on every machine that has the repository,
-and two log walks plus one batch reader keep the number of processes constant however
+and at most two log walks plus one batch reader keep the number of processes constant however
 long the history is (see README, "History", for the measurements).
 """
 
@@ -21,6 +25,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -76,25 +81,74 @@ def locate(root: Path) -> Repository | NoHistory:
     return Repository(root, Path(top), prefix, head)
 
 
-def read_log(repository: Repository, since: str | None = None) -> tuple[list[Revision], dict]:
+def read_log(
+    repository: Repository, since: str | None = None, present: Iterable[str] = ()
+) -> tuple[list[Revision], dict]:
     """The mainline revisions after commit ``since`` (all when None) that changed the
     content folder, oldest first, and the first commit of each path that arrived in
-    that range ({path: Commit}, renames following their old path when it is known)."""
+    that range ({path: Commit}, renames following their old path when it is known).
+    ``present``: the files of the content folder at ``since``.
+
+    Without merges every commit is on the mainline, and the arrivals follow from it:
+    one walk of the log instead of two (each costs a diff of every commit)."""
+    root = repository.root
     span = f"{since}..{repository.head}" if since else repository.head
-    mainline = _log(repository.root, "--first-parent", "-m", span)
-    revisions = [
-        Revision(commit, commit.time, changes) for commit, _, changes in mainline if changes
+    if not _has_merges(root, span):
+        revisions = _mainline(root, span)
+        return revisions, arrivals_along(revisions, set(present))
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two git processes at once
+        mainline = pool.submit(_mainline, root, span)
+        arrived = pool.submit(_arrivals_walk, root, span)
+        return mainline.result(), arrived.result()
+
+
+def _has_merges(root: Path, span: str) -> bool:
+    return bool(_git(root, "rev-list", "--merges", "-n", "1", span).strip())
+
+
+def _mainline(root: Path, span: str) -> list[Revision]:
+    return [
+        Revision(commit, commit.time, changes)
+        for commit, _, changes in _log(root, "--first-parent", "-m", span)
+        if changes
     ]
+
+
+def _arrivals_walk(root: Path, span: str) -> dict:
+    """Arrivals from every commit in ``span`` that added a file or renamed one."""
     arrivals: dict[str, Commit] = {}
     renamed_from: dict[str, str] = {}
-    for commit, _, changes in _log(repository.root, "--diff-filter=AR", span):
+    for commit, _, changes in _log(root, "--diff-filter=AR", span):
         for change in changes:
             if change.old_path is not None:
                 renamed_from.setdefault(change.path, change.old_path)
             known = arrivals.get(change.path)
             if known is None or commit.time < known.time:
                 arrivals[change.path] = commit
-    return revisions, {"arrivals": arrivals, "renamed_from": renamed_from}
+    return {"arrivals": arrivals, "renamed_from": renamed_from}
+
+
+def arrivals_along(revisions: Iterable[Revision], present: set[str]) -> dict:
+    """What `_arrivals_walk` finds, from the revisions of a history without merges:
+    a file arrives with the change that adds it or renames another file to it.
+    ``present``: the files before the first revision (updated)."""
+    arrivals: dict[str, Commit] = {}
+    renamed_from: dict[str, str] = {}
+    for revision in revisions:
+        commit = revision.commit
+        for change in revision.changes:
+            if change.blob is None:
+                present.discard(change.path)
+                continue
+            if change.path in present:
+                continue  # changed, not added
+            present.add(change.path)
+            if change.old_path is not None:
+                renamed_from.setdefault(change.path, change.old_path)
+            known = arrivals.get(change.path)
+            if known is None or commit.time < known.time:
+                arrivals[change.path] = commit
+    return {"arrivals": arrivals, "renamed_from": renamed_from}
 
 
 def first_parent_of_oldest(repository: Repository, since: str) -> bool:
@@ -235,6 +289,26 @@ def _git(root: Path, *arguments: str) -> str:
     return completed.stdout.decode("utf-8", "surrogateescape")
 
 
+def unchanged_files(root: Path) -> dict[str, str]:
+    """path (relative to the content folder ``root``) → blob id of every file whose
+    working-tree bytes are the ones git has staged: parsing that blob gives what the
+    build loaded from the file, so its document can stand for it. Empty when git cannot
+    tell."""
+    try:
+        staged = _git(root, "-c", "core.quotePath=false", "ls-files", "-s", "-z", "--", ".")
+        modified = _git(root, "-c", "core.quotePath=false", "ls-files", "-m", "-z", "--", ".")
+    except GitError:
+        return {}
+    changed = set(modified.split("\0"))
+    found: dict[str, str] = {}
+    for record in staged.split("\0"):
+        meta, _, path = record.partition("\t")
+        parts = meta.split(" ")
+        if len(parts) == 3 and parts[0] in _FILE_MODES and parts[2] == "0" and path not in changed:
+            found[path] = parts[1]
+    return found
+
+
 def read_history(root: Path, earlier: History | None = None) -> History | NoHistory:
     """The history of the content folder ``root``. ``earlier``: what a previous call
     returned (from the cache); only the commits after its head are read then."""
@@ -245,7 +319,8 @@ def read_history(root: Path, earlier: History | None = None) -> History | NoHist
         return earlier.reopened(BlobReader(root))
     try:
         if earlier is not None and first_parent_of_oldest(found, earlier.head):
-            revisions, arrived = read_log(found, since=earlier.head)
+            present = earlier.files_at(earlier.revisions[-1].effective) if earlier.revisions else {}
+            revisions, arrived = read_log(found, earlier.head, present or {})
             return earlier.extended(found.head, revisions, arrived, BlobReader(root))
         revisions, arrived = read_log(found)
     except GitError:
@@ -253,4 +328,4 @@ def read_history(root: Path, earlier: History | None = None) -> History | NoHist
     return History.made(found.head, revisions, arrived, BlobReader(root))
 
 
-__all__ = ["BlobReader", "GitError", "Repository", "locate", "read_history"]
+__all__ = ["BlobReader", "GitError", "Repository", "locate", "read_history", "unchanged_files"]

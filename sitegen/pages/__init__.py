@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.findings import CONTENT_WARNING_CODES, RULE_NOTICE_CODES, WARNING_CODES
 from sitegen.health import REPORT_GRACE_DAYS
+from sitegen.history.trend import weekly_points
 from sitegen.i18n import Messages
 from sitegen.model import TaskKind
 from sitegen.pages.alerts import alert_pages
@@ -129,6 +130,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             risks=view.sorted_risks(project.risks),
             groups=view.alert_groups(view.current(view.project_alerts(project.id))),
             settled=view.settled(view.project_alerts(project.id)),
+            trend=weekly_points(analysis.history.trends.get(project.id, ())),
         )
         if project.retro is not None:
             yield page(
@@ -152,6 +154,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             project=view.project_ref(state.project),
             findings=view.findings_for(task=state.task.id),
             risks=view.sorted_risks(view.risks_by_task.get(state.task.id, [])),
+            baseline=analysis.history.baselines.get(state.task.id),
         )
     people = sorted(status.people.values(), key=lambda p: p.person.id)
     yield page(
