@@ -215,3 +215,13 @@ def test_each_trend_point_is_what_a_build_as_of_that_day_shows(
         progress = then["projects"][0]["progress"]
         assert (point["planned"], point["actual"]) == (progress["planned"], progress["actual"])
         assert then["projects"][0]["trend"][-1] == point
+
+
+def test_a_public_site_shows_the_slip_but_not_who_replanned(
+    timeline: FixtureRepo, tmp_path: Path
+) -> None:
+    team = build(timeline.content, tmp_path / "team", "--as-of", "2023-07-12")
+    public = build(timeline.content, tmp_path / "public", "--as-of", "2023-07-12", "--public")
+    assert {"replanned", "slipped"} <= {f["code"] for f in team["findings"]}
+    assert [code for code, *_ in plans(public["findings"])] == ["slipped"]
+    assert "Wang Wu" not in (tmp_path / "public" / "status.json").read_text("utf-8")
