@@ -191,7 +191,8 @@ def fast_import_stream(changes: list[Change]) -> bytes:
     return b"".join(out)
 
 
-def git(folder: Path, *arguments: str, data: bytes | None = None) -> str:
+def git(folder: Path, *arguments: str, data: bytes | None = None, when: str = "") -> str:
+    """git in ``folder``; ``when``: the author and committer time of a commit it makes."""
     environment = {
         **os.environ,
         "GIT_CONFIG_GLOBAL": os.devnull,
@@ -200,6 +201,7 @@ def git(folder: Path, *arguments: str, data: bytes | None = None) -> str:
         "GIT_AUTHOR_EMAIL": "bench@example.com",
         "GIT_COMMITTER_NAME": "bench",
         "GIT_COMMITTER_EMAIL": "bench@example.com",
+        **({"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else {}),
     }
     done = subprocess.run(
         ["git", *arguments], cwd=folder, input=data, capture_output=True, env=environment
@@ -295,8 +297,7 @@ def probe(folder: Path) -> dict[str, dict[str, float]]:
     report = sorted(folder.glob("*/reports/*.md"))[-1]
     original = report.read_bytes()
     report.write_bytes(original + "补充说明。\n".encode())
-    when = "2023-12-29T21:00:00+08:00"
-    git(folder, "-c", "user.name=bench", "commit", "-qam", "one more", f"--date={when}")
+    git(folder, "commit", "-qam", "one more", when="2023-12-29T21:00:00+08:00")
     try:
         again = timed("next", lambda: history_of(folder))
         assert isinstance(again, History) and len(again.revisions) == len(history.revisions) + 1

@@ -421,8 +421,7 @@ def history_steps(
         if not site_out.is_dir():
             run_child(build, LOGS / f"{size}-history-resync.log", env, timeout)
         report.write_bytes(original.rstrip(b"\n") + f"（补充{n}）\n".encode())
-        when = "--date=2023-12-29T21:00:00+08:00"
-        git(folder, "-c", "user.name=bench", "commit", "-qam", f"one more {n}", when)
+        git(folder, "commit", "-qam", f"one more {n}", when="2023-12-29T21:00:00+08:00")
 
     def take_back() -> None:
         git(folder, "reset", "-q", "--hard", "HEAD~1")
