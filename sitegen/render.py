@@ -72,10 +72,13 @@ def _urls_from(folder: str) -> Callable[[str], str]:
 
 
 @pass_context
-def _gantt(context: Any, tasks: Any, title: str, id_prefix: str | None = None) -> Markup | None:
+def _gantt(
+    context: Any, tasks: Any, title: str, id_prefix: str | None = None, window: Any = None
+) -> Markup | None:
     """The SVG Gantt chart of ``tasks``, or None while `sitegen.gantt` is not available.
 
     Templates always show a table of the same tasks next to it, for screen readers.
+    ``window`` (first, last day) narrows the chart to those days (the one-page brief).
     """
     try:
         from sitegen.gantt import gantt_svg
@@ -97,6 +100,7 @@ def _gantt(context: Any, tasks: Any, title: str, id_prefix: str | None = None) -
             id_prefix=id_prefix,
             threshold=context["settings"].thresholds.deviation,
             id_column=True,
+            window=window,
         )
     except Exception:  # a chart must never break a page: the table below carries the data
         return None

@@ -59,17 +59,19 @@ def gantt_svg(
     id_prefix: str | None = None,
     threshold: Decimal | Fraction = DEFAULT_THRESHOLD,
     id_column: bool = False,
+    window: tuple[date, date] | None = None,
 ) -> Markup:
     """The chart as one ``<svg>`` element (wrap it in a horizontally scrollable div).
 
     ``id_prefix`` makes the ids of this chart unique on a page (default: derived from
     ``title``); ``threshold`` is the schedule-deviation alert threshold (SPEC §5).
     ``id_column``: put before it the column of task ids that phones keep in view while
-    the chart scrolls (see `_id_column`).
+    the chart scrolls (see `_id_column`). ``window``: show only these days (bars
+    longer than it run to its edges), as the one-page brief does.
     """
     m = catalog(messages)
     prefix = id_prefix or _id_prefix(title)
-    first, last = _shown_days(tasks, as_of)
+    first, last = window or _shown_days(tasks, as_of)
     first, last = first - timedelta(days=PAD_DAYS), last + timedelta(days=PAD_DAYS)
     axis = Axis(first, last)
     rows = _rows(tasks)

@@ -17,6 +17,7 @@ from sitegen.history.trend import weekly_points
 from sitegen.i18n import Messages
 from sitegen.model import TaskKind
 from sitegen.pages.alerts import alert_pages
+from sitegen.pages.brief import brief_pages
 from sitegen.pages.loadchart import Bar, LoadChart
 from sitegen.pages.page import Page, PageMaker
 from sitegen.pages.paths import (
@@ -113,6 +114,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         current_week=next((w for w in weeks if w.current), None),
     )
     yield from alert_pages(site_alerts, settled, notices, page, ui)
+    yield from brief_pages(view, page, ui)
     for project in site.projects:
         kpis = status.kpis.get(project.id, ())
         yield page(

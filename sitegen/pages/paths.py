@@ -29,6 +29,11 @@ def retro_path(project_id: str) -> str:
     return f"retro/{project_id}.html"
 
 
+def brief_path(project_id: str | None = None) -> str:
+    """The one-page weekly brief: the portfolio's, or one project's."""
+    return "brief.html" if project_id is None else f"briefs/{project_id}.html"
+
+
 def report_path(report: ReportDoc) -> str:
     """``reports/<project>/<date>-<author>.html``: built from ids, whatever the file is called."""
     project = report.source.file.split("/")[0] if "/" in report.source.file else "_"

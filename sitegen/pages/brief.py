@@ -1,0 +1,161 @@
+"""The one-page A4 weekly brief: the portfolio (``brief.html``) and each project's.
+
+What a director takes into the weekly meeting, on one printed page: each project's
+health, planned against actual progress and next milestone; the decisions needed; the
+KPIs; and the next three weeks of the Gantt. The selections here are pure functions of
+the computed state; `brief_pages` hands them to ``brief.html``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from sitegen.health import Health
+from sitegen.model import TaskKind
+from sitegen.pages.paths import brief_path, week_key, week_monday
+
+if TYPE_CHECKING:
+    from sitegen.compute import KpiState, TaskState
+    from sitegen.health import ProjectHealth
+    from sitegen.i18n import Messages
+    from sitegen.model import Project
+    from sitegen.pages.page import Page, PageMaker
+    from sitegen.pages.view import Alert, SiteView
+    from sitegen.progress import Progress
+
+BRIEF_WEEKS = 3  # the Gantt of the brief: this week and the two after it
+# Findings that ask someone above the team to decide, most urgent first: a high risk
+# still open, a task or report behind by at least the threshold, a person overloaded.
+DECISION_CODES = ("open-high-risk", "schedule-deviation", "deviation", "overload")
+BRIEF_DECISIONS = 5  # one page holds this many; the rest are one link away
+BRIEF_GANTT_TASKS = 12  # Gantt rows that fit the page, shared among the projects shown
+BRIEF_CHARTS = 3  # the portfolio's page charts this many projects, the least healthy
+HEALTH_ORDER = {Health.RED: 0, Health.AMBER: 1, Health.GREEN: 2}
+
+
+@dataclass(frozen=True)
+class BriefProject:
+    """A project's row in the brief's portfolio strip."""
+
+    project: Project
+    health: ProjectHealth
+    progress: Progress
+    milestone: TaskState | None
+    kpis: tuple[KpiState, ...]
+
+
+def brief_window(as_of: date, weeks: int = BRIEF_WEEKS) -> tuple[date, date]:
+    """Monday of the as-of day's week to the Sunday ``weeks`` weeks on."""
+    monday = week_monday(as_of)
+    return monday, monday + timedelta(days=7 * weeks - 1)
+
+
+def next_milestone(states: Iterable[TaskState], as_of: date) -> TaskState | None:
+    """The open milestone due soonest on or after ``as_of`` (of equals the first by id);
+    else the open milestone most overdue; None without open milestones."""
+    open_milestones = [s for s in states if s.task.kind is TaskKind.MILESTONE and s.is_open]
+    ahead = [s for s in open_milestones if s.task.end >= as_of]
+    chosen = ahead or open_milestones
+    return min(chosen, key=lambda s: (s.task.end, s.task.id), default=None)
+
+
+def tasks_in_window(
+    states: Sequence[TaskState], window: tuple[date, date], limit: int = BRIEF_GANTT_TASKS
+) -> tuple[list[TaskState], int]:
+    """The tasks (in the order given) that run on a day of ``window``, and how many of
+    them do not fit in ``limit`` rows. Beyond ``limit``, open tasks go before closed
+    ones, then critical ones, then the order given."""
+    first, last = window
+    meeting = [s for s in states if s.task.first_day <= last and s.task.end >= first]
+    if len(meeting) <= limit:
+        return meeting, 0
+    ranked = sorted(
+        range(len(meeting)), key=lambda i: (not meeting[i].is_open, not meeting[i].critical, i)
+    )
+    chosen = sorted(ranked[:limit])
+    return [meeting[i] for i in chosen], len(meeting) - limit
+
+
+def charted(rows: Sequence[BriefProject], limit: int = BRIEF_CHARTS) -> list[BriefProject]:
+    """The projects whose Gantt the portfolio's page shows: the ``limit`` least healthy
+    (red, then amber, then green; of equals the first given), in the order given."""
+    ranked = sorted(range(len(rows)), key=lambda i: (HEALTH_ORDER[rows[i].health.health], i))
+    return [rows[i] for i in sorted(ranked[:limit])]
+
+
+def decisions(alerts: Iterable[Alert]) -> list[Alert]:
+    """The alerts that need a decision (`DECISION_CODES`), in that order, each kind
+    in the order given."""
+    rank = {code: index for index, code in enumerate(DECISION_CODES)}
+    chosen = [a for a in alerts if a.finding.code in rank]
+    return sorted(chosen, key=lambda a: rank[a.finding.code])
+
+
+def portfolio_chart(
+    charts: Sequence[tuple[str, Sequence[TaskState]]], separator: str = " · "
+) -> list[TaskState]:
+    """The tasks of several projects as one chart: each project's tasks in turn, each
+    grouped under "project · module" (or the project alone) where the chart names the
+    module, so one time axis serves them all. One project's tasks stay as they are."""
+    if len(charts) == 1:
+        return list(charts[0][1])
+    merged: list[TaskState] = []
+    for title, states in charts:
+        for state in states:
+            module = f"{title}{separator}{state.task.module}" if state.task.module else title
+            merged.append(replace(state, task=state.task.model_copy(update={"module": module})))
+    return merged
+
+
+def brief_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page]:
+    """``brief.html`` for the portfolio, then one brief per project."""
+    status, as_of = view.status, view.as_of
+    window = brief_window(as_of)
+    rows = [
+        BriefProject(
+            project,
+            view.analysis.health[project.id],
+            status.progress[project.id],
+            next_milestone(view.project_tasks(project.id), as_of),
+            tuple(status.kpis.get(project.id, ())),
+        )
+        for project in view.site.projects
+    ]
+    common = {"window": window, "week": week_key(as_of), "decision_limit": BRIEF_DECISIONS}
+    # The portfolio's chart shares its rows among the projects it shows.
+    shown = charted(rows)
+    share = max(2, BRIEF_GANTT_TASKS // max(len(shown), 1))
+    parts = [
+        (row, *tasks_in_window(view.gantt_order(row.project.id), window, share)) for row in shown
+    ]
+    yield page(
+        brief_path(None),
+        "brief.html",
+        ui("brief.title"),
+        "brief",
+        rows=rows,
+        decisions=decisions(view.current(view.alerts)),
+        chart=portfolio_chart([(row.project.title, tasks) for row, tasks, _ in parts]),
+        hidden=sum(hidden for _, _, hidden in parts),
+        uncharted=[row.project for row in rows if row not in shown],
+        single=None,
+        **common,
+    )
+    for row in rows:
+        tasks, hidden = tasks_in_window(view.gantt_order(row.project.id), window)
+        yield page(
+            brief_path(row.project.id),
+            "brief.html",
+            ui("brief.title_for", project=row.project.title),
+            "brief",
+            rows=[row],
+            decisions=decisions(view.current(view.project_alerts(row.project.id))),
+            chart=tasks,
+            hidden=hidden,
+            uncharted=[],
+            single=row.project,
+            **common,
+        )
