@@ -169,7 +169,7 @@ def test_tasks_never_reported_on_are_behind_and_counted_as_tasks(tmp_path):
     html = (tmp_path / "out" / "index.html").read_text("utf-8")
     assert tiles(html)["tasks behind schedule"] == "6"  # seven warnings about six tasks
     project = text_of((tmp_path / "out" / "projects" / "p.html").read_text("utf-8"))
-    assert "Progress: actual 0.0% planned 81.8% ▼ -100.0%" in project
+    assert "Progress: actual 0% planned 81.8% ▼ -100%" in project
     # each −100.0% is a reason for red; O-1 (P3) is overdue too, which alone is amber
     assert "O-1 deviates -100.0%, at least twice the alert threshold" in project
     assert "Overdue: 1 task (O-1)" in project

@@ -17,6 +17,12 @@ from sitegen.history.trend import weekly_points
 from sitegen.i18n import Messages
 from sitegen.model import TaskKind
 from sitegen.pages.alerts import alert_pages
+from sitegen.pages.decisions import (
+    deviation_decisions,
+    overload_decisions,
+    report_hygiene,
+    risk_decisions,
+)
 from sitegen.pages.loadchart import Bar, LoadChart
 from sitegen.pages.page import Page, PageMaker
 from sitegen.pages.paths import (
@@ -33,6 +39,7 @@ from sitegen.pages.paths import (
 from sitegen.pages.reference import priority_matrix, worked_examples
 from sitegen.pages.reports import report_pages
 from sitegen.pages.retro import Measure, retro_measures, retro_team_and_outputs
+from sitegen.pages.summary import project_rows
 from sitegen.pages.view import (
     Alert,
     AlertGroup,
@@ -82,6 +89,34 @@ __all__ = [
 ]
 
 
+def first_screen(view: SiteView, ui: Messages) -> dict[str, object]:
+    """What the dashboard shows before any scrolling: a row per project, the decisions
+    the rules call for, and the daily-report hygiene on one line per person."""
+    site, status = view.site, view.status
+    threshold = site.settings.thresholds.deviation
+    tasks_of = {project.id: view.project_tasks(project.id) for project in site.projects}
+    people = view.people
+    return {
+        "rows": project_rows(
+            site.projects,
+            tasks_of,
+            view.analysis.health,
+            status.progress,
+            status.kpis,
+            view.as_of,
+            status.calendar,
+            threshold,
+            ui,
+        ),
+        "decisions": [
+            *deviation_decisions(site.projects, tasks_of, people, view.as_of, threshold, ui),
+            *overload_decisions(status.people, status.tasks, view.as_of, ui),
+            *risk_decisions(view.matters, people, ui),
+        ],
+        "hygiene": report_hygiene(view.findings, view.matters, people),
+    }
+
+
 def site_pages(analysis: Analysis) -> Iterator[Page]:
     view = SiteView(analysis)
     site, status = analysis.site, analysis.status
@@ -111,6 +146,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         risk_limit=DASHBOARD_RISKS,
         latest=view.latest_reports(),
         current_week=next((w for w in weeks if w.current), None),
+        **first_screen(view, ui),
     )
     yield from alert_pages(site_alerts, settled, notices, page, ui)
     for project in site.projects:
