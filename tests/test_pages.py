@@ -275,7 +275,7 @@ def test_health_reasons_use_the_pages_words_and_names(multi: Path) -> None:
     """A project lists what makes it red, then its other warnings by the names the alerts
     use, counting the tasks, people and reports they concern (not the warnings), by name."""
     text = _text(read(multi, "projects/brand.html"))
-    assert "B-02 deviates -100.0%, at least twice the alert threshold" in text
+    assert "B-02 deviates -100%, at least twice the alert threshold" in text
     assert "Dependency order: 1 task (B-02)" in text
     assert "dependency-order:" not in text.lower()  # the code's name, not the code
     # ming's overload, on tasks of both projects, weighs on both
