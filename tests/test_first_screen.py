@@ -279,3 +279,22 @@ def test_the_dashboard_shows_rows_before_decisions_before_alerts(tmp_path):
     )
     assert rows < decisions < alerts
     assert "▲" in html and "Red (critical)" in html  # a shape and a word, not colour alone
+
+
+def test_pages_show_a_decimal_only_where_it_carries_information():
+    from fractions import Fraction
+
+    from sitegen.metrics import percent_label, percent_text
+    from sitegen.render import _day, _pct, _short_day, _signed
+
+    assert percent_label(Fraction(1)) == "100%"  # status.json and messages: "100.0%"
+    assert percent_text(Fraction(1)) == "100.0%"
+    assert percent_label(Fraction(3, 8)) == "37.5%"
+    assert percent_label(Fraction(2, 3)) == "66.7%"
+    assert percent_label(Fraction(-1, 2), signed=True) == "-50%"
+    assert percent_label(Fraction(1, 8), signed=True) == "+12.5%"
+    assert percent_label(Fraction(0), signed=True) == "0%"
+    assert percent_label(None) == "—"
+    assert _pct(40, 100) == "40%" and _pct(Fraction(1, 3)) == "33.3%" and _signed(None) == "—"
+    # one date format on a page, in both languages: ISO, as the finding messages write it
+    assert _day(date(2023, 7, 20)) == "2023-07-20" and _short_day(date(2023, 7, 5)) == "07-05"
