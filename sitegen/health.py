@@ -209,7 +209,7 @@ def _red_reason(
             return 1, messages("health.overdue", id=state.task.id, priority=state.priority)
     elif finding.code == "schedule-deviation" and state is not None:
         if metrics.is_alert(state.schedule_deviation, severe):
-            value = metrics.percent_text(state.schedule_deviation, signed=True)
+            value = metrics.percent_label(state.schedule_deviation, signed=True)
             return 2, messages("health.alert", id=state.task.id, value=value)
     elif finding.code == "deviation" and state is not None:
         values = [
@@ -218,7 +218,7 @@ def _red_reason(
             if e.report.source.file == finding.file and e.deviation is not None
         ]
         if values and metrics.is_alert(min(values), severe):
-            value = metrics.percent_text(min(values), signed=True)
+            value = metrics.percent_label(min(values), signed=True)
             return 2, messages("health.alert", id=state.task.id, value=value)
     return None
 

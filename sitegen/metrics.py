@@ -81,6 +81,14 @@ def percent_text(value: Fraction | None, signed: bool = False) -> str:
     return f"{shown:+.1f}%" if signed and shown else f"{shown:.1f}%"
 
 
+def percent_label(value: Fraction | None, signed: bool = False) -> str:
+    """A percentage as a page shows it: the decimal only where it carries information
+    ('100%', '37.5%', signed '-50%' / '+12.5%'); '—' when there is no value. status.json
+    and finding messages keep `percent_text` (one decimal always, SPEC §8)."""
+    text = percent_text(value, signed)
+    return text.replace(".0%", "%")
+
+
 def planned_progress(
     start: date,
     end: date,

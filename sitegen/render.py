@@ -206,8 +206,8 @@ def make_environment(theme: Theme, language: str) -> Environment:
         markdown=_markdown,
         brief=_brief,
         lead=_first_paragraph,
-        day=lambda d: _day(d, language),
-        shortday=lambda d: _short_day(d, language),
+        day=_day,
+        shortday=_short_day,
         num=_num,
         barw=_bar_width,
         weekday=lambda d: ui(f"weekday.{d.weekday()}") if d else "",
@@ -243,32 +243,24 @@ def _first_paragraph(text: str | None) -> str:
 
 
 def _pct(value: Any, scale: int = 1) -> str:
-    """A fraction (scale 1) or a percentage (scale 100) as '66.7%'."""
-    return metrics.percent_text(None if value is None else metrics.exact(value) / scale)
+    """A fraction (scale 1) or a percentage (scale 100) as '66.7%' or '100%'."""
+    return metrics.percent_label(None if value is None else metrics.exact(value) / scale)
 
 
 def _signed(value: Any) -> str:
-    return metrics.percent_text(value, signed=True)
+    return metrics.percent_label(value, signed=True)
 
 
-def _day(value: date | None, language: str) -> str:
-    if value is None:
-        return "—"
-    if language == "zh-CN":
-        return f"{value.year}年{value.month}月{value.day}日"
-    return value.isoformat()
+# One date format on every page, in both languages: ISO 8601, as the finding messages
+# (and status.json) write their dates; a dense table drops the year.
+def _day(value: date | None) -> str:
+    """A date: 2023-07-10."""
+    return "—" if value is None else value.isoformat()
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _short_day(value: date | None, language: str) -> str:
-    """A compact date for dense tables: 7月10日 / 07-10 (with the year when not obvious)."""
-    if value is None:
-        return "—"
-    if language == "zh-CN":
-        return f"{value.month}月{value.day}日"
-    return f"{_MONTHS[value.month - 1]} {value.day}"
+def _short_day(value: date | None) -> str:
+    """A compact date for dense tables: 07-10."""
+    return "—" if value is None else value.isoformat()[5:]
 
 
 def _num(value: Any) -> str:

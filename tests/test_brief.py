@@ -19,7 +19,6 @@ from sitegen.model import TaskStatus
 from sitegen.pages.brief import (
     brief_window,
     charted,
-    decisions,
     next_milestone,
     portfolio_chart,
     tasks_in_window,
@@ -94,21 +93,25 @@ def test_the_portfolio_charts_the_least_healthy_projects_in_their_order() -> Non
     assert charted([a], 3) == [a]
 
 
-def _alert(code: str, name: str) -> SimpleNamespace:
-    return SimpleNamespace(finding=SimpleNamespace(code=code), name=name)
+def _decision_items(html: str) -> list[str]:
+    return [_text(item).strip() for item in re.findall(r'<li class="decision.*?</li>', html, re.S)]
 
 
-def test_decisions_are_high_risks_then_deviations_then_overloads() -> None:
-    alerts = [
-        _alert("overload", "o1"),
-        _alert("missing-report", "m"),
-        _alert("deviation", "d1"),
-        _alert("open-high-risk", "r1"),
-        _alert("schedule-deviation", "s1"),
-        _alert("overdue", "late"),
-        _alert("open-high-risk", "r2"),
+def test_each_brief_shows_the_decisions_that_concern_its_project(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    args = ["build", str(REPO / "tests" / "sites" / "multi"), "-o", str(out)]
+    result = CliRunner().invoke(main, [*args, "--as-of", "2023-10-09"])
+    assert result.exit_code == 0, result.output
+    dashboard = _decision_items((out / "index.html").read_text("utf-8"))
+    portfolio = _decision_items((out / "brief.html").read_text("utf-8"))
+    assert dashboard and portfolio == dashboard[: len(portfolio)]  # the same list, cut short
+    per_project = [
+        _decision_items(brief.read_text("utf-8")) for brief in sorted(out.glob("briefs/*.html"))
     ]
-    assert [a.name for a in decisions(alerts)] == ["r1", "r2", "s1", "d1", "o1"]
+    assert len(per_project) == 3
+    assert all(set(items) <= set(dashboard) for items in per_project)
+    assert any(items for items in per_project)
+    assert any(len(items) < len(dashboard) for items in per_project)
 
 
 def test_the_portfolio_chart_groups_each_project_under_its_name() -> None:

@@ -278,3 +278,56 @@ def test_gantt_task_ids_stay_in_view_on_a_phone(site: Path, server: str, browser
     desktop.goto(server + "projects/q3-launch.html")
     assert not desktop.query_selector(".gantt-chart .gantt-ids").is_visible()
     context.close()
+
+
+FIRST_SCREENS = [(1366, 768), (390, 844)]
+
+
+def _first_screen_problems(page, width: int, height: int) -> list[str]:
+    """What of the first screen is not wholly inside the first viewport: each project's
+    name and health word, and the first decision (or the line saying none is needed)."""
+    boxes = page.eval_on_selector_all(
+        ".prow-name, .prow .health, .decision:first-child .decision-issue, #decisions-h + p",
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return [e.textContent.trim(), r.left, r.top, r.right, r.bottom]; })",
+    )
+    names = page.eval_on_selector_all(".prow-name", "els => els.length")
+    healths = page.eval_on_selector_all(".prow .health", "els => els.length")
+    first = page.eval_on_selector_all(
+        ".decision .decision-issue, #decisions-h + p", "e => e.length"
+    )
+    problems = [] if names and names == healths and first else [f"missing: {boxes}"]
+    for text, left, top, right, bottom in boxes:
+        if left < 0 or top < 0 or right > width or bottom > height:
+            problems.append(
+                f"{width}x{height}: {text!r} at {left:.0f},{top:.0f}–{right:.0f},{bottom:.0f}"
+            )
+    return problems
+
+
+@pytest.mark.parametrize(("width", "height"), FIRST_SCREENS)
+def test_the_first_screen_fits_the_first_viewport(
+    site: Path, server: str, browser, screenshots: Path, tmp_path: Path, width: int, height: int
+) -> None:
+    # The sample (one project, nothing to decide on 2023-07-20), and a two-project site
+    # with decisions: the multi-project test site without its third project.
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "sites" / "multi", content)
+    shutil.rmtree(content / "ops")
+    two = tmp_path / "two"
+    result = CliRunner().invoke(
+        main, ["build", str(content), "-o", str(two), "--as-of", "2023-10-09"]
+    )
+    assert result.exit_code == 0, result.output
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    problems = []
+    for name, url in (("sample", server + "index.html"), ("two", (two / "index.html").as_uri())):
+        page.goto(url)
+        if name == "two":
+            assert page.eval_on_selector_all(".prow", "e => e.length") == 2
+            assert page.eval_on_selector_all(".decision", "e => e.length") >= 1
+        problems += _first_screen_problems(page, width, height)
+        page.screenshot(path=str(screenshots / f"first-screen-{name}-{width}x{height}.png"))
+    context.close()
+    assert not problems, problems

@@ -137,7 +137,7 @@ def test_an_unreported_task_of_the_sample_past_its_start_is_behind(tmp_path):
     ]
     state = analysis.health["q3-launch"]
     assert state.health.value == "red"
-    assert state.reasons[0] == "MKT-202307-001-04 偏差 -100.0%，达到预警阈值的两倍"
+    assert state.reasons[0] == "MKT-202307-001-04 偏差 -100%，达到预警阈值的两倍"
     # project progress: 04 now counts 0 instead of 100 of its 11 days (see
     # test_calculations): actual (40 × 100 − 11 × 100) / 40 = 72.5
     assert analysis.status.progress["q3-launch"].actual == 72.5
@@ -169,9 +169,9 @@ def test_tasks_never_reported_on_are_behind_and_counted_as_tasks(tmp_path):
     html = (tmp_path / "out" / "index.html").read_text("utf-8")
     assert tiles(html)["tasks behind schedule"] == "6"  # seven warnings about six tasks
     project = text_of((tmp_path / "out" / "projects" / "p.html").read_text("utf-8"))
-    assert "Progress: actual 0.0% planned 81.8% ▼ -100.0%" in project
+    assert "Progress: actual 0% planned 81.8% ▼ -100%" in project
     # each −100.0% is a reason for red; O-1 (P3) is overdue too, which alone is amber
-    assert "O-1 deviates -100.0%, at least twice the alert threshold" in project
+    assert "O-1 deviates -100%, at least twice the alert threshold" in project
     assert "Overdue: 1 task (O-1)" in project
 
 
@@ -188,7 +188,7 @@ def test_an_entry_deviation_counts_only_on_the_latest_report_of_its_task(tmp_pat
     root = write(tmp_path / "content", files)
     assert health(root, "2024-03-04") == (
         "red",
-        ("A-1 deviates -50.0%, at least twice the alert threshold",),
+        ("A-1 deviates -50%, at least twice the alert threshold",),
     )
     # the next report caught up: the deviation of the 4th is history, still listed
     assert health(root, "2024-03-05") == ("green", ())

@@ -201,8 +201,8 @@ def test_the_pages_show_the_slip_and_the_trend(timeline: FixtureRepo, tmp_path: 
     project = (out / "projects" / "p.html").read_text("utf-8")
     assert "<summary>Show the trend (2 weeks)</summary>" in project
     # The last working day of each week: Friday 7 July, then 12 July.
-    assert '<th scope="row" class="nowrap">Jul 7</th><td class="num">' in project
-    assert '<th scope="row" class="nowrap">Jul 12</th><td class="num">86.7%</td>' in project
+    assert '<th scope="row" class="nowrap">07-07</th><td class="num">' in project
+    assert '<th scope="row" class="nowrap">07-12</th><td class="num">86.7%</td>' in project
 
 
 def test_each_trend_point_is_what_a_build_as_of_that_day_shows(

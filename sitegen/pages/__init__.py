@@ -18,6 +18,13 @@ from sitegen.i18n import Messages
 from sitegen.model import TaskKind
 from sitegen.pages.alerts import alert_pages
 from sitegen.pages.brief import brief_pages
+from sitegen.pages.decisions import (
+    Decision,
+    deviation_decisions,
+    overload_decisions,
+    report_hygiene,
+    risk_decisions,
+)
 from sitegen.pages.loadchart import Bar, LoadChart
 from sitegen.pages.page import Page, PageMaker
 from sitegen.pages.paths import (
@@ -34,6 +41,7 @@ from sitegen.pages.paths import (
 from sitegen.pages.reference import priority_matrix, worked_examples
 from sitegen.pages.reports import report_pages
 from sitegen.pages.retro import Measure, retro_measures, retro_team_and_outputs
+from sitegen.pages.summary import project_rows
 from sitegen.pages.view import (
     Alert,
     AlertGroup,
@@ -67,6 +75,7 @@ __all__ = [
     "Week",
     "build_week",
     "has_problem",
+    "needed_decisions",
     "person_path",
     "priority_matrix",
     "project_path",
@@ -83,11 +92,48 @@ __all__ = [
 ]
 
 
+def needed_decisions(view: SiteView, ui: Messages) -> list[Decision]:
+    """What the rules ask someone to decide, each with the option the data suggests."""
+    site, status = view.site, view.status
+    threshold = site.settings.thresholds.deviation
+    tasks_of = {project.id: view.project_tasks(project.id) for project in site.projects}
+    return [
+        *deviation_decisions(site.projects, tasks_of, view.people, view.as_of, threshold, ui),
+        *overload_decisions(status.people, status.tasks, view.as_of, ui),
+        *risk_decisions(view.matters, view.people, site.projects, ui),
+    ]
+
+
+def first_screen(view: SiteView, ui: Messages, decisions: list[Decision]) -> dict[str, object]:
+    """What the dashboard shows before any scrolling: a row per project, the decisions
+    the rules call for, and the daily-report hygiene on one line per person."""
+    site, status = view.site, view.status
+    threshold = site.settings.thresholds.deviation
+    tasks_of = {project.id: view.project_tasks(project.id) for project in site.projects}
+    people = view.people
+    return {
+        "rows": project_rows(
+            site.projects,
+            tasks_of,
+            view.analysis.health,
+            status.progress,
+            status.kpis,
+            view.as_of,
+            status.calendar,
+            threshold,
+            ui,
+        ),
+        "decisions": decisions,
+        "hygiene": report_hygiene(view.findings, view.matters, people),
+    }
+
+
 def site_pages(analysis: Analysis) -> Iterator[Page]:
     view = SiteView(analysis)
     site, status = analysis.site, analysis.status
     title = site.settings.title
     ui = Messages(site.settings.language, kind="ui")
+    decisions = needed_decisions(view, ui)
     page = PageMaker(title)
 
     weeks = site_weeks(view)
@@ -112,9 +158,10 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         risk_limit=DASHBOARD_RISKS,
         latest=view.latest_reports(),
         current_week=next((w for w in weeks if w.current), None),
+        **first_screen(view, ui, decisions),
     )
     yield from alert_pages(site_alerts, settled, notices, page, ui)
-    yield from brief_pages(view, page, ui)
+    yield from brief_pages(view, page, ui, decisions)
     for project in site.projects:
         kpis = status.kpis.get(project.id, ())
         yield page(

@@ -22,14 +22,12 @@ if TYPE_CHECKING:
     from sitegen.health import ProjectHealth
     from sitegen.i18n import Messages
     from sitegen.model import Project
+    from sitegen.pages.decisions import Decision
     from sitegen.pages.page import Page, PageMaker
-    from sitegen.pages.view import Alert, SiteView
+    from sitegen.pages.view import SiteView
     from sitegen.progress import Progress
 
 BRIEF_WEEKS = 3  # the Gantt of the brief: this week and the two after it
-# Findings that ask someone above the team to decide, most urgent first: a high risk
-# still open, a task or report behind by at least the threshold, a person overloaded.
-DECISION_CODES = ("open-high-risk", "schedule-deviation", "deviation", "overload")
 BRIEF_DECISIONS = 5  # one page holds this many; the rest are one link away
 BRIEF_GANTT_TASKS = 12  # Gantt rows that fit the page, shared among the projects shown
 BRIEF_CHARTS = 3  # the portfolio's page charts this many projects, the least healthy
@@ -86,14 +84,6 @@ def charted(rows: Sequence[BriefProject], limit: int = BRIEF_CHARTS) -> list[Bri
     return [rows[i] for i in sorted(ranked[:limit])]
 
 
-def decisions(alerts: Iterable[Alert]) -> list[Alert]:
-    """The alerts that need a decision (`DECISION_CODES`), in that order, each kind
-    in the order given."""
-    rank = {code: index for index, code in enumerate(DECISION_CODES)}
-    chosen = [a for a in alerts if a.finding.code in rank]
-    return sorted(chosen, key=lambda a: rank[a.finding.code])
-
-
 def portfolio_chart(
     charts: Sequence[tuple[str, Sequence[TaskState]]], separator: str = " · "
 ) -> list[TaskState]:
@@ -110,8 +100,11 @@ def portfolio_chart(
     return merged
 
 
-def brief_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page]:
-    """``brief.html`` for the portfolio, then one brief per project."""
+def brief_pages(
+    view: SiteView, page: PageMaker, ui: Messages, decisions: Sequence[Decision]
+) -> Iterator[Page]:
+    """``brief.html`` for the portfolio, then one brief per project; ``decisions``: the
+    decisions the site needs (a project's brief shows those that concern it)."""
     status, as_of = view.status, view.as_of
     window = brief_window(as_of)
     rows = [
@@ -137,7 +130,7 @@ def brief_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page]
         ui("brief.title"),
         "brief",
         rows=rows,
-        decisions=decisions(view.current(view.alerts)),
+        decisions=decisions,
         chart=portfolio_chart([(row.project.title, tasks) for row, tasks, _ in parts]),
         hidden=sum(hidden for _, _, hidden in parts),
         uncharted=[row.project for row in rows if row not in shown],
@@ -152,7 +145,7 @@ def brief_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page]
             ui("brief.title_for", project=row.project.title),
             "brief",
             rows=[row],
-            decisions=decisions(view.current(view.project_alerts(row.project.id))),
+            decisions=[d for d in decisions if row.project.id in d.projects],
             chart=tasks,
             hidden=hidden,
             uncharted=[],
