@@ -19,7 +19,6 @@ from sitegen.model import TaskStatus
 from sitegen.pages.brief import (
     brief_window,
     charted,
-    next_milestone,
     portfolio_chart,
     tasks_in_window,
 )
@@ -40,22 +39,6 @@ def test_the_window_is_this_week_and_the_two_after_it() -> None:
 def test_paths() -> None:
     assert brief_path() == "brief.html"
     assert brief_path("q3-launch") == "briefs/q3-launch.html"
-
-
-def test_next_milestone_is_the_open_one_due_soonest() -> None:
-    done = state("M0", None, "2023-07-25", kind="milestone", status=TaskStatus.DONE)
-    later = state("M2", None, "2023-08-30", kind="milestone")
-    sooner = state("M1", None, "2023-07-28", kind="milestone")
-    task = state("T1", "2023-07-18", "2023-07-21")
-    assert next_milestone([done, later, task, sooner], THURSDAY) is sooner
-    # due on the day itself still counts as ahead
-    today = state("M3", None, "2023-07-20", kind="milestone")
-    assert next_milestone([later, today], THURSDAY) is today
-    # only overdue ones left: the one overdue longest
-    overdue = state("M4", None, "2023-07-10", kind="milestone")
-    less = state("M5", None, "2023-07-14", kind="milestone")
-    assert next_milestone([less, overdue, done], THURSDAY) is overdue
-    assert next_milestone([done, task], THURSDAY) is None
 
 
 def test_tasks_in_window_keep_those_that_meet_it_then_the_open_and_critical() -> None:

@@ -41,7 +41,7 @@ from sitegen.pages.paths import (
 from sitegen.pages.reference import priority_matrix, worked_examples
 from sitegen.pages.reports import report_pages
 from sitegen.pages.retro import Measure, retro_measures, retro_team_and_outputs
-from sitegen.pages.summary import project_rows
+from sitegen.pages.summary import ProjectRow, project_rows
 from sitegen.pages.view import (
     Alert,
     AlertGroup,
@@ -104,28 +104,20 @@ def needed_decisions(view: SiteView, ui: Messages) -> list[Decision]:
     ]
 
 
-def first_screen(view: SiteView, ui: Messages, decisions: list[Decision]) -> dict[str, object]:
-    """What the dashboard shows before any scrolling: a row per project, the decisions
-    the rules call for, and the daily-report hygiene on one line per person."""
+def summary_rows(view: SiteView, ui: Messages) -> list[ProjectRow]:
+    """Each project on one line: health, summary, progress, KPI status, next milestone."""
     site, status = view.site, view.status
-    threshold = site.settings.thresholds.deviation
-    tasks_of = {project.id: view.project_tasks(project.id) for project in site.projects}
-    people = view.people
-    return {
-        "rows": project_rows(
-            site.projects,
-            tasks_of,
-            view.analysis.health,
-            status.progress,
-            status.kpis,
-            view.as_of,
-            status.calendar,
-            threshold,
-            ui,
-        ),
-        "decisions": decisions,
-        "hygiene": report_hygiene(view.findings, view.matters, people),
-    }
+    return project_rows(
+        site.projects,
+        {project.id: view.project_tasks(project.id) for project in site.projects},
+        view.analysis.health,
+        status.progress,
+        status.kpis,
+        view.as_of,
+        status.calendar,
+        site.settings.thresholds.deviation,
+        ui,
+    )
 
 
 def site_pages(analysis: Analysis) -> Iterator[Page]:
@@ -134,6 +126,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
     title = site.settings.title
     ui = Messages(site.settings.language, kind="ui")
     decisions = needed_decisions(view, ui)
+    rows = summary_rows(view, ui)
     page = PageMaker(title)
 
     weeks = site_weeks(view)
@@ -158,10 +151,13 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         risk_limit=DASHBOARD_RISKS,
         latest=view.latest_reports(),
         current_week=next((w for w in weeks if w.current), None),
-        **first_screen(view, ui, decisions),
+        rows=rows,
+        decisions=decisions,
+        # the daily-report hygiene: one line per person
+        hygiene=report_hygiene(view.findings, view.matters, view.people),
     )
     yield from alert_pages(site_alerts, settled, notices, page, ui)
-    yield from brief_pages(view, page, ui, decisions)
+    yield from brief_pages(view, page, ui, rows, decisions)
     for project in site.projects:
         kpis = status.kpis.get(project.id, ())
         yield page(

@@ -8,13 +8,12 @@ the computed state; `brief_pages` hands them to ``brief.html``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sitegen.health import Health
-from sitegen.model import TaskKind
 from sitegen.pages.paths import brief_path, week_key, week_monday
 
 if TYPE_CHECKING:
@@ -24,8 +23,8 @@ if TYPE_CHECKING:
     from sitegen.model import Project
     from sitegen.pages.decisions import Decision
     from sitegen.pages.page import Page, PageMaker
+    from sitegen.pages.summary import ProjectRow
     from sitegen.pages.view import SiteView
-    from sitegen.progress import Progress
 
 BRIEF_WEEKS = 3  # the Gantt of the brief: this week and the two after it
 BRIEF_DECISIONS = 5  # one page holds this many; the rest are one link away
@@ -36,28 +35,24 @@ HEALTH_ORDER = {Health.RED: 0, Health.AMBER: 1, Health.GREEN: 2}
 
 @dataclass(frozen=True)
 class BriefProject:
-    """A project's row in the brief's portfolio strip."""
+    """A project in the brief: its row as the dashboard shows it, and its KPIs."""
 
-    project: Project
-    health: ProjectHealth
-    progress: Progress
-    milestone: TaskState | None
+    row: ProjectRow
     kpis: tuple[KpiState, ...]
+
+    @property
+    def project(self) -> Project:
+        return self.row.project
+
+    @property
+    def health(self) -> ProjectHealth:
+        return self.row.health
 
 
 def brief_window(as_of: date, weeks: int = BRIEF_WEEKS) -> tuple[date, date]:
     """Monday of the as-of day's week to the Sunday ``weeks`` weeks on."""
     monday = week_monday(as_of)
     return monday, monday + timedelta(days=7 * weeks - 1)
-
-
-def next_milestone(states: Iterable[TaskState], as_of: date) -> TaskState | None:
-    """The open milestone due soonest on or after ``as_of`` (of equals the first by id);
-    else the open milestone most overdue; None without open milestones."""
-    open_milestones = [s for s in states if s.task.kind is TaskKind.MILESTONE and s.is_open]
-    ahead = [s for s in open_milestones if s.task.end >= as_of]
-    chosen = ahead or open_milestones
-    return min(chosen, key=lambda s: (s.task.end, s.task.id), default=None)
 
 
 def tasks_in_window(
@@ -101,22 +96,17 @@ def portfolio_chart(
 
 
 def brief_pages(
-    view: SiteView, page: PageMaker, ui: Messages, decisions: Sequence[Decision]
+    view: SiteView,
+    page: PageMaker,
+    ui: Messages,
+    project_rows: Sequence[ProjectRow],
+    decisions: Sequence[Decision],
 ) -> Iterator[Page]:
     """``brief.html`` for the portfolio, then one brief per project; ``decisions``: the
     decisions the site needs (a project's brief shows those that concern it)."""
     status, as_of = view.status, view.as_of
     window = brief_window(as_of)
-    rows = [
-        BriefProject(
-            project,
-            view.analysis.health[project.id],
-            status.progress[project.id],
-            next_milestone(view.project_tasks(project.id), as_of),
-            tuple(status.kpis.get(project.id, ())),
-        )
-        for project in view.site.projects
-    ]
+    rows = [BriefProject(row, tuple(status.kpis.get(row.project.id, ()))) for row in project_rows]
     common = {"window": window, "week": week_key(as_of), "decision_limit": BRIEF_DECISIONS}
     # The portfolio's chart shares its rows among the projects it shows.
     shown = charted(rows)
