@@ -120,13 +120,14 @@ def sitegen_serve(
     content: Path,
     report: Path,
     page: str,
+    as_of: str,
     repeat: int,
     log: Path,
     cwd: Path,
 ) -> tuple[list[Timing], list[Timing], int, int]:
     """(save → page served, save → whole site rebuilt) per run, peak RSS KiB, exit code."""
     port = free_port()
-    cmd = [*command, "serve", str(content), "--port", str(port)]
+    cmd = [*command, "serve", str(content), "--port", str(port), "--as-of", as_of]
     server = Resident.start(cmd, env, log, cwd)
     url = f"http://127.0.0.1:{port}/{quote(page)}"
     served: list[Timing] = []

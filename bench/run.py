@@ -442,7 +442,7 @@ def live_rows(
     print(f"[{size}] sitegen serve: save → page ...", file=sys.stderr, flush=True)
     try:
         served, rebuilt, rss, rc = live.sitegen_serve(
-            base, env, content, report, page, repeat, log, REPO
+            base, env, content, report, page, AS_OF, repeat, log, REPO
         )
         for key, label, timings in (
             ("serve", "sitegen serve: save → changed page served", served),
