@@ -21,7 +21,9 @@ import gc
 import hashlib
 import html
 import json
+import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import traceback
@@ -33,6 +35,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote, unquote, urlsplit
+
+from watchfiles import Change, DefaultFilter
 
 from sitegen.build import collector_paused
 from sitegen.cache import cache_home
@@ -86,6 +90,7 @@ class PreviewServer:
         self._frozen_builds = 0  # builds since the collector last looked at everything
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._watching = threading.Event()
         self._threads: list[threading.Thread] = []
         self._httpd: ThreadingHTTPServer | None = None
         digest = hashlib.sha256(str(self.content).encode()).hexdigest()[:12]
@@ -216,7 +221,7 @@ class PreviewServer:
 
     def start(self) -> int:
         """Build once, then serve and watch in background threads; returns the port."""
-        from watchfiles import watch  # imported first so a missing package fails early
+        from watchfiles import watch
 
         self.rebuild()
         handler = _handler_for(self)
@@ -224,18 +229,23 @@ class PreviewServer:
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         serving = threading.Thread(target=self._httpd.serve_forever, name="sitegen-http")
-        watching = threading.Thread(target=self._watch, args=(watch,), name="sitegen-watch")
+        git_dir = _git_dir(self.content) if self.history else None
+        watching = threading.Thread(target=self._watch, args=(watch, git_dir), name="sitegen-watch")
         self._threads = [serving, watching]
         for thread in self._threads:
             thread.daemon = True
             thread.start()
+        self._watching.wait(timeout=5)
         return self.port
 
-    def _watch(self, watch) -> None:
+    def _watch(self, watch, git_dir: Path | None) -> None:
         # One batch per save: the watcher waits for 50 ms without events before it hands
         # them over, and gathers what happens during a build into the next batch.
+        folders = [self.content, *([git_dir] if git_dir else [])]
+        self._watching.set()  # (the watcher itself starts a few milliseconds later)
         for changes in watch(
-            self.content,
+            *folders,
+            watch_filter=ContentOrCommits(git_dir),
             stop_event=self._stop,
             raise_interrupt=False,
             yield_on_timeout=True,
@@ -304,6 +314,39 @@ class PreviewServer:
     def version_payload(self) -> bytes:
         with self._lock:
             return json.dumps({"version": self.version, "ok": not self.errors}).encode()
+
+
+class ContentOrCommits(DefaultFilter):
+    """What the preview watches: the content (less what editors and tools leave around)
+    and, in the repository's git folder, the branch heads: a commit changes the history a
+    build reads even when no file of the content changed."""
+
+    def __init__(self, git_dir: Path | None) -> None:
+        super().__init__()
+        self.git_dir = str(git_dir) + os.sep if git_dir else None
+
+    def __call__(self, change: Change, path: str) -> bool:
+        if self.git_dir and path.startswith(self.git_dir):
+            name = path[len(self.git_dir) :].replace(os.sep, "/")
+            heads = name in ("HEAD", "packed-refs") or name.startswith("refs/heads/")
+            return heads and not name.endswith(".lock")
+        return super().__call__(change, path)
+
+
+def _git_dir(content: Path) -> Path | None:
+    """The git folder of the repository holding ``content``, if there is one."""
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--absolute-git-dir"],
+            cwd=content,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    folder = Path(found.stdout.strip()) if found.returncode == 0 else None
+    return folder if folder is not None and folder.is_dir() else None
 
 
 def _error_panel(msg: Messages, errors: list[str]) -> str:

@@ -9,6 +9,7 @@ import json
 import queue
 import shutil
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import date
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gitrepo import FixtureRepo
 
+from sitegen.history import History
 from sitegen.preview_push import EVENTS_PATH, Broadcast, event_bytes, reload_script
 from sitegen.serve import PreviewServer
 
@@ -100,6 +103,22 @@ def test_a_failed_build_pushes_the_error_panel(server: PreviewServer) -> None:
     assert failed["panel"] in _get(server, REPORT_PAGE)
     # A page that connects now learns of the failure at once.
     assert _next(_follow(server)) == failed
+
+
+def test_a_new_commit_rebuilds_with_the_history_read_on_from_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = FixtureRepo(tmp_path / "repo")  # the content is a folder of the work tree
+    repo.copy_site(REPO / "content")
+    repo.commit("2023-07-17T18:00:00+08:00")
+    with PreviewServer(repo.content, port=0, as_of=AS_OF) as preview:
+        news = _follow(preview)
+        now = _next(news)
+        time.sleep(0.2)  # the watcher starts just after the preview answers
+        head = repo.commit("2023-07-18T18:00:00+08:00", "a commit that changes no file")
+        assert _next(news) == {"version": now["version"] + 1, "ok": True}
+        assert isinstance(preview._found, History) and preview._found.head == head
 
 
 def test_the_built_site_never_holds_the_reload_snippet(server: PreviewServer) -> None:
