@@ -272,6 +272,7 @@ class PreviewServer:
             thread.join(timeout=5)
         if isinstance(self._found, History):
             self._found.close()
+        gc.unfreeze()  # the site it kept goes now; the process is as it was
         shutil.rmtree(self.workdir, ignore_errors=True)
         OutputState.load(self.out, keep=False).forget()
 
@@ -294,8 +295,9 @@ class PreviewServer:
         """An HTML response: the page (or an error page), the error panel, the reload
         script; ``version``: of the build the page comes from (default: the last)."""
         with self._lock:
-            errors = list(self.errors)
             version = self.version if version is None else version
+            # a page made ahead by a build under way: that build's analysis had no errors
+            errors = list(self.errors) if version <= self.version else []
         msg = self.messages
         panel = _error_panel(msg, errors) if errors else ""
         script = reload_script(version, EVENTS_PATH)

@@ -90,6 +90,19 @@ def test_a_save_pushes_the_saved_page_first_then_the_whole_site(server: PreviewS
     assert reload_script(done["version"]) in page  # no reload again for this page
 
 
+def test_pages_made_ahead_are_served_from_memory_until_the_site_is_written(
+    server: PreviewServer,
+) -> None:
+    ahead = {REPORT_PAGE: b"<html><body>ahead</body></html>", "tasks/NEW-1.html": b"<p>new</p>"}
+    with server._lock:
+        server.early = ahead
+        server.errors = ["from the build before"]  # that build's errors are not this one's
+    page = _get(server, REPORT_PAGE)
+    assert page.startswith("<html><body>ahead")
+    assert reload_script(server.version + 1) in page and 'id="sitegen-errors"' not in page
+    assert "<p>new</p>" in _get(server, "tasks/NEW-1.html")  # not in OUT yet
+
+
 def test_a_failed_build_pushes_the_error_panel(server: PreviewServer) -> None:
     news = _follow(server)
     now = _next(news)
