@@ -30,6 +30,7 @@ from urllib.parse import quote
 TICKS = os.sysconf("SC_CLK_TCK")
 START_TIMEOUT = 900.0  # seconds for a server's first build (a cold large site, one core)
 SAVE_TIMEOUT = 120.0
+STOP_TIMEOUT = 300.0
 
 
 def free_port() -> int:
@@ -72,9 +73,10 @@ class Resident:
         return 0
 
     def stop(self) -> int:
+        """The exit code after SIGTERM (SIGKILL when it takes over STOP_TIMEOUT)."""
         self.proc.terminate()
         try:
-            return self.proc.wait(timeout=30)
+            return self.proc.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             return self.proc.wait()
