@@ -33,7 +33,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
 from watchfiles import Change, DefaultFilter
@@ -49,6 +49,9 @@ from sitegen.output import OutputError
 from sitegen.pages.paths import page_of_document
 from sitegen.preview_push import EVENTS_PATH, Broadcast, reload_script
 from sitegen.reporter import format_text
+
+if TYPE_CHECKING:
+    from sitegen.render import SiteRenderer
 
 VERSION_PATH = "/__sitegen/version"
 # Milliseconds without a change after which the watcher reports the quiet (see `_tidy`).
@@ -116,6 +119,7 @@ class PreviewServer:
             lines = [f"{type(error).__name__}: {error}", *traceback.format_exc().splitlines()]
         finally:
             gc.freeze()  # see `_build`
+            self._frozen_builds += 1
         with self._lock:
             self.version += 1
             self.errors = [] if ok else (lines or ["build failed"])
@@ -146,7 +150,6 @@ class PreviewServer:
                 ]
             renderer = SiteRenderer(analysis)
             gc.freeze()
-        self._frozen_builds += 1
         self.base_url = analysis.site.settings.base_url
         self._serve_early(renderer, first)
         state = OutputState.load(self.out)
@@ -167,7 +170,7 @@ class PreviewServer:
                 pages.append(page)
         return pages
 
-    def _serve_early(self, renderer, first: list[str]) -> None:
+    def _serve_early(self, renderer: SiteRenderer, first: list[str]) -> None:
         """Render the pages ``first`` now, serve them from memory and tell the open pages;
         a page that fails is left to the full write, which reports it."""
         made = {}
