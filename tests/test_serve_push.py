@@ -165,3 +165,31 @@ def test_a_page_that_went_away_ends_its_stream() -> None:
         raise BrokenPipeError
 
     Broadcast().follow(gone)  # returns instead of raising
+
+
+@pytest.mark.browser
+def test_a_browser_reloads_on_a_save_and_shows_a_failed_build_at_once(
+    server: PreviewServer,
+) -> None:
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    base = f"http://127.0.0.1:{server.port}"
+    report, task = server.content / REPORT, server.content / "q3-launch/tasks/MKT-202307-001-01.md"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            failures: list[str] = []
+            page.on("pageerror", lambda error: failures.append(str(error)))
+            page.goto(f"{base}/{REPORT_PAGE}")
+            time.sleep(0.3)  # the EventSource connects
+            report.write_text(report.read_text("utf-8") + "\n（浏览器看到了）\n", "utf-8")
+            page.wait_for_function("document.body.innerText.includes('浏览器看到了')", timeout=8000)
+
+            task.write_text("---\nid: [unclosed\n---\n", "utf-8")
+            page.wait_for_selector("#sitegen-errors", timeout=8000)  # no reload needed
+            assert "MKT-202307-001-01.md:" in page.inner_text("#sitegen-errors")
+            assert failures == []
+        finally:
+            browser.close()
