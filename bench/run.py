@@ -14,6 +14,8 @@ each row per round), so that a drifting machine load hits every row alike:
   sitegen check                    `sitegen check --format json` (once per repeat)
   Hugo full build                  throwaway Hugo site whose content/ hard-links the .md files
   I/O floor                        bench/iofloor.py: read every input, write one HTML per input
+  sitegen serve: save → page       resident `sitegen serve`, end to end over HTTP (bench/live.py)
+  hugo server: save → page         the same with `hugo server`
 
 Wall-clock time is time.perf_counter() around spawning and reaping the child.
 Peak memory is the child's own ru_maxrss as returned by os.wait4() for that pid
@@ -28,6 +30,7 @@ import hashlib
 import json
 import os
 import platform
+import queue
 import shutil
 import statistics
 import subprocess
@@ -251,7 +254,21 @@ def sitegen_command(rev: str | None) -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-P", "-c", code], {"PYTHONPATH": str(where)}
 
 
-ROWS = ("full", "noop", "report", "task", "check", "history", "commit", "hugo", "floor")
+ROWS = (
+    "full",
+    "noop",
+    "report",
+    "task",
+    "check",
+    "history",
+    "commit",
+    "hugo",
+    "floor",
+    "serve",
+    "serve-all",
+    "hugo-serve",
+)
+LIVE_ROWS = ("serve", "serve-all", "hugo-serve")
 
 
 Step = tuple[
@@ -373,6 +390,9 @@ def measure(
         for path, original in edited.values():
             path.write_bytes(original)
 
+    if set(LIVE_ROWS) & set(wanted):
+        live = live_rows(size, content, base, env, repeat, skip_hugo, seed, problems)
+        rows.update({key: row for key, row in live.items() if key in wanted})
     for key in ("full", "noop", "report", "task"):
         if key in rows and "full" in rows:
             rows[key].pages = pages
@@ -395,6 +415,57 @@ def measure(
         except (ValueError, KeyError) as error:
             problems.append(f"{size} / check: could not read JSON findings ({error})")
     return SizeResult(size, content, gen_seconds, inputs, rows, findings, problems)
+
+
+def live_rows(
+    size: str,
+    content: Path,
+    base: list[str],
+    env: dict[str, str],
+    repeat: int,
+    skip_hugo: bool,
+    seed: int,
+    problems: list[str],
+) -> dict[str, Row]:
+    """The live preview rows (see bench/live.py): one report saved, its page served."""
+    import live
+
+    sys.path.insert(0, str(REPO))
+    from sitegen.pages.paths import page_of_document
+
+    reports = sorted(content.glob("*/reports/*.md"))
+    report = reports[len(reports) // 2]
+    relative = report.relative_to(content).as_posix()
+    page = page_of_document(relative) or ""
+    rows: dict[str, Row] = {}
+    log = LOGS / f"{size}-serve.log"
+    print(f"[{size}] sitegen serve: save → page ...", file=sys.stderr, flush=True)
+    try:
+        served, rebuilt, rss, rc = live.sitegen_serve(
+            base, env, content, report, page, AS_OF, repeat, log, REPO
+        )
+        for key, label, timings in (
+            ("serve", "sitegen serve: save → changed page served", served),
+            ("serve-all", "sitegen serve: save → whole site rebuilt", rebuilt),
+        ):
+            rows[key] = Row(label, [Run(t.seconds, rss, rc, log, t.cpu) for t in timings])
+            rows[key].note = relative
+    except (RuntimeError, OSError, ValueError, queue.Empty) as error:
+        problems.append(f"{size} / sitegen serve: {error} ({log})\n```\n{tail(log)}\n```")
+    if skip_hugo:
+        return rows
+    hugo_site, _how = ensure_hugo_site(size, seed, content)
+    hugo_env = dict(os.environ, HUGO_CACHEDIR=str(hugo_site / "cache"))
+    log = LOGS / f"{size}-hugo-serve.log"
+    print(f"[{size}] hugo server: save → page ...", file=sys.stderr, flush=True)
+    try:
+        timings, rss, rc = live.hugo_server(HUGO, hugo_site, relative, hugo_env, repeat, log, REPO)
+        label = "hugo server: save → changed page served"
+        rows["hugo-serve"] = Row(label, [Run(t.seconds, rss, rc, log, t.cpu) for t in timings])
+        rows["hugo-serve"].note = "rendering to memory (its default), polled every 10 ms"
+    except (RuntimeError, OSError) as error:
+        problems.append(f"{size} / hugo server: {error} ({log})\n```\n{tail(log)}\n```")
+    return rows
 
 
 def history_steps(
@@ -570,6 +641,12 @@ def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> st
                 ratio = (
                     f"{fmt_ratio(row.median, hugo_s)} Hugo full; "
                     f"{fmt_ratio(row.median, full_s)} of own full build"
+                )
+            elif key in ("serve", "serve-all") and "hugo-serve" in rows:
+                live = rows["hugo-serve"]
+                ratio = (
+                    f"{fmt_ratio(row.median, live.median)} hugo server"
+                    f" (CPU {fmt_ratio(row.cpu, live.cpu)})"
                 )
             elif key == "floor" and full_s == full_s:
                 ratio = f"sitegen full = {fmt_ratio(full_s, row.median)} floor"

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sitegen.cache import ParseCache
@@ -37,6 +38,9 @@ from sitegen.public import internal_files, public_findings, redact
 from sitegen.reporter import Reporter
 from sitegen.theme import Theme
 from sitegen.validate import validate_site
+
+if TYPE_CHECKING:
+    from sitegen.render import SiteRenderer
 
 
 @dataclass(frozen=True)
@@ -236,15 +240,19 @@ def _finish(
 
 
 def write_output(
-    analysis: Analysis, state: OutputState, jobs: int | None = None
+    analysis: Analysis,
+    state: OutputState,
+    jobs: int | None = None,
+    renderer: SiteRenderer | None = None,
 ) -> tuple[int, int]:
     """Render and write the files of ``analysis`` that OUT (as ``state`` knows it) does
-    not hold yet; returns (files written, files in the site)."""
+    not hold yet; returns (files written, files in the site). ``renderer``: the one the
+    caller made for ``analysis`` (the preview renders the saved file's page first)."""
     from sitegen.render import SiteRenderer  # templates are only needed when building
     from sitegen.workers import Workers
 
     with collector_paused():
-        renderer = SiteRenderer(analysis)
+        renderer = renderer or SiteRenderer(analysis)
         data_sources = renderer.data_sources()
         names = renderer.names(data_sources)
     # Rendering makes short-lived reference cycles (Jinja's contexts), so the collector

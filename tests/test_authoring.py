@@ -328,6 +328,7 @@ def _wait_for(predicate, seconds: float = 6.0) -> bool:
 def test_serve_rebuilds_and_reloads_on_change(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from sitegen.preview_push import EVENTS_PATH
     from sitegen.serve import VERSION_PATH, PreviewServer
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -338,8 +339,8 @@ def test_serve_rebuilds_and_reloads_on_change(
         base = f"http://127.0.0.1:{port}"
         assert server.out.is_relative_to(tmp_path / "cache" / "sitegen")
         index = _get(base + "/index.html")
-        assert VERSION_PATH in index
-        assert VERSION_PATH.encode() not in (server.out / "index.html").read_bytes()
+        assert EVENTS_PATH in index
+        assert EVENTS_PATH.encode() not in (server.out / "index.html").read_bytes()
         page = f"{base}/tasks/MKT-202307-001-01.html"
         assert "内容策划" in _get(page)
         version = server.version
