@@ -190,7 +190,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             person=person,
             tasks=view.sorted_tasks(status.tasks[t] for t in person_state.tasks),
             collaborating=view.collaborating(person.id),
-            heatmap=team_heatmap(view, [person.id]),
+            heatmap=team_heatmap(view, [person.id]) if person_state.load.by_day else None,
             load_state=summary.state,
             week=summary.week,
             owed=[

@@ -144,13 +144,17 @@ def project_weights(analysis: Analysis) -> dict[str, int]:
 
 
 def week_changes(view: SiteView, weeks: Sequence[Week]) -> dict[str, tuple[Change, ...]]:
-    """For each week (by key) its figures beside those of the week listed before it."""
+    """For each week (by key) its figures beside those of the week before it (when that
+    week has a review too); none for a week still to come."""
     trends: Mapping[str, Sequence[TrendPoint]] = view.analysis.history.trends
     weights = project_weights(view.analysis)
     changes: dict[str, tuple[Change, ...]] = {}
     previous: WeekFigures | None = None
     previous_monday: date | None = None
     for week in weeks:
+        if week.monday > view.as_of:
+            changes[week.key] = ()  # a week still to come has no figures yet
+            continue
         if previous_monday is None or (week.monday - previous_monday).days != 7:
             previous = None  # the week before had no review: nothing to compare with
         finished = frozenset(s.task.id for s in week.finished)

@@ -44,13 +44,19 @@ class Frame:
     def x(self, index: int, count: int) -> float:
         """The x of the ``index``-th of ``count`` evenly spaced points (one: centred)."""
         if count <= 1:
-            return self.left + self.plot_width / 2
-        return self.left + self.plot_width * index / (count - 1)
+            return tidy(self.left + self.plot_width / 2)
+        return tidy(self.left + self.plot_width * index / (count - 1))
 
     def y(self, percent: Fraction | float) -> float:
         """The y of a percentage (0–100; outside that range clamped to the plot)."""
         clamped = min(max(float(percent), 0.0), 100.0)
-        return self.top + self.plot_height * (1 - clamped / 100)
+        return tidy(self.top + self.plot_height * (1 - clamped / 100))
+
+
+def tidy(value: float) -> float:
+    """A coordinate as a page writes it: a whole number without ".0", else one decimal."""
+    rounded = round(value, 1)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 CURVE_FRAME = Frame(width=640, height=220, left=46, right=16, top=12, bottom=34)
@@ -148,10 +154,10 @@ def sparkline(
 
 # ---- load heatmap
 
-CELL = 24.0  # a heatmap cell's width and height
-ROW_LABEL = 96.0  # the width of the names column
-HEAD = 34.0  # room for the week and day labels above the cells
-WEEK_GAP = 4.0  # the gap between two weeks' cells
+CELL = 24  # a heatmap cell's width and height
+ROW_LABEL = 96  # the width of the names column
+HEAD = 34  # room for the week and day labels above the cells
+WEEK_GAP = 4  # the gap between two weeks' cells
 MAX_HEAT_DAYS = 66  # about three months of working days
 HEAT_LEVELS = 3  # shades for a load within the limit; over the limit is its own mark
 
@@ -180,7 +186,7 @@ def heat_days(
 @dataclass(frozen=True)
 class HeatColumn:
     day: date
-    x: float
+    x: int
     week_start: bool  # the first day shown of its week: the week label goes here
     makeup: bool  # a make-up working day (调休) on a weekend
     today: bool
@@ -189,7 +195,7 @@ class HeatColumn:
 @dataclass(frozen=True)
 class HeatCell:
     day: date
-    x: float
+    x: int
     count: int
     tasks: tuple[str, ...]
     level: int
@@ -200,7 +206,7 @@ class HeatCell:
 class HeatRow:
     person: str
     name: str
-    y: float
+    y: int
     limit: int
     cells: tuple[HeatCell, ...]
 
@@ -213,9 +219,9 @@ class HeatRow:
 class Heatmap:
     columns: tuple[HeatColumn, ...]
     rows: tuple[HeatRow, ...]
-    width: float
-    height: float
-    today_x: float | None
+    width: int
+    height: int
+    today_x: int | None
 
 
 def heat_columns(days: Sequence[date], makeup: frozenset[date], as_of: date) -> list[HeatColumn]:
@@ -250,7 +256,7 @@ def load_heatmap(
             level = heat_level(count, load.limit)
             cells.append(HeatCell(column.day, column.x, count, tasks, level, count > load.limit))
         rows.append(HeatRow(person_id, name, HEAD + index * CELL, load.limit, tuple(cells)))
-    today = next((c.x + CELL / 2 for c in columns if c.today), None)
+    today = next((c.x + CELL // 2 for c in columns if c.today), None)
     width = columns[-1].x + CELL + 4
     return Heatmap(tuple(columns), tuple(rows), width, HEAD + len(rows) * CELL + 4, today)
 
@@ -272,5 +278,6 @@ __all__ = [
     "polylines",
     "s_curve",
     "sparkline",
+    "tidy",
     "week_ticks",
 ]
