@@ -135,6 +135,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             settled=view.settled(view.project_alerts(project.id)),
             trend=weekly_points(analysis.history.trends.get(project.id, ())),
             curve=curves[project.id].curve,
+            spark=curves[project.id].spark,
             history_known=analysis.history.known,
         )
         if project.retro is not None:

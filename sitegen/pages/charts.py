@@ -223,6 +223,11 @@ class Heatmap:
     height: int
     today_x: int | None
 
+    @property
+    def limits(self) -> tuple[int, ...]:
+        """The different limits of the rows, smallest first."""
+        return tuple(sorted({row.limit for row in self.rows}))
+
 
 def heat_columns(days: Sequence[date], makeup: frozenset[date], as_of: date) -> list[HeatColumn]:
     columns: list[HeatColumn] = []
