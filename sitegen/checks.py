@@ -13,7 +13,7 @@ from sitegen import metrics
 from sitegen.compute import Status, TaskState
 from sitegen.findings import Finding, Severity, severity_of
 from sitegen.i18n import Messages
-from sitegen.model import Impact, Site, TaskKind, TaskStatus
+from sitegen.model import Impact, Site, TaskKind, TaskStatus, person_name
 from sitegen.source import Source
 from sitegen.workdays import ONE_DAY
 from sitegen.workload import day_runs
@@ -36,8 +36,8 @@ class Rules:
         return metrics.percent_text(None if value is None else value / 100)
 
     def name(self, person_id: str) -> str:
-        person = self.site.person_index.get(person_id)
-        return f"{person.display_name} ({person_id})" if person and person.name else person_id
+        """How an alert names a person: by their name (李四), not their id (li-si)."""
+        return person_name(self.site.person_index, person_id)
 
     def finding(self, code: str, source: Source, path: tuple, **values) -> Finding:
         """A finding whose message is the catalog entry named like its code."""

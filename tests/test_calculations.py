@@ -208,16 +208,6 @@ def test_load_counts_active_tasks_per_working_day():
     ]
 
 
-def test_load_chart_grid_labels_stay_legible():
-    from sitegen.pages.loadchart import grid_step
-
-    # 96 px for 0..6 tasks: a label a task (16 px apart); for 0..41, every 10th (23 px).
-    assert grid_step(6, 96) == 1
-    assert grid_step(8, 96) == 2
-    assert grid_step(41, 96) == 10
-    assert grid_step(1000, 96) == 200
-
-
 def test_numbers_written_with_an_exponent_are_shown_plainly():
     from sitegen.model import TaskDoc
 

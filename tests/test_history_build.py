@@ -114,7 +114,7 @@ def expected_today(repo: FixtureRepo) -> list[tuple[str, str, int, str]]:
                 "late-report",
                 REPORT_4,
                 2,  # its date: it has no 'submitted'
-                "Li Si (li-si)'s report for 2023-07-04 was first committed at 2023-07-04 18:15"
+                "Li Si's report for 2023-07-04 was first committed at 2023-07-04 18:15"
                 f" (Asia/Shanghai; commit {commit_of(repo, 'report 07-04')}), after the 17:00"
                 " deadline: commit each day's report before the deadline",
             ),
@@ -122,7 +122,7 @@ def expected_today(repo: FixtureRepo) -> list[tuple[str, str, int, str]]:
                 "backdated-report",
                 REPORT_5,
                 4,  # submitted
-                "Li Si (li-si)'s report for 2023-07-05 says it was submitted at 2023-07-05"
+                "Li Si's report for 2023-07-05 says it was submitted at 2023-07-05"
                 " 16:50, but it was first committed at 2023-07-05 20:30 (Asia/Shanghai; commit"
                 f" {commit_of(repo, 'report 07-05')} by Li Si), after the 17:00 deadline: write"
                 " the time it was really handed in under 'submitted'",
@@ -131,7 +131,7 @@ def expected_today(repo: FixtureRepo) -> list[tuple[str, str, int, str]]:
                 "report-edited",
                 REPORT_3,
                 8,  # entries[0].actual, as the report is now
-                "Li Si (li-si)'s report for 2023-07-03 was changed after the 17:00 deadline by"
+                "Li Si's report for 2023-07-03 was changed after the 17:00 deadline by"
                 f" commit {commit_of(repo, 'catch up')} (Wang Wu, 2023-07-06 09:00"
                 " Asia/Shanghai): T-1: actual 1 → 2, progress 20 → 40, done 'draft 1' →"
                 " 'drafts 1 and 2'; T-2: entry removed. Leave a filed report as it was and"

@@ -54,9 +54,13 @@ RED_ALLOWED = {
     ".alert-item",
     ".health-card.hc-red",
     ".prow.hc-red",
-    ".load-chart .over",
-    ".load-chart .limit",
-    ".load-chart .limit-t",
+    # the load heatmap: a day over the person's limit, and its legend swatch
+    ".heatmap .over rect",
+    ".heatmap .over text",
+    ".swatch.l4",
+    ".tag.load-overloaded, .tag.load-at-risk",  # a person's load state
+    ".week-list.overdue",  # "my week": what is overdue
+    ".change.worse",  # this week against last: worse
 }
 
 

@@ -18,6 +18,7 @@ from sitegen.i18n import Messages
 from sitegen.model import TaskKind
 from sitegen.pages.alerts import alert_pages
 from sitegen.pages.brief import brief_pages
+from sitegen.pages.chartdata import person_summary, project_curves, team_heatmap, week_changes
 from sitegen.pages.decisions import (
     Decision,
     deviation_decisions,
@@ -25,7 +26,6 @@ from sitegen.pages.decisions import (
     report_hygiene,
     risk_decisions,
 )
-from sitegen.pages.loadchart import Bar, LoadChart
 from sitegen.pages.page import Page, PageMaker
 from sitegen.pages.paths import (
     person_path,
@@ -65,9 +65,7 @@ FOLD_PROJECTS_FROM = 4
 __all__ = [
     "Alert",
     "AlertGroup",
-    "Bar",
     "Link",
-    "LoadChart",
     "Measure",
     "Page",
     "SiteView",
@@ -131,6 +129,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
 
     weeks = site_weeks(view)
     cards = view.project_cards()
+    curves = project_curves(analysis)
     # On the dashboard and alerts.html: what is still open, then what no longer counts.
     site_alerts = view.alert_groups(view.current(view.alerts))
     settled = view.settled(view.alerts)
@@ -155,6 +154,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         decisions=decisions,
         # the daily-report hygiene: one line per person
         hygiene=report_hygiene(view.findings, view.matters, view.people),
+        curves=curves,  # each project's sparkline: charts.sparkline(curves[id].spark, …)
     )
     yield from alert_pages(site_alerts, settled, notices, page, ui)
     yield from brief_pages(view, page, ui, rows, decisions)
@@ -176,6 +176,9 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             groups=view.alert_groups(view.current(view.project_alerts(project.id))),
             settled=view.settled(view.project_alerts(project.id)),
             trend=weekly_points(analysis.history.trends.get(project.id, ())),
+            curve=curves[project.id].curve,
+            spark=curves[project.id].spark,
+            history_known=analysis.history.known,
         )
         if project.retro is not None:
             yield page(
@@ -202,17 +205,25 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             baseline=analysis.history.baselines.get(state.task.id),
         )
     people = sorted(status.people.values(), key=lambda p: p.person.id)
+    summaries = {p.person.id: person_summary(view, p.person.id) for p in people}
     yield page(
         "people/index.html",
         "people.html",
         ui("nav.people"),
         "people",
         people=[
-            {"state": p, "open": sum(1 for t in p.tasks if status.tasks[t].is_open)} for p in people
+            {
+                "state": p,
+                "open": sum(1 for t in p.tasks if status.tasks[t].is_open),
+                "summary": summaries[p.person.id],
+            }
+            for p in people
         ],
+        heatmap=team_heatmap(view, [p.person.id for p in people]),
     )
     for person_state in people:
         person = person_state.person
+        summary = summaries[person.id]
         yield page(
             person_path(person.id),
             "person.html",
@@ -222,7 +233,14 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             person=person,
             tasks=view.sorted_tasks(status.tasks[t] for t in person_state.tasks),
             collaborating=view.collaborating(person.id),
-            chart=view.load_chart(person.id),
+            heatmap=team_heatmap(view, [person.id]) if person_state.load.by_day else None,
+            load_state=summary.state,
+            week=summary.week,
+            owed=[
+                a
+                for a in view.current(view.findings_for(person=person.id))
+                if a.finding.code == "missing-report"
+            ],
             reports=sorted(person_state.reports, key=lambda r: r.date, reverse=True),
             findings=view.findings_for(person=person.id),
         )
@@ -242,6 +260,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
     yield from report_pages(view, page, ui)
     yield page("weekly/index.html", "weekly_index.html", ui("nav.weekly"), "weekly", weeks=weeks)
     keys = [week.key for week in weeks]
+    changes = week_changes(view, weeks)
     for index, week in enumerate(weeks):
         yield page(
             week_path(week.key),
@@ -249,6 +268,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             ui("weekly.title", week=week.key),
             "weekly",
             week=week,
+            changes=changes[week.key],
             previous_week=keys[index - 1] if index else None,
             next_week=keys[index + 1] if index + 1 < len(keys) else None,
         )

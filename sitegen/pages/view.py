@@ -19,7 +19,6 @@ from sitegen import metrics
 from sitegen.findings import Finding, Severity
 from sitegen.health import OpenMatters, subject_of
 from sitegen.model import Impact, RiskStatus
-from sitegen.pages.loadchart import LoadChart, load_chart
 from sitegen.pages.lookups import Link, Lookups
 from sitegen.pages.paths import (
     person_path,
@@ -452,9 +451,6 @@ class SiteView:
         return shown_window(days, self.as_of)
 
     # ---- people
-
-    def load_chart(self, person_id: str) -> LoadChart | None:
-        return load_chart(self.status.people[person_id].load, self.window)
 
     # ---- risks
 
