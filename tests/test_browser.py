@@ -309,11 +309,10 @@ def _first_screen_problems(page, width: int, height: int) -> list[str]:
 def test_the_first_screen_fits_the_first_viewport(
     site: Path, server: str, browser, screenshots: Path, tmp_path: Path, width: int, height: int
 ) -> None:
-    # The sample (one project, nothing to decide on 2023-07-20), and a two-project site
-    # with decisions: the multi-project test site without its third project.
+    # The sample (one project, nothing to decide on 2023-07-20), and the three-project
+    # test site with decisions.
     content = tmp_path / "content"
     shutil.copytree(REPO / "tests" / "sites" / "multi", content)
-    shutil.rmtree(content / "ops")
     two = tmp_path / "two"
     result = CliRunner().invoke(
         main, ["build", str(content), "-o", str(two), "--as-of", "2023-10-09"]
@@ -325,7 +324,7 @@ def test_the_first_screen_fits_the_first_viewport(
     for name, url in (("sample", server + "index.html"), ("two", (two / "index.html").as_uri())):
         page.goto(url)
         if name == "two":
-            assert page.eval_on_selector_all(".prow", "e => e.length") == 2
+            assert page.eval_on_selector_all(".prow", "e => e.length") == 3
             assert page.eval_on_selector_all(".decision", "e => e.length") >= 1
         problems += _first_screen_problems(page, width, height)
         page.screenshot(path=str(screenshots / f"first-screen-{name}-{width}x{height}.png"))
