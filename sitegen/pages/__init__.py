@@ -17,6 +17,7 @@ from sitegen.history.trend import weekly_points
 from sitegen.i18n import Messages
 from sitegen.model import TaskKind
 from sitegen.pages.alerts import alert_pages
+from sitegen.pages.ganttdata import gantt_baselines
 from sitegen.pages.loadchart import Bar, LoadChart
 from sitegen.pages.page import Page, PageMaker
 from sitegen.pages.paths import (
@@ -131,6 +132,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             groups=view.alert_groups(view.current(view.project_alerts(project.id))),
             settled=view.settled(view.project_alerts(project.id)),
             trend=weekly_points(analysis.history.trends.get(project.id, ())),
+            baselines=gantt_baselines(analysis.history.baselines, project.tasks),
         )
         if project.retro is not None:
             yield page(
