@@ -141,7 +141,7 @@ def test_a_ghost_bar_shows_the_baseline_where_a_task_slipped() -> None:
     row_y = HEADER_H + ROW_H  # after the module's header row
     assert float(ghost.get("x")) == LABEL_W + PAD_DAYS * day_w
     assert float(ghost.get("width")) == 3 * day_w  # 03-04 .. 03-06 inclusive
-    assert float(ghost.get("y")) == row_y + 18.5  # under the 14 px bar, inside the row
+    assert float(ghost.get("y")) == row_y + 19  # under the bar (4..18) and its outline
     assert float(ghost.get("height")) == GHOST_H
     assert group(root, "B").find(".//s:rect[@class='baseline']", NS) is None
     tooltip = group(root, "A").find(".//s:title", NS).text

@@ -140,7 +140,7 @@ def _tooltip(state: TaskState, m: Messages, info: RowInfo, late: bool, deviating
 
 
 def _ghost(state: TaskState, axis: Axis, y: int, baseline: Baseline | None) -> list[str]:
-    """The baseline as a thin grey bar under the row (a hollow diamond for a milestone),
+    """The baseline as a thin grey bar under the bar (a hollow diamond for a milestone),
     where the task's dates moved since."""
     if baseline is None or not slipped(state, baseline):
         return []
@@ -166,7 +166,7 @@ def _ghost(state: TaskState, axis: Axis, y: int, baseline: Baseline | None) -> l
             [
                 ("class", "baseline"),
                 ("x", axis.x(first)),
-                ("y", y + BAR_TOP + BAR_H + 0.5),
+                ("y", y + BAR_TOP + BAR_H + 1),  # clear of a 3 px outline
                 ("width", (end - first).days * axis.day_w + axis.day_w),
                 ("height", GHOST_H),
                 ("fill", GHOST_FILL),
@@ -362,13 +362,13 @@ def task_row(
                 ("y", baseline_y),
                 ("text-anchor", "end"),
                 ("fill", "currentColor"),
-                ("fill-opacity", 0.75),
+                ("fill-opacity", 0.8),
                 ("font-size", 10),
             ],
             text(truncate(task.id, 24)),
         ),
-        *_ghost(state, axis, y, info.baseline),
         *bar,
+        *_ghost(state, axis, y, info.baseline),  # over the bar's outline, not under it
     ]
     words = [text(w) for w in _annotation_words(state, info.owner)]
     flags = []
