@@ -292,6 +292,7 @@ def test_gantt_opens_at_today_on_a_phone_and_keeps_its_month_header(
     today = page.query_selector(".gantt-chart svg.gantt .today-line").bounding_box()
     # scrolled sideways without a script, today just right of the names column
     assert chart.evaluate("e => e.scrollLeft") > 0
+    assert page.evaluate("window.scrollY") == 0  # only the chart scrolls, not the page
     assert names["x"] + names["width"] <= today["x"] <= box["x"] + box["width"] / 2 + 60
     page.set_viewport_size({"width": 390, "height": 300})  # the chart's box: 80% of it
     head = page.query_selector(".gantt-chart .gantt-top")

@@ -251,7 +251,7 @@ def test_the_page_layout_has_a_sticky_header_and_opens_at_today() -> None:
     assert f'style="width:{column_w}px;margin-right:-{column_w}px"' in top
     day_w = day_width(59 + 2 * PAD_DAYS)  # 02-01 .. 03-29
     today_x = LABEL_W + (PAD_DAYS + 34) * day_w  # 03-06 is 34 days after 02-01
-    left = today_x - column_w - 2 * day_w
+    left = today_x - column_w - 60  # room for half the label under the today line
     assert f'<span class="gantt-now" style="left:{left:g}px"></span>' in body
     chart_svg = ET.fromstring(body[body.index("<svg", 10) : body.rindex("</svg>") + 6])
     assert chart_svg.get("viewBox").split()[1] == str(HEADER_H)  # the rows, under the header

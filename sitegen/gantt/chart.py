@@ -31,6 +31,7 @@ from sitegen.gantt.style import (
     PAD_DAYS,
     RIGHT_PAD,
     ROW_H,
+    TODAY_ROOM,
     TODAY_STROKE,
 )
 from sitegen.gantt.svg import attrs, el, num, text
@@ -148,9 +149,9 @@ def gantt_svg(
     column_w = _column_width(tasks, depth)
     now = ""
     if first <= as_of <= last:
-        # Phones open the chart here (the stylesheet's scroll-initial-target): today a
-        # few days right of the names column.
-        left = max(0, axis.x(as_of) - column_w - 2 * axis.day_w)
+        # Phones open the chart here (the stylesheet's scroll-initial-target): today
+        # right of the names column, with room for half its label.
+        left = max(0, axis.x(as_of) - column_w - TODAY_ROOM)
         now = f'<span class="gantt-now" style="left:{num(left)}px"></span>'
     corner = (
         f'<span class="gantt-corner" style="width:{column_w}px;margin-right:-{column_w}px"></span>'

@@ -24,6 +24,7 @@ SUMMARY_H = 6  # a parent's summary bar, with a bracket end down at each side
 GHOST_H = 3  # the baseline bar under a task that slipped
 LANE_GAP = 5  # between the arrows leaving one task for different successors
 PAD_DAYS = 2
+TODAY_ROOM = 60  # left of today when a phone opens the chart: half the "today" label
 DIAMOND = 7  # half-diagonal of a milestone diamond
 DEFAULT_THRESHOLD = Decimal("0.20")
 
