@@ -89,6 +89,8 @@ def _gantt(
     def link(task_id: str) -> str:
         return url(task_path(task_id))
 
+    project = context.get("project")
+    lookup = context["lookup"]
     try:
         return gantt_svg(
             list(tasks),
@@ -101,6 +103,9 @@ def _gantt(
             threshold=context["settings"].thresholds.deviation,
             id_column=True,
             window=window,
+            owners=lookup.person_name,
+            baselines=context.get("baselines"),
+            project_end=project.doc.end if project is not None and project.doc else None,
         )
     except Exception:  # a chart must never break a page: the table below carries the data
         return None

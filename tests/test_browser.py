@@ -330,3 +330,28 @@ def test_the_first_screen_fits_the_first_viewport(
         page.screenshot(path=str(screenshots / f"first-screen-{name}-{width}x{height}.png"))
     context.close()
     assert not problems, problems
+
+
+def test_gantt_opens_at_today_on_a_phone_and_keeps_its_month_header(
+    site: Path, server: str, browser
+) -> None:
+    context = _open(browser, 390, [])
+    page = context.new_page()
+    page.goto(server + "projects/q3-launch.html")
+    chart = page.query_selector(".gantt-chart")
+    box = chart.bounding_box()
+    names = page.query_selector(".gantt-chart .gantt-ids").bounding_box()
+    today = page.query_selector(".gantt-chart svg.gantt .today-line").bounding_box()
+    # scrolled sideways without a script, today just right of the names column
+    assert chart.evaluate("e => e.scrollLeft") > 0
+    assert page.evaluate("window.scrollY") == 0  # only the chart scrolls, not the page
+    assert names["x"] + names["width"] <= today["x"] <= box["x"] + box["width"] / 2 + 60
+    page.set_viewport_size({"width": 390, "height": 300})  # the chart's box: 80% of it
+    head = page.query_selector(".gantt-chart .gantt-top")
+    assert chart.evaluate("e => { e.scrollTop = 120; return e.scrollTop; }") > 0
+    top = chart.bounding_box()["y"]
+    assert abs(head.bounding_box()["y"] - top) < 2  # the month header stays in view
+    desktop = _open(browser, 1366, []).new_page()
+    desktop.goto(server + "projects/q3-launch.html")
+    assert desktop.query_selector(".gantt-chart").evaluate("e => e.scrollLeft") == 0
+    context.close()

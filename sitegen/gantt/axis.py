@@ -66,8 +66,21 @@ def _rule(name: str, x1: float, y1: float, x2: float, y2: float, opacity: float)
     )
 
 
-def header(axis: Axis, m: Messages, height: int) -> list[str]:
-    """Month labels, day/week labels, week and month grid lines."""
+def grid(axis: Axis, height: int) -> list[str]:
+    """Month and week lines from the top of the chart down to ``height``."""
+    parts = ['<g class="grid-lines">']
+    for day in axis.each_day():
+        x = axis.x(day)
+        if day.day == 1:
+            parts.append(_rule("grid month", x, 0, x, height, 0.5))
+        elif day.weekday() == 0:
+            parts.append(_rule("grid week", x, MONTH_ROW_H, x, height, 0.2))
+    parts.append("</g>")
+    return parts
+
+
+def header(axis: Axis, m: Messages) -> list[str]:
+    """Month labels and day (or week-start) labels above the rows."""
     parts = ['<g class="axis">']
     wide = axis.day_w >= 18
     for day in axis.each_day():
@@ -90,11 +103,7 @@ def header(axis: Axis, m: Messages, height: int) -> list[str]:
                         text(label),
                     )
                 )
-            if day.day == 1:
-                parts.append(_rule("grid month", x, 0, x, height, 0.5))
         monday = day.weekday() == 0
-        if monday and day.day != 1:
-            parts.append(_rule("grid week", x, MONTH_ROW_H, x, height, 0.2))
         if wide or monday:
             anchor_x = axis.centre(day) if wide else x + 2
             parts.append(

@@ -10,6 +10,8 @@ from sitegen.gantt.style import (
     CRITICAL_BACK,
     CRITICAL_HATCH,
     CRITICAL_STROKE,
+    END_STROKE,
+    GHOST_FILL,
     LATE_STROKE,
     PROGRESS_FILL,
     TODAY_STROKE,
@@ -34,9 +36,14 @@ def gantt_legend(messages: Messages) -> Markup:
         f' fill="{PROGRESS_FILL}"/>',
         "critical": f'<rect x="2" y="2" width="24" height="12" rx="2" fill="{CRITICAL_BACK}"/>'
         f'{hatch}<rect x="2" y="2" width="24" height="12" rx="2" fill="none"'
-        f' stroke="{CRITICAL_STROKE}" stroke-width="2.5"/>',
+        f' stroke="{CRITICAL_STROKE}" stroke-width="3"/>',
         "milestone": f'<polygon points="14,1 21,8 14,15 7,8" fill="{BAR_FILL}"'
         f' stroke="{BAR_STROKE}"/>',
+        "summary": f'<polygon points="2,3 26,3 26,14 21,9 7,9 2,14" fill="{BAR_FILL}"'
+        f' stroke="{BAR_STROKE}"/>',
+        "baseline": f'<rect x="8" y="1" width="18" height="10" rx="2" fill="{BAR_FILL}"'
+        f' stroke="{BAR_STROKE}"/><rect x="2" y="12" width="18" height="3"'
+        f' fill="{GHOST_FILL}"/>',
         "hidden": f'<rect x="2" y="2" width="24" height="12" rx="2" fill="{BAR_FILL}"'
         f' fill-opacity="0.6" stroke="{BAR_STROKE}" stroke-dasharray="4 3"/>',
         "late": f'<rect x="2" y="2" width="16" height="12" rx="2" fill="{BAR_FILL}"'
@@ -47,6 +54,8 @@ def gantt_legend(messages: Messages) -> Markup:
         '<text x="20" y="13" font-size="11" fill="currentColor">▼</text>',
         "today": f'<line x1="14" y1="0" x2="14" y2="16" stroke="{TODAY_STROKE}"'
         ' stroke-width="2" stroke-dasharray="6 3"/>',
+        "project_end": f'<line x1="14" y1="0" x2="14" y2="16" stroke="{END_STROKE}"'
+        ' stroke-width="2"/>',
         "nonworking": '<rect x="2" y="0" width="24" height="16" fill="currentColor"'
         ' fill-opacity="0.15"/>',
         "dependency": '<path d="M2,8 L22,8" stroke="currentColor" fill="none"/>'

@@ -39,5 +39,16 @@ def truncate(text: str, units: int = LABEL_UNITS) -> str:
 
 
 def percent(value: Fraction | None) -> str | None:
-    """A 0–100 percentage rounded to one decimal, as SPEC §5 shows it."""
-    return None if value is None else metrics.percent_text(Fraction(value) / 100)
+    """A 0–100 percentage as the chart shows it: one decimal where it carries
+    information ('66.7%'), none where it is zero ('100%', not '100.0%')."""
+    if value is None:
+        return None
+    shown = metrics.percent_text(Fraction(value) / 100)
+    return shown.replace(".0%", "%")
+
+
+def label_units(task_id: str, depth: int) -> int:
+    """The narrow-character units left for a task's name in the label column, after its
+    indent and its id (drawn smaller, right-aligned): never fewer than 12."""
+    id_units = (len(task_id) * 5 + 5) // 6  # the id's 10 px characters in 12 px units
+    return max(12, LABEL_UNITS - id_units - 2 - 2 * depth)

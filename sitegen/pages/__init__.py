@@ -26,6 +26,7 @@ from sitegen.pages.decisions import (
     report_hygiene,
     risk_decisions,
 )
+from sitegen.pages.ganttdata import gantt_baselines
 from sitegen.pages.page import Page, PageMaker
 from sitegen.pages.paths import (
     person_path,
@@ -179,6 +180,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             curve=curves[project.id].curve,
             spark=curves[project.id].spark,
             history_known=analysis.history.known,
+            baselines=gantt_baselines(analysis.history.baselines, project.tasks),
         )
         if project.retro is not None:
             yield page(
