@@ -1,6 +1,7 @@
 """Screenshots of the sample site, and its weekly brief as an A4 PDF.
 
     python scripts/screenshots.py [--out docs/screenshots] [--content content] [--as-of 2023-07-20]
+                                  [--full]
 
 Builds the site into a temporary folder and opens it from disk in Debian's Chromium
 (/usr/bin/chromium, driven by Playwright; nothing is downloaded). The sample content is
@@ -8,7 +9,8 @@ first given the git history the golden test gives it (tests/sample_history.py), 
 pages show mid-July 2023 as the team lived it; other content is built as it is.
 
 Writes, for each page at 1366x768 and 390x844, ``<page>-<width>x<height>.png`` (what
-the first screen shows) and ``<page>-<width>x<height>-full.png`` (the whole page); then
+the first screen shows; with ``--full`` also ``<page>-<width>x<height>-full.png``, the
+whole page); then
 ``brief.pdf`` (the portfolio's weekly brief printed on A4) and ``brief-a4.png`` (that
 page as printed).
 """
@@ -56,7 +58,7 @@ def pdf_pages(data: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
 
 
-def shoot(site: Path, out: Path) -> list[Path]:
+def shoot(site: Path, out: Path, full: bool) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written: list[Path] = []
@@ -71,8 +73,10 @@ def shoot(site: Path, out: Path) -> list[Path]:
                 page.goto((site / path).as_uri())
                 stem = out / f"{name}-{width}x{height}"
                 page.screenshot(path=f"{stem}.png")
-                page.screenshot(path=f"{stem}-full.png", full_page=True)
-                written += [Path(f"{stem}.png"), Path(f"{stem}-full.png")]
+                written.append(Path(f"{stem}.png"))
+                if full:
+                    page.screenshot(path=f"{stem}-full.png", full_page=True)
+                    written.append(Path(f"{stem}-full.png"))
             context.close()
         context = browser.new_context(viewport={"width": A4_PX[0], "height": A4_PX[1]})
         page = context.new_page()
@@ -96,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--content", type=Path, default=REPO / "content")
     parser.add_argument("--as-of", default="2023-07-20", help="the day to show ('' for today)")
+    parser.add_argument("--full", action="store_true", help="also the whole of each page")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium)")
@@ -106,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
         if content == REPO / "content":
             content = with_sample_history(content, Path(folder))
         build(content, site, args.as_of)
-        for path in shoot(site, args.out.resolve()):
+        for path in shoot(site, args.out.resolve(), args.full):
             print(path)
 
 
