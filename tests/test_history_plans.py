@@ -203,6 +203,11 @@ def test_the_pages_show_the_slip_and_the_trend(timeline: FixtureRepo, tmp_path: 
     # The last working day of each week: Friday 7 July, then 12 July.
     assert '<th scope="row" class="nowrap">07-07</th><td class="num">' in project
     assert '<th scope="row" class="nowrap">07-12</th><td class="num">86.7%</td>' in project
+    # Every Gantt of T-1 draws its baseline under it: the project's, the dashboard's, the
+    # briefs'; T-2 kept its dates and has none.
+    for chart_page in ("projects/p.html", "index.html", "brief.html", "briefs/p.html"):
+        html = (out / chart_page).read_text("utf-8")
+        assert html.count('<rect class="baseline"') == 1, chart_page
 
 
 def test_each_trend_point_is_what_a_build_as_of_that_day_shows(

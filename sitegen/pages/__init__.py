@@ -131,6 +131,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
     weeks = site_weeks(view)
     cards = view.project_cards()
     curves = project_curves(analysis)
+    baselines = gantt_baselines(analysis.history.baselines, site.tasks)
     # On the dashboard and alerts.html: what is still open, then what no longer counts.
     site_alerts = view.alert_groups(view.current(view.alerts))
     settled = view.settled(view.alerts)
@@ -156,9 +157,10 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
         # the daily-report hygiene: one line per person
         hygiene=report_hygiene(view.findings, view.matters, view.people),
         curves=curves,  # each project's sparkline: charts.sparkline(curves[id].spark, …)
+        baselines=baselines,  # the charts' ghost bars where a task slipped
     )
     yield from alert_pages(site_alerts, settled, notices, page, ui)
-    yield from brief_pages(view, page, ui, rows, decisions)
+    yield from brief_pages(view, page, ui, rows, decisions, baselines)
     for project in site.projects:
         kpis = status.kpis.get(project.id, ())
         yield page(
@@ -180,7 +182,7 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
             curve=curves[project.id].curve,
             spark=curves[project.id].spark,
             history_known=analysis.history.known,
-            baselines=gantt_baselines(analysis.history.baselines, project.tasks),
+            baselines=baselines,
         )
         if project.retro is not None:
             yield page(

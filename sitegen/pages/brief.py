@@ -8,7 +8,7 @@ the computed state; `brief_pages` hands them to ``brief.html``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ from sitegen.pages.paths import brief_path, week_key, week_monday
 
 if TYPE_CHECKING:
     from sitegen.compute import KpiState, TaskState
+    from sitegen.gantt.bars import Baseline
     from sitegen.health import ProjectHealth
     from sitegen.i18n import Messages
     from sitegen.model import Project
@@ -101,13 +102,19 @@ def brief_pages(
     ui: Messages,
     project_rows: Sequence[ProjectRow],
     decisions: Sequence[Decision],
+    baselines: Mapping[str, Baseline],
 ) -> Iterator[Page]:
     """``brief.html`` for the portfolio, then one brief per project; ``decisions``: the
     decisions the site needs (a project's brief shows those that concern it)."""
     status, as_of = view.status, view.as_of
     window = brief_window(as_of)
     rows = [BriefProject(row, tuple(status.kpis.get(row.project.id, ()))) for row in project_rows]
-    common = {"window": window, "week": week_key(as_of), "decision_limit": BRIEF_DECISIONS}
+    common = {
+        "baselines": baselines,
+        "window": window,
+        "week": week_key(as_of),
+        "decision_limit": BRIEF_DECISIONS,
+    }
     # The portfolio's chart shares its rows among the projects it shows.
     shown = charted(rows)
     share = max(2, BRIEF_GANTT_TASKS // max(len(shown), 1))
