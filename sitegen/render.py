@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cache, lru_cache, partial
@@ -69,6 +70,21 @@ def _urls_from(folder: str) -> Callable[[str], str]:
     """``url()`` for the pages in ``folder``: links relative to the page, so the site
     works under any sub-path."""
     return partial(relative_url, folder)
+
+
+class PageLinks(threading.local):
+    """The global ``url()``: links from the page being rendered (in this thread).
+
+    Macros are imported without the page's context (so Jinja runs `macros.html` once, not
+    once per page) and find ``url`` among the globals: this one, pointed at each page's
+    folder before the page is rendered.
+    """
+
+    def __init__(self) -> None:
+        self.folder = ""
+
+    def __call__(self, target: str) -> str:
+        return relative_url(self.folder, target)
 
 
 @pass_context
@@ -312,14 +328,19 @@ class SiteRenderer:
             "lookup": Lookups.for_site(analysis.site, analysis.status),
             "has_extra_css": "static/extra.css" in self.static,
         }
+        self.links = PageLinks()
+        # Globals, so that macros imported without a page's context see them too.
+        self.env.globals.update(self.shared, url=self.links)
         self.pages = {page.path: page for page in site_pages(analysis)}
 
     def page(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
         # Links relative to the page, so the site works under any sub-path; bound to the
         # page's folder once rather than worked out from the page at each of its links.
-        url = _urls_from(posixpath.dirname(page.path))
-        return template.render(self.shared, page=page, url=url, **page.context).encode("utf-8")
+        folder = posixpath.dirname(page.path)
+        self.links.folder = folder
+        url = _urls_from(folder)
+        return template.render(page=page, url=url, **page.context).encode("utf-8")
 
     def data_sources(self) -> DataSources:
         """Every file that is not a page: what it is made from, and how to make it."""
