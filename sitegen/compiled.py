@@ -1,12 +1,12 @@
-"""Plain Python renderers for the content block of the bulk page kind: report pages
-(12,500 of the large benchmark's 15,000 pages).
+"""Plain Python renderers for the content block of the two bulk page kinds: report pages
+(12,500 of the large benchmark's 15,000 pages) and task pages (2,000; `compiled_task.py`).
 
-Each writes exactly what the package's `report.html` (and the `macros.html` pieces it
-calls) write, about four times faster than Jinja. They are used only while the theme
-uses the package's own templates for them (a theme that overrides `report.html` or
-`macros.html` gets Jinja), and each build checks its first report page against Jinja
-before using them (see `SiteRenderer`). `tests/test_compiled.py` compares them with
-Jinja on every report page of the sample content and on odd input: a change to those
+Each writes exactly what the package's template (and the `macros.html` pieces it calls)
+writes, several times faster than Jinja. They are used only while the theme uses the
+package's own templates for them (`FOLLOWS`: a theme that overrides one of those gets
+Jinja), and each build checks its first page of each kind against Jinja before using
+them (see `SiteRenderer`). `tests/test_compiled.py` compares them with Jinja on every
+report and task page of the sample content and on odd input: a change to those
 templates that is not made here too fails there.
 
 The fixed texts are the messages the templates write out, looked up once per build.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
@@ -29,7 +30,10 @@ if TYPE_CHECKING:
     from sitegen.pages.view import Alert, ProjectRef
 
 # The templates a compiled renderer follows, by the page template it stands for.
-FOLLOWS = {"report.html": ("report.html", "macros.html")}
+FOLLOWS = {
+    "report.html": ("report.html", "macros.html"),
+    "task.html": ("task.html", "macros.html"),
+}
 
 Url = Callable[[str], str]
 Filter = Callable[..., str]
@@ -70,7 +74,8 @@ class Macros:
         self.see = _e(ui("alerts.see"))
         self.findings_title = _e(ui("findings.title"))
         self.findings_none = _e(ui("findings.none"))
-        self._codes: dict[str, str] = {}
+        self.sep = _e(ui("list.sep"))
+        self._messages: dict[str, str] = {}
 
     def person(self, url: Url, person_id: str | None) -> str:
         lookup = self.lookup
@@ -128,9 +133,7 @@ class Macros:
 
     def alert_item(self, url: Url, alert: Alert) -> str:
         finding = alert.finding
-        code = self._codes.get(finding.code)
-        if code is None:
-            code = self._codes[finding.code] = _e(self.ui(f"code.{finding.code}"))
+        code = self.message(f"code.{finding.code}")
         parts = [
             f'<li class="alert-item sev-{_e(finding.severity.value)}">\n',
             f'<span class="code">{code}</span>\n',
@@ -145,6 +148,33 @@ class Macros:
             parts.append(f'<span class="related">{self.see} {links}</span>')
         parts.append("</li>")
         return "".join(parts)
+
+    def collaborators(self, url: Url, collaborators: Sequence[Any]) -> str:
+        shown = [
+            self.person(url, c.person) + (f" ({_e(c.role)})" if c.role else "")
+            for c in collaborators
+        ]
+        return self.sep.join(shown) if shown else "—"
+
+    def tag(self, kind: str, catalog: str, value: str) -> str:
+        """task_status, impact, risk_status: a tag named by the catalog."""
+        return f'<span class="tag {kind}-{_e(value)}">{self.message(f"{catalog}.{value}")}</span>'
+
+    def priority(self, value: str) -> str:
+        return f'<span class="tag pr-{_e(value)}">{_e(value)}</span>'
+
+    def kind(self, value: str) -> str:
+        return "" if value == "task" else self.tag("kind", "kind", value)
+
+    def risk(self, url: Url, risk: Any) -> str:
+        return f'<a href="{_e(url(f"risks/{risk.id}.html"))}">{_e(risk.id)}</a> {_e(risk.title)}'
+
+    def message(self, key: str) -> str:
+        """``{{ t(key) }}`` for a key worked out on the page, remembered."""
+        text = self._messages.get(key)
+        if text is None:
+            text = self._messages[key] = _e(self.ui(key))
+        return text
 
     def findings_section(self, url: Url, alerts: Sequence[Alert], level: int = 2) -> str:
         head = (
@@ -276,12 +306,21 @@ _REPORT_KEYS = (
 
 
 def compiled_contents(
-    ui: Messages, lookup: Lookups, filters: dict[str, Filter], markdown: MarkdownHtml
+    ui: Messages,
+    lookup: Lookups,
+    filters: dict[str, Filter],
+    markdown: MarkdownHtml,
+    as_of: date,
 ) -> dict[str, Callable[..., str]]:
     """Page template → its compiled content renderer (called with ``url`` and the
     page's context)."""
+    from sitegen.compiled_task import TaskContent
+
     macros = Macros(ui, lookup, filters)
-    return {"report.html": ReportContent(macros, filters, markdown)}
+    return {
+        "report.html": ReportContent(macros, filters, markdown),
+        "task.html": TaskContent(macros, filters, markdown, as_of),
+    }
 
 
 __all__ = ["FOLLOWS", "Macros", "ReportContent", "compiled_contents"]

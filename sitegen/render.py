@@ -316,7 +316,7 @@ def _compiled_contents(
     """The compiled content renderers whose templates the theme does not override."""
     ui = env.globals["t"]
     assert isinstance(ui, Messages)
-    renderers = compiled_contents(ui, lookup, env.filters, markdown_html)
+    renderers = compiled_contents(ui, lookup, env.filters, markdown_html, env.globals["as_of"])
     package = default_theme() / "templates"
     return {
         name: renderer

@@ -11,14 +11,18 @@ from __future__ import annotations
 import difflib
 import posixpath
 import shutil
+from collections import Counter
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from sitegen.build import analyse
+from sitegen.compiled_task import TaskContent
 from sitegen.pages import Page
-from sitegen.render import SiteRenderer, _urls_from
+from sitegen.render import SiteRenderer, _urls_from, markdown_html
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -50,6 +54,32 @@ entries:
 line two
 
 - a list
+"""
+
+ODD_TASK = """---
+id: MKT-202307-001-99
+title: <Odd> "task" & 'co'
+owner: nobody-we-know
+collaborators:
+  - {person: wang-wu, role: <b>role</b>}
+  - zhao-liu
+priority: P1
+start: 2023-07-10
+end: 2023-07-25
+module: A & B
+parent: MKT-202307-001-01
+depends_on: [MKT-202307-001-01, MKT-202307-001-02]
+deliverables: ["<x>", y & z]
+resources: []
+skills: [a<b, "c&d"]
+budget: 1234.5
+plan:
+  2023-07-14: 40
+  2023-07-21: 80
+confirmed: false
+---
+
+Body **markdown** <script>x</script> & [a task](MKT-202307-001-02.md)
 """
 
 EMPTY_REPORT = """---
@@ -94,6 +124,7 @@ def content(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     reports = copy / "q3-launch" / "reports"
     (reports / "2023-07-19-nobody-we-know.md").write_text(ODD_REPORT, "utf-8")
     (reports / "2023-07-18-zhao-liu.md").write_text(EMPTY_REPORT, "utf-8")
+    (copy / "q3-launch" / "tasks" / "MKT-202307-001-99.md").write_text(ODD_TASK, "utf-8")
     return copy
 
 
@@ -105,32 +136,55 @@ def test_every_page_is_rendered_as_jinja_renders_it_whole(content: Path) -> None
             kinds.add(page.template)
         _same(_whole(renderer, page), renderer.page(page).decode("utf-8"), page.path)
     assert {"report.html", "task.html", "project.html"} <= kinds  # the frame is used
-    assert "report.html" in renderer.compiled  # and kept after its first page's check
+    # and the compiled renderers kept after their first page's check
+    assert {"report.html", "task.html"} <= set(renderer.compiled)
 
 
-def test_compiled_report_content_equals_jinja_on_every_report(content: Path) -> None:
+def _variants(template: str, context: dict[str, Any]) -> list[dict[str, Any]]:
+    """A page's context, and as it would be in cases the sample does not show."""
+    if template == "report.html":  # a report's project is its first task's
+        return [context, {**context, "project": None}]
+    plan = SimpleNamespace(first_day=date(2023, 7, 3), end=date(2023, 7, 5))
+    slipped = SimpleNamespace(slip_days=3, added_after_baseline=False, baseline=plan)
+    added = SimpleNamespace(slip_days=0, added_after_baseline=True, baseline=plan)
+    return [context, *({**context, "baseline": b} for b in (slipped, added))]
+
+
+@pytest.mark.parametrize(
+    ("template", "as_of"),
+    [("report.html", AS_OF), ("task.html", AS_OF), ("task.html", date(2023, 7, 12))],
+)
+def test_compiled_content_equals_jinja_on_every_page(
+    content: Path, template: str, as_of: date
+) -> None:
     renderer = _renderer(content)
-    compiled = renderer.compiled["report.html"]
-    shape = renderer.frames.shape("report.html")
+    compiled = renderer.compiled[template]
+    if as_of != AS_OF:  # a day before some of the entries shown: they are marked
+        renderer.env.globals["as_of"] = as_of
+        compiled = TaskContent(compiled.m, renderer.env.filters, markdown_html, as_of)
+    shape = renderer.frames.shape(template)
     assert shape is not None
-    reports = [page for page in renderer.pages.values() if page.template == "report.html"]
-    assert len(reports) == len(list((content / "q3-launch" / "reports").glob("*.md")))
-    seen = {"odd": False, "empty": False, "findings": False}
-    for page in reports:
+    pages = [page for page in renderer.pages.values() if page.template == template]
+    folder = "reports" if template == "report.html" else "tasks"
+    assert len(pages) == len(list(content.glob(f"*/{folder}/*.md")))
+    seen: Counter[str] = Counter()
+    for page in pages:
         folder = posixpath.dirname(page.path)
         renderer.links.folder = folder
         url = _urls_from(folder)
-        # and as if the report were in no project (a report's project is its first task's)
-        for context in (page.context, {**page.context, "project": None}):
+        for context in _variants(template, page.context):
             _same(
                 shape.content({"page": page, "url": url, **context}),
                 compiled(url, **context),
                 page.path,
             )
-        seen["odd"] |= page.context["report"].author == "nobody-we-know"
-        seen["empty"] |= not page.context["entries"]
-        seen["findings"] |= bool(page.context["findings"])
-    assert seen == dict.fromkeys(seen, True)
+        seen.update(key for key, value in page.context.items() if value)
+        if template == "task.html":
+            state = page.context["state"]
+            seen.update(key for key in ("entries", "children", "dependents") if getattr(state, key))
+            seen["future"] += any(entry.day > as_of for entry in state.entries)
+    assert seen["findings"] and (seen["entries"] or seen["risks"])
+    assert template == "report.html" or as_of == AS_OF or seen["future"]
 
 
 def test_odd_input_is_escaped_and_markdown_rendered(content: Path, tmp_path: Path) -> None:
@@ -142,7 +196,7 @@ def test_odd_input_is_escaped_and_markdown_rendered(content: Path, tmp_path: Pat
     assert 'href="../../tasks/MKT-202307-001-01.html"' in html  # a link to a content file
 
 
-@pytest.mark.parametrize("template", ["report.html", "macros.html"])
+@pytest.mark.parametrize("template", ["report.html", "task.html", "macros.html"])
 def test_a_theme_overriding_the_templates_wins(tmp_path: Path, template: str) -> None:
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
@@ -154,10 +208,12 @@ def test_a_theme_overriding_the_templates_wins(tmp_path: Path, template: str) ->
         "utf-8",
     )
     renderer = _renderer(copy)
-    assert "report.html" not in renderer.compiled
-    page = next(page for page in renderer.pages.values() if page.template == "report.html")
+    kept = {"report.html", "task.html"} - {template} if template != "macros.html" else set()
+    assert set(renderer.compiled) == kept
+    shown = "report.html" if template == "macros.html" else template
+    page = next(page for page in renderer.pages.values() if page.template == shown)
     html = renderer.page(page).decode("utf-8")
-    if template == "report.html":
+    if template != "macros.html":
         assert "<dl data-theme class=" in html
     _same(_whole(renderer, page), html, page.path)
 
