@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cache, lru_cache, partial
@@ -25,16 +26,18 @@ from markupsafe import Markup, escape
 from sitegen import metrics
 from sitegen.build import Analysis
 from sitegen.cachefiles import cache_home, read_sealed, write_sealed
+from sitegen.compiled import FOLLOWS, compiled_contents
 from sitegen.export import status_data, to_json
 from sitegen.feeds import atom_feed_xml, calendar_rows, feed_data, task_calendar, task_table
 from sitegen.fingerprint import Fingerprinter, blake, code_digest, named_files_digest
+from sitegen.frame import Frames
 from sitegen.i18n import Messages
 from sitegen.pages import Page, site_pages, task_path
 from sitegen.pages.lookups import Lookups
 from sitegen.pages.paths import page_of_document
 from sitegen.prose import link_documents, render_markdown
 from sitegen.schemas import SCHEMA_KINDS, schema_for
-from sitegen.theme import Theme
+from sitegen.theme import Theme, default_theme
 
 
 # Pages link to tens of thousands of distinct targets: remembering every pair cost more
@@ -71,14 +74,36 @@ def _urls_from(folder: str) -> Callable[[str], str]:
     return partial(relative_url, folder)
 
 
+class PageLinks(threading.local):
+    """The global ``url()``: links from the page being rendered (in this thread).
+
+    Macros are imported without the page's context (so Jinja runs `macros.html` once, not
+    once per page) and find ``url`` among the globals: this one, pointed at each page's
+    folder before the page is rendered.
+    """
+
+    def __init__(self) -> None:
+        self.folder = ""
+
+    def __call__(self, target: str) -> str:
+        return relative_url(self.folder, target)
+
+
 @pass_context
 def _gantt(
-    context: Any, tasks: Any, title: str, id_prefix: str | None = None, window: Any = None
+    context: Any,
+    tasks: Any,
+    title: str,
+    id_prefix: str | None = None,
+    window: Any = None,
+    baselines: Any = None,
+    project_end: date | None = None,
 ) -> Markup | None:
     """The SVG Gantt chart of ``tasks``, or None while `sitegen.gantt` is not available.
 
     Templates always show a table of the same tasks next to it, for screen readers.
-    ``window`` (first, last day) narrows the chart to those days (the one-page brief).
+    ``window`` (first, last day) narrows the chart to those days (the one-page brief);
+    ``baselines`` draws ghost bars where tasks slipped; ``project_end`` marks that day.
     """
     try:
         from sitegen.gantt import gantt_svg
@@ -89,7 +114,6 @@ def _gantt(
     def link(task_id: str) -> str:
         return url(task_path(task_id))
 
-    project = context.get("project")
     lookup = context["lookup"]
     try:
         return gantt_svg(
@@ -104,8 +128,8 @@ def _gantt(
             id_column=True,
             window=window,
             owners=lookup.person_name,
-            baselines=context.get("baselines"),
-            project_end=project.doc.end if project is not None and project.doc else None,
+            baselines=baselines,
+            project_end=project_end,
         )
     except Exception:  # a chart must never break a page: the table below carries the data
         return None
@@ -222,12 +246,18 @@ def make_environment(theme: Theme, language: str) -> Environment:
 
 @pass_context
 def _markdown(context: Any, text: str, source: str | None = None, breaks: bool = False) -> Markup:
+    return markdown_html(text, source, context["url"], breaks)
+
+
+def markdown_html(
+    text: str, source: str | None, url: Callable[[str], str], breaks: bool = False
+) -> Markup:
     """A body as HTML. With ``source`` (the file it was written in), its links to other
-    content files lead to the pages made from them, from this page (its url())."""
+    content files lead to the pages made from them, from the page whose ``url()`` it is."""
     html = render_markdown(text, breaks=breaks)
     if source is None:
         return html
-    url, folder = context["url"], posixpath.dirname(source)
+    folder = posixpath.dirname(source)
 
     def page_of(href: str) -> str | None:
         page = page_of_document(posixpath.normpath(posixpath.join(folder, href)))
@@ -287,6 +317,29 @@ def _bar_width(value: Any, scale: int = 1) -> str:
     return f"{min(100.0, max(0.0, shown)):.1f}%"
 
 
+def _compiled_contents(
+    theme: Theme, env: Environment, lookup: Lookups
+) -> dict[str, Callable[..., str]]:
+    """The compiled content renderers whose templates the theme does not override."""
+    ui = env.globals["t"]
+    assert isinstance(ui, Messages)
+    renderers = compiled_contents(ui, lookup, env.filters, markdown_html, env.globals["as_of"])
+    package = default_theme() / "templates"
+    return {
+        name: renderer
+        for name, renderer in renderers.items()
+        if all(theme.templates.get(used) == package / used for used in FOLLOWS[name])
+    }
+
+
+def _template_text(theme: Theme) -> Callable[[str], str | None]:
+    def text(name: str) -> str | None:
+        found = theme.template_source(name)
+        return found[0] if found else None
+
+    return text
+
+
 def _static_files(theme: Theme) -> dict[str, bytes]:
     return {f"static/{name}": path.read_bytes() for name, path in theme.static.items()}
 
@@ -313,14 +366,43 @@ class SiteRenderer:
             "lookup": Lookups.for_site(analysis.site, analysis.status),
             "has_extra_css": "static/extra.css" in self.static,
         }
+        self.links = PageLinks()
+        # Globals, so that macros imported without a page's context see them too.
+        self.env.globals.update(self.shared, url=self.links)
+        self.frames = Frames(self.env, _template_text(self.theme), _urls_from)
+        self.compiled = _compiled_contents(self.theme, self.env, self.shared["lookup"])
+        self._unchecked = set(self.compiled)
         self.pages = {page.path: page for page in site_pages(analysis)}
 
     def page(self, page: Page) -> bytes:
-        template = self.env.get_template(page.template)
         # Links relative to the page, so the site works under any sub-path; bound to the
         # page's folder once rather than worked out from the page at each of its links.
+        folder = posixpath.dirname(page.path)
+        self.links.folder = folder
+        url = _urls_from(folder)
+        shape = self.frames.shape(page.template)
+        frame = self.frames.frame(page) if shape else None
+        if shape is None or frame is None:
+            template = self.env.get_template(page.template)
+            return template.render(page=page, url=url, **page.context).encode("utf-8")
+        compiled = self.compiled.get(page.template)
+        if compiled is None:
+            content = shape.content({"page": page, "url": url, **page.context})
+        else:
+            content = compiled(url, **page.context)
+            if page.template in self._unchecked:
+                content = self._checked(page, content, shape.content)
+        return frame.fill(page, content).encode("utf-8")
+
+    def _checked(self, page: Page, content: str, jinja: Callable[[dict[str, Any]], str]) -> str:
+        """The first page of a kind is rendered by Jinja too: a compiled renderer that no
+        longer writes what its template writes is not used again (its test says why)."""
+        self._unchecked.discard(page.template)
         url = _urls_from(posixpath.dirname(page.path))
-        return template.render(self.shared, page=page, url=url, **page.context).encode("utf-8")
+        expected = jinja({"page": page, "url": url, **page.context})
+        if expected != content:
+            del self.compiled[page.template]
+        return expected
 
     def data_sources(self) -> DataSources:
         """Every file that is not a page: what it is made from, and how to make it."""
