@@ -48,8 +48,13 @@ class EntryState:
         return self.report.date
 
     def fingerprint_parts(self) -> tuple[object, ...]:
-        # `entry` is report.entries[index]: the report already stands for it.
-        return (self.report, self.index, self.project, self.completion, self.deviation)
+        # What pages read of the report through one of its entries: the entry, and the
+        # file, day and author that name and link the report. Not its brief or its other
+        # entries: editing a brief must not re-render every page that shows the task
+        # (tests/test_graph_property.py edits briefs and checks against cold builds).
+        report = self.report
+        place = (report.source.file, report.date, report.author)
+        return (place, self.entry, self.index, self.project, self.completion, self.deviation)
 
 
 @dataclass(frozen=True)
