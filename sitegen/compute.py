@@ -52,9 +52,9 @@ class EntryState:
         # file, day and author that name and link the report. Not its brief or its other
         # entries: editing a brief must not re-render every page that shows the task
         # (tests/test_graph_property.py edits briefs and checks against cold builds).
-        report = self.report
-        place = (report.source.file, report.date, report.author)
-        return (place, self.entry, self.index, self.project, self.completion, self.deviation)
+        report, entry = self.report, self.entry
+        where = (report.source.file, report.date, report.author, self.index, self.project)
+        return (*where, entry, self.completion, self.deviation)
 
 
 @dataclass(frozen=True)
