@@ -1,12 +1,16 @@
 """A page's fingerprint must cover what its template reads.
 
-A report entry's state (`EntryState`) stands in a page's fingerprint for what templates
-read of the report through it: its file, day and author (which name and link the
-report), not its brief or other entries, so that editing a brief re-renders the pages
-that show the brief and not every page that shows the task. This holds only while no
-template reads more of the report through an entry: this test renders every page of the
-example site and records what they read. If it fails, add what the template reads to
-`EntryState.fingerprint_parts` (or read it from a context value that carries it).
+Two values stand in fingerprints for less than they hold, so that editing a brief
+re-renders the pages that show the brief and not every page that shows its task or
+project. A project stands for its id, files and retro, not its tasks, reports and risks
+(which reach pages through what is computed from them). A report entry's state
+(`EntryState`) stands for the entry and what templates read of the report through it:
+its file, day and author (which name and link the report), not its brief.
+
+This holds only while templates read nothing else of them: these tests render every
+page of the example site and record what they read. If one fails, add what the template
+reads to `EntryState.fingerprint_parts` or `Project.fingerprint_parts` (or read it from
+a context value that carries it).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.build import analyse
+from sitegen.model import Project
 from sitegen.render import SiteRenderer
 
 SITE = Path(__file__).resolve().parent / "sites" / "multi"
@@ -49,3 +54,26 @@ def test_templates_read_of_a_report_through_an_entry_only_what_the_entry_digests
         renderer.page(page)
     assert seen, "no page showed a report entry"
     assert seen <= DIGESTED, f"templates read {sorted(seen - DIGESTED)} through an entry"
+
+
+# What Project.fingerprint_parts digests (`title` is its project file's, or its id).
+PROJECT_DIGESTED = {"id", "folder", "doc", "retro", "unreadable_reports", "title"}
+
+
+def test_templates_read_of_a_project_only_what_the_project_digests(monkeypatch):
+    analysis = analyse(SITE, as_of=date(2023, 10, 9), cache=False, history=False)
+    renderer = SiteRenderer(analysis)
+    seen: set[str] = set()
+    read = Project.__getattribute__
+
+    def recording(project: Project, name: str) -> Any:
+        if not name.startswith("__"):
+            seen.add(name)
+        return read(project, name)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Project, "__getattribute__", recording)
+        for page in renderer.pages.values():
+            renderer.page(page)
+    assert seen, "no page showed a project"
+    assert seen <= PROJECT_DIGESTED, f"templates read {sorted(seen - PROJECT_DIGESTED)}"
