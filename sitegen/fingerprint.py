@@ -22,7 +22,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import msgpack
 from pydantic import BaseModel
 
 DIGEST_SIZE = 16
@@ -99,10 +98,6 @@ class Fingerprinter:
             return hasher.digest()
         if isinstance(value, BaseModel):
             state = vars(value)
-            packed = _packed_plain([state.get(name) for name, _ in _model_fields(kind)])
-            if packed is not None:  # a record of plain values (a report's entry): in C
-                hasher.update(packed)
-                return hasher.digest()
             for name, encoded in _model_fields(kind):
                 hasher.update(encoded)
                 hasher.update(digest(state.get(name)))
@@ -126,28 +121,6 @@ class Fingerprinter:
 
 
 _EMPTY = {kind: blake(b"L") for kind in (list, tuple)} | {dict: blake(b"D")}
-# What `_packed_plain` packs for a value MessagePack has no type of its own for.
-_PLAIN_EXTENSION = 1
-
-
-def _packed_plain(values: list[Any]) -> bytes | None:
-    """``values`` packed by MessagePack (its C packer), when they are all plain: text,
-    numbers, booleans, None, lists of them, and the scalars of `_SCALARS`; else None.
-    Walking a record of a dozen such fields in Python cost ten times as much."""
-    try:
-        return b"P" + msgpack.packb(values, default=_plain_scalar, strict_types=True)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def _plain_scalar(value: Any) -> Any:
-    kind = type(value)
-    if kind is tuple:
-        return list(value)  # as `Fingerprinter` digests them: like lists
-    scalar = _SCALARS.get(kind) or (_SCALARS[Enum] if isinstance(value, Enum) else None)
-    if scalar is None:
-        raise TypeError(f"not a plain value: {kind.__qualname__}")
-    return msgpack.ExtType(_PLAIN_EXTENSION, scalar(value))
 
 
 @cache
