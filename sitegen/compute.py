@@ -48,8 +48,17 @@ class EntryState:
         return self.report.date
 
     def fingerprint_parts(self) -> tuple[object, ...]:
-        # `entry` is report.entries[index]: the report already stands for it.
-        return (self.report, self.index, self.project, self.completion, self.deviation)
+        # What pages read of the report through one of its entries: the entry, and the
+        # file, day and author that name and link the report. Not its brief or its other
+        # entries: editing a brief must not re-render every page that shows the task
+        # (tests/test_graph_property.py edits briefs and checks against cold builds).
+        # All of it as one text: `repr` is faithful for these plain values (text, numbers,
+        # days, fractions, None, lists of text), and one call costs a fifth of digesting
+        # 20,000 entries field by field.
+        report, entry = self.report, self.entry
+        where = (report.source.file, report.date, report.author, self.index, self.project)
+        plain = (*where, tuple(vars(entry).values()), self.completion, self.deviation)
+        return (repr(plain),)
 
 
 @dataclass(frozen=True)

@@ -578,6 +578,13 @@ class Project:
     def title(self) -> str:
         return self.doc.title if self.doc else self.id
 
+    def fingerprint_parts(self) -> tuple[object, ...]:
+        """What pages read of a project through it: its id, files and retro. Its tasks,
+        reports and risks reach pages through what is computed from them, so a report's
+        brief does not re-render every page that shows the project (tests/test_graph_reads.py
+        checks that templates read nothing else of it)."""
+        return (self.id, self.folder, self.doc, self.retro, self.unreadable_reports)
+
 
 @dataclass
 class Site:

@@ -45,10 +45,24 @@ class UnsafeOutputPath(ValueError):
 
 def safe_relative(path: str) -> PurePosixPath:
     """A relative path that cannot leave the output folder."""
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path:
+    check_relative(path)
+    return PurePosixPath(path)
+
+
+def check_relative(path: str) -> None:
+    """Raise UnsafeOutputPath unless ``path`` is relative, names something, and has no '..'
+    and no backslash. What `PurePosixPath` would say, in string operations: a manifest
+    names 15,000 files, and making a path of each took a tenth of a second."""
+    if type(path) is not str:
+        raise TypeError(f"a file name is text, not {type(path).__name__}")
+    parts = path.split("/")
+    if (
+        path.startswith("/")
+        or "\\" in path
+        or ".." in parts
+        or all(part in ("", ".") for part in parts)
+    ):
         raise UnsafeOutputPath(f"refusing to write outside the output folder: {path!r}")
-    return pure
 
 
 class OutputError(Exception):
@@ -146,7 +160,7 @@ def read_manifest(out: Path) -> dict[str, str] | None:
         if stored.get("format") != MANIFEST_FORMAT or not isinstance(files, dict):
             return None
         for name, digest in files.items():
-            safe_relative(name)
+            check_relative(name)
             if not (isinstance(digest, str) and len(digest) == 64):
                 return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -360,6 +374,7 @@ __all__ = [
     "OutputWriter",
     "StagingFolder",
     "UnsafeOutputPath",
+    "check_relative",
     "read_manifest",
     "safe_relative",
 ]

@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sitegen.i18n import Messages
 from sitegen.journal import recover
@@ -294,3 +296,19 @@ def test_the_kill_hook_kills_at_the_named_or_counted_step(tmp_path):
             f"{kill_at}-a",
             f"{kill_at}-b",
         ]
+
+
+@given(st.text(alphabet="a/.\\ b", max_size=12))
+def test_a_name_is_checked_as_a_posix_path_would_check_it(name):
+    from pathlib import PurePosixPath
+
+    from sitegen.output import UnsafeOutputPath, check_relative
+
+    pure = PurePosixPath(name)
+    unsafe = pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in name
+    try:
+        check_relative(name)
+    except UnsafeOutputPath:
+        assert unsafe
+    else:
+        assert not unsafe
