@@ -245,14 +245,14 @@ def probe(folder: Path) -> dict[str, dict[str, float]]:
     import resource
 
     sys.path.insert(0, str(REPO))
-    from sitegen.history import History, history_of
-    from sitegen.history.baseline import task_baselines
-    from sitegen.history.documents import VersionReader
-    from sitegen.history.reader import unchanged_files
-    from sitegen.history.snapshot import day_of
-    from sitegen.history.trend import project_trends
-    from sitegen.load import load_site
-    from sitegen.workdays import WorkCalendar
+    from sitegen.content.history import History, history_of
+    from sitegen.content.history.documents import VersionReader
+    from sitegen.content.history.reader import unchanged_files
+    from sitegen.content.history.snapshot import day_of
+    from sitegen.content.load import load_site
+    from sitegen.engine.history.baseline import task_baselines
+    from sitegen.engine.history.trend import project_trends
+    from sitegen.engine.workdays import WorkCalendar
 
     def cpu() -> float:
         own = resource.getrusage(resource.RUSAGE_SELF)

@@ -431,7 +431,7 @@ def live_rows(
     import live
 
     sys.path.insert(0, str(REPO))
-    from sitegen.pages.paths import page_of_document
+    from sitegen.site.pages.paths import page_of_document
 
     reports = sorted(content.glob("*/reports/*.md"))
     report = reports[len(reports) // 2]

@@ -12,8 +12,8 @@ import click
 import yaml
 
 from sitegen import __version__
-from sitegen.i18n import LANGUAGES, Messages
-from sitegen.options import CONTENT_DIR, as_of_option, no_history_option
+from sitegen.authoring.options import CONTENT_DIR, as_of_option, no_history_option
+from sitegen.core.i18n import LANGUAGES, Messages
 
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
 
@@ -66,8 +66,8 @@ def build(
     no_history: bool,
 ) -> None:
     """Build the site from CONTENT (default ./content) into OUTPUT."""
-    from sitegen.build import build as run_build
-    from sitegen.reporter import ConsoleReporter
+    from sitegen.build.pipeline import build as run_build
+    from sitegen.build.reporter import ConsoleReporter
 
     # The folder the path leads to, through links and '..', is the one checked and built:
     # `public` linked to `www` builds into `www`, and `a/link/..` cannot hide the content.
@@ -97,9 +97,9 @@ def build(
 @no_history_option
 def check(content: Path, as_of: date | None, strict: bool, style: str, no_history: bool) -> None:
     """Check CONTENT and print every finding; nothing is written."""
-    from sitegen.build import analyse
-    from sitegen.inputs import current_contents
-    from sitegen.reporter import ConsoleReporter
+    from sitegen.build.pipeline import analyse
+    from sitegen.build.reporter import ConsoleReporter
+    from sitegen.content.inputs import current_contents
 
     # As a build does: files whose status is unchanged are not read, new ones parsed on
     # every core.
@@ -125,7 +125,7 @@ def check(content: Path, as_of: date | None, strict: bool, style: str, no_histor
 )
 def schema(kind: str | None, language: str) -> None:
     """Print the JSON Schema of a front-matter KIND (or all kinds), for editors."""
-    from sitegen.schemas import SCHEMA_KINDS, schema_for
+    from sitegen.content.schemas import SCHEMA_KINDS, schema_for
 
     if kind is not None and kind not in SCHEMA_KINDS:
         raise click.BadParameter(f"choose one of: {', '.join(SCHEMA_KINDS)}", param_hint="KIND")
@@ -135,7 +135,7 @@ def schema(kind: str | None, language: str) -> None:
 
 def _output_problem(output: Path, content: Path) -> str | None:
     """Why ``output`` cannot be built into. Files in it that sitegen did not write are no
-    reason: a build leaves them alone, and stops if it would replace one (sitegen.output)."""
+    reason: a build leaves them alone, and stops if it would replace one (sitegen.build.output)."""
     if _inside(output, content) or _inside(content, output):
         return (
             f"the output folder ({output}) and the content folder ({content}) must be apart:"
@@ -212,9 +212,9 @@ def run(arguments: list[str] | None = None) -> None:
 
 
 def _register_authoring_commands() -> None:
-    from sitegen.authoring import init, serve
-    from sitegen.new import new
-    from sitegen.notify.command import notify
+    from sitegen.authoring.commands import init, serve
+    from sitegen.authoring.new import new
+    from sitegen.authoring.notify.command import notify
 
     for command in (serve, new, init, notify):
         main.add_command(command)

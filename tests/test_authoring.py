@@ -20,12 +20,12 @@ import yaml
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from sitegen.build import analyse
+from sitegen.authoring.scaffold import WORKFLOW_PATH
+from sitegen.build.incremental import OutputState
+from sitegen.build.pipeline import analyse
 from sitegen.cli import main
-from sitegen.feeds import CSV_COLUMNS, feed_files
-from sitegen.findings import Severity
-from sitegen.incremental import OutputState
-from sitegen.scaffold import WORKFLOW_PATH
+from sitegen.core.findings import Severity
+from sitegen.site.feeds import CSV_COLUMNS, feed_files
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -219,7 +219,7 @@ def test_init_says_cd_only_when_it_is_needed(tmp_path: Path, monkeypatch) -> Non
 
 
 def test_the_daily_run_comes_after_the_deadline_in_the_sites_time_zone() -> None:
-    from sitegen.scaffold import daily_run
+    from sitegen.authoring.scaffold import daily_run
 
     assert daily_run("Asia/Shanghai", "17:00", 2026) == (
         "30 9 * * 1-5",
@@ -238,7 +238,7 @@ def test_the_daily_run_comes_after_the_deadline_in_the_sites_time_zone() -> None
 
 
 def test_init_says_which_sitegen_ci_installs(tmp_path: Path, monkeypatch) -> None:
-    from sitegen import scaffold
+    from sitegen.authoring import scaffold
 
     # Installed from a local folder (as here): the team has to say where from.
     made = CliRunner().invoke(main, ["init", str(tmp_path / "local")])
@@ -287,7 +287,7 @@ def _steps(workflow: dict) -> list[dict]:
 
 
 @pytest.mark.parametrize(
-    "path", [REPO / ".github/workflows/ci.yml", REPO / "sitegen/scaffolds/sitegen.yml"]
+    "path", [REPO / ".github/workflows/ci.yml", REPO / "sitegen/authoring/scaffolds/sitegen.yml"]
 )
 def test_workflows_check_build_and_deploy_to_pages(path: Path) -> None:
     workflow = yaml.safe_load(path.read_text("utf-8"))
@@ -328,8 +328,8 @@ def _wait_for(predicate, seconds: float = 6.0) -> bool:
 def test_serve_rebuilds_and_reloads_on_change(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sitegen.preview_push import EVENTS_PATH
-    from sitegen.serve import VERSION_PATH, PreviewServer
+    from sitegen.authoring.preview_push import EVENTS_PATH
+    from sitegen.authoring.serve import VERSION_PATH, PreviewServer
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     files_before = sorted(p.relative_to(content) for p in content.rglob("*"))
@@ -366,7 +366,7 @@ def test_serve_rebuilds_and_reloads_on_change(
 
 
 def test_content_workflow_reads_history_keeps_the_cache_and_notifies() -> None:
-    workflow = yaml.safe_load((REPO / "sitegen/scaffolds/sitegen.yml").read_text("utf-8"))
+    workflow = yaml.safe_load((REPO / "sitegen/authoring/scaffolds/sitegen.yml").read_text("utf-8"))
     checkouts = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/checkout")]
     assert checkouts and all(s["with"]["fetch-depth"] == 0 for s in checkouts)
     caches = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/cache")]

@@ -12,18 +12,18 @@ from click.testing import CliRunner
 from test_gantt import link, state
 
 from sitegen.cli import main
-from sitegen.gantt import gantt_svg
-from sitegen.health import Health
-from sitegen.i18n import Messages
-from sitegen.model import TaskStatus
-from sitegen.pages.brief import (
+from sitegen.content.model import TaskStatus
+from sitegen.core.i18n import Messages
+from sitegen.engine.health import Health
+from sitegen.engine.workdays import WorkCalendar
+from sitegen.site.gantt import gantt_svg
+from sitegen.site.pages.brief import (
     brief_window,
     charted,
     portfolio_chart,
     tasks_in_window,
 )
-from sitegen.pages.paths import brief_path
-from sitegen.workdays import WorkCalendar
+from sitegen.site.pages.paths import brief_path
 
 REPO = Path(__file__).resolve().parent.parent
 THURSDAY = date(2023, 7, 20)

@@ -96,7 +96,11 @@ def garble(file: Path) -> None:
 
 def other_version(file: Path) -> None:
     """A record that verifies, sealed for another version of its format."""
-    from sitegen import cache, cachefiles, incremental, inputs, render
+    from sitegen.build import incremental
+    from sitegen.content import inputs
+    from sitegen.content import parsecache as cache
+    from sitegen.core import cachefiles
+    from sitegen.site import render
 
     formats = {
         "parse": cache.FORMAT,
@@ -170,7 +174,7 @@ def test_a_damaged_or_foreign_cache_file_of_any_kind_is_ignored(
 
 
 def test_records_are_read_back_as_written_only_for_their_own_format(tmp_path, monkeypatch):
-    from sitegen.cachefiles import read_record, write_record
+    from sitegen.core.cachefiles import read_record, write_record
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     file = tmp_path / "cache" / "sitegen" / "kind-0123.cache"
@@ -185,7 +189,7 @@ def test_records_are_read_back_as_written_only_for_their_own_format(tmp_path, mo
 
 
 def test_the_key_is_private_and_one_that_is_not_is_replaced(tmp_path, monkeypatch):
-    from sitegen.cachefiles import read_record, write_record
+    from sitegen.core.cachefiles import read_record, write_record
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     home = tmp_path / "cache" / "sitegen"
@@ -206,8 +210,8 @@ def test_the_key_is_private_and_one_that_is_not_is_replaced(tmp_path, monkeypatc
 def test_a_record_sealed_with_another_key_is_ignored(tmp_path, monkeypatch):
     """Someone who can write the cache folder but not read the key cannot make the
     build use a parse of their own."""
-    from sitegen import cache as parse_cache
-    from sitegen.cachefiles import read_record, write_record
+    from sitegen.content import parsecache as parse_cache
+    from sitegen.core.cachefiles import read_record, write_record
 
     site = tmp_path / "content"
     shutil.copytree(REPO / "content", site)
@@ -241,8 +245,8 @@ def test_a_cache_folder_of_another_user_is_not_used(tmp_path, monkeypatch):
 
 
 def test_parses_keep_every_kind_of_value_exactly():
-    from sitegen.cache import _packed_parse, _unpacked_parse
-    from sitegen.source import split_front_matter
+    from sitegen.content.parsecache import _packed_parse, _unpacked_parse
+    from sitegen.content.source import split_front_matter
 
     text = (
         "---\ntitle: 标题\nint: 12\nbig: 123456789012345678901234567890\n"
@@ -261,8 +265,8 @@ def test_parses_keep_every_kind_of_value_exactly():
 
 
 def test_a_parse_the_format_cannot_hold_is_returned_but_not_cached(tmp_path, monkeypatch):
-    from sitegen import cache
-    from sitegen.source import FrontMatterDoc, LineTable
+    from sitegen.content import parsecache as cache
+    from sitegen.content.source import FrontMatterDoc, LineTable
 
     odd = FrontMatterDoc({"title": "half a pair \ud800", "kinds": {1, 2}}, LineTable({}), "", 2)
     assert cache._packed_parse(odd) is None
@@ -276,18 +280,18 @@ def test_a_parse_the_format_cannot_hold_is_returned_but_not_cached(tmp_path, mon
 
 
 def test_parsing_in_parallel_finds_and_builds_the_same(tmp_path, monkeypatch):
-    import sitegen.cache
-    import sitegen.workers
+    import sitegen.content.parsecache
+    import sitegen.core.forking
 
     forked = []
-    map_forked = sitegen.workers.map_forked
+    map_forked = sitegen.core.forking.map_forked
 
     def counting_map_forked(function, tasks, jobs):
         forked.append(len(tasks))
         return map_forked(function, tasks, jobs)
 
-    monkeypatch.setattr(sitegen.cache, "PARSE_IN_PARALLEL_FROM", 1)
-    monkeypatch.setattr(sitegen.workers, "map_forked", counting_map_forked)
+    monkeypatch.setattr(sitegen.content.parsecache, "PARSE_IN_PARALLEL_FROM", 1)
+    monkeypatch.setattr(sitegen.core.forking, "map_forked", counting_map_forked)
     site = tmp_path / "content"
     shutil.copytree(REPO / "content", site)
     (site / "q3-launch" / "tasks" / "BROKEN.md").write_text("---\ntitle: [open\n---\n", "utf-8")

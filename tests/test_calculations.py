@@ -10,12 +10,12 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen import metrics
-from sitegen.schedule import total_float
-from sitegen.validate import find_cycles
-from sitegen.window import clip, shown_window
-from sitegen.workdays import WorkCalendar
-from sitegen.workload import Span, daily_load, day_runs
+from sitegen.content.validate import find_cycles
+from sitegen.content.window import clip, shown_window
+from sitegen.engine import metrics
+from sitegen.engine.schedule import total_float
+from sitegen.engine.workdays import WorkCalendar
+from sitegen.engine.workload import Span, daily_load, day_runs
 
 D = date.fromisoformat
 PLAIN = WorkCalendar()
@@ -209,7 +209,7 @@ def test_load_counts_active_tasks_per_working_day():
 
 
 def test_numbers_written_with_an_exponent_are_shown_plainly():
-    from sitegen.model import TaskDoc
+    from sitegen.content.model import TaskDoc
 
     def budget(written: object) -> str:
         doc = TaskDoc.model_validate(
@@ -279,7 +279,7 @@ def test_clip():
 
 
 def _task(task_id: str, start: str, end: str, **fields: object):
-    from sitegen.model import TaskDoc
+    from sitegen.content.model import TaskDoc
 
     return TaskDoc.model_validate(
         {"id": task_id, "title": task_id, "owner": "a", "start": start, "end": end, **fields}
@@ -295,7 +295,7 @@ def test_an_open_task_past_its_start_with_no_report_is_at_zero():
 
 
 def test_project_progress_weighs_leaf_tasks_by_working_days():
-    from sitegen.progress import project_progress
+    from sitegen.engine.progress import project_progress
 
     tasks = [
         _task("A", "2023-07-03", "2023-07-07"),  # 5 days, 3 elapsed on Wed 5th: 60
@@ -332,7 +332,7 @@ def test_project_progress_weighs_leaf_tasks_by_working_days():
 
 
 def test_nothing_to_weigh_is_no_progress():
-    from sitegen.progress import project_progress, weighted_mean
+    from sitegen.engine.progress import project_progress, weighted_mean
 
     only = [_task("M", "2023-07-07", "2023-07-07", kind="milestone")]
     progress = project_progress(only, D("2023-07-10"), PLAIN, {}.get)
@@ -342,9 +342,9 @@ def test_nothing_to_weigh_is_no_progress():
 
 
 def test_a_parents_leaves_and_status_come_from_its_subtasks():
-    from sitegen.compute import summary_status
-    from sitegen.model import TaskStatus as S
-    from sitegen.progress import leaves_under
+    from sitegen.content.model import TaskStatus as S
+    from sitegen.engine.compute import summary_status
+    from sitegen.engine.progress import leaves_under
 
     children = {"P": ["C", "Q"], "Q": ["R", "S"], "L1": ["L2"], "L2": ["L1"]}
     assert leaves_under(children, "P") == ["C", "R", "S"]
@@ -358,7 +358,7 @@ def test_a_parents_leaves_and_status_come_from_its_subtasks():
 
 
 def test_report_findings_count_for_the_last_working_days():
-    from sitegen.health import report_window_start
+    from sitegen.engine.health import report_window_start
 
     # five working days up to Monday 9 October: 9, 8 (Sunday, made up), 7 (Saturday,
     # made up), then 28 and 27 September across the National Day week

@@ -1,5 +1,5 @@
 """Chart geometry, the load status rule, "my week" and "this week vs last", worked by
-hand (sitegen/pages/charts.py, myweek.py, weekcompare.py, chartdata.py)."""
+hand (sitegen/site/pages/charts.py, myweek.py, weekcompare.py, chartdata.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from sitegen.history.trend import TrendPoint
-from sitegen.model import Priority, TaskStatus
-from sitegen.pages.chartdata import baseline_curve, days_ahead, planned_curve
-from sitegen.pages.charts import (
+from sitegen.content.model import Priority, TaskStatus
+from sitegen.engine.history.trend import TrendPoint
+from sitegen.engine.workdays import WorkCalendar
+from sitegen.engine.workload import Load
+from sitegen.site.pages.chartdata import baseline_curve, days_ahead, planned_curve
+from sitegen.site.pages.charts import (
     CELL,
     CURVE_FRAME,
     Frame,
@@ -25,16 +27,14 @@ from sitegen.pages.charts import (
     s_curve,
     week_ticks,
 )
-from sitegen.pages.myweek import LoadLevel, load_state, my_week
-from sitegen.pages.weekcompare import (
+from sitegen.site.pages.myweek import LoadLevel, load_state, my_week
+from sitegen.site.pages.weekcompare import (
     Change,
     WeekFigures,
     compare,
     overall_progress,
     resolved_alerts,
 )
-from sitegen.workdays import WorkCalendar
-from sitegen.workload import Load
 
 D = date
 F = Fraction

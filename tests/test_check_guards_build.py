@@ -14,11 +14,11 @@ import pytest
 from pydantic import BaseModel, ValidationError
 from test_invalid_sites import AS_OF, VALID_SITE, check_json, errors_of, invoke, write_site
 
-from sitegen.i18n import LANGUAGES, Messages
-from sitegen.load import _Collector
-from sitegen.model import DOCUMENT_KINDS, IdProblem, id_problem
-from sitegen.scaffold import slug
-from sitegen.source import Source
+from sitegen.authoring.scaffold import slug
+from sitegen.content.load import _Collector
+from sitegen.content.model import DOCUMENT_KINDS, IdProblem, id_problem
+from sitegen.content.source import Source
+from sitegen.core.i18n import LANGUAGES, Messages
 
 
 def build(site: Path, out: Path) -> None:

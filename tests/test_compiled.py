@@ -1,6 +1,6 @@
 """The fast ways of rendering a page write exactly what Jinja writes.
 
-Two of them (see `sitegen.frame` and `sitegen.compiled`): the frame around a page's
+Two of them (see `sitegen.site.frame` and `sitegen.site.compiled`): the frame around a page's
 content rendered once per kind of page and folder, and the compiled renderer of report
 pages. A change to `report.html`, `macros.html` or `base.html` that they do not follow
 fails here, naming the page and showing the difference.
@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from sitegen.build import analyse
-from sitegen.compiled_task import TaskContent
-from sitegen.pages import Page
-from sitegen.render import SiteRenderer, _urls_from, markdown_html
+from sitegen.build.pipeline import analyse
+from sitegen.site.compiled_task import TaskContent
+from sitegen.site.pages import Page
+from sitegen.site.render import SiteRenderer, _urls_from, markdown_html
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -200,7 +200,7 @@ def test_odd_input_is_escaped_and_markdown_rendered(content: Path, tmp_path: Pat
 def test_a_theme_overriding_the_templates_wins(tmp_path: Path, template: str) -> None:
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
-    package = REPO / "sitegen" / "themes" / "default" / "templates"
+    package = REPO / "sitegen/site/themes/default/templates"
     theirs = copy / "_theme" / "templates" / template
     theirs.parent.mkdir(parents=True)
     theirs.write_text(
@@ -230,7 +230,7 @@ def test_a_compiled_renderer_that_drifted_is_dropped_after_the_first_page() -> N
 def test_a_frame_that_reads_more_of_the_page_is_not_shared(tmp_path: Path) -> None:
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
-    package = REPO / "sitegen" / "themes" / "default" / "templates"
+    package = REPO / "sitegen/site/themes/default/templates"
     base = copy / "_theme" / "templates" / "base.html"
     base.parent.mkdir(parents=True)
     base.write_text(

@@ -9,18 +9,18 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from sitegen import docs
+from sitegen.authoring import docs
 from sitegen.cli import main
-from sitegen.findings import (
+from sitegen.content.model import DOCUMENT_KINDS
+from sitegen.content.schemas import SCHEMA_KINDS, SCHEMA_LANGUAGES, schema_for
+from sitegen.content.source import read_front_matter, read_yaml_mapping
+from sitegen.core.findings import (
     CONTENT_WARNING_CODES,
     ERROR_CODES,
     READ_NOTICE_CODES,
     RULE_NOTICE_CODES,
     WARNING_CODES,
 )
-from sitegen.model import DOCUMENT_KINDS
-from sitegen.schemas import SCHEMA_KINDS, SCHEMA_LANGUAGES, schema_for
-from sitegen.source import read_front_matter, read_yaml_mapping
 
 ALL_CODES = sorted(
     {*ERROR_CODES, *WARNING_CODES, *CONTENT_WARNING_CODES, *RULE_NOTICE_CODES, *READ_NOTICE_CODES}
@@ -44,7 +44,7 @@ def test_the_reference_exists_in_both_languages():
 def test_generated_parts_match_the_code(path, language):
     text = path.read_text("utf-8")
     assert docs.regenerate(text, language) == text, (
-        f"{path.name} ({language}) is out of date: run python -m sitegen.docs"
+        f"{path.name} ({language}) is out of date: run python -m sitegen.authoring.docs"
     )
 
 

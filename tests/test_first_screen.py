@@ -14,13 +14,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from sitegen.build import analyse
+from sitegen.build.pipeline import analyse
 from sitegen.cli import main
-from sitegen.i18n import Messages
-from sitegen.pages import needed_decisions
-from sitegen.pages.decisions import report_hygiene
-from sitegen.pages.summary import kpi_status, next_milestone, project_rows, project_summary
-from sitegen.pages.view import SiteView
+from sitegen.core.i18n import Messages
+from sitegen.site.pages import needed_decisions
+from sitegen.site.pages.decisions import report_hygiene
+from sitegen.site.pages.summary import kpi_status, next_milestone, project_rows, project_summary
+from sitegen.site.pages.view import SiteView
 
 AS_OF = date(2024, 3, 13)
 
@@ -271,8 +271,8 @@ def test_the_dashboard_shows_rows_before_decisions_before_alerts(tmp_path):
 def test_pages_show_a_decimal_only_where_it_carries_information():
     from fractions import Fraction
 
-    from sitegen.metrics import percent_label, percent_text
-    from sitegen.render import _day, _pct, _short_day, _signed
+    from sitegen.engine.metrics import percent_label, percent_text
+    from sitegen.site.render import _day, _pct, _short_day, _signed
 
     assert percent_label(Fraction(1)) == "100%"  # status.json and messages: "100.0%"
     assert percent_text(Fraction(1)) == "100.0%"

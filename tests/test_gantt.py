@@ -1,4 +1,4 @@
-"""The server-rendered Gantt chart (sitegen/gantt/)."""
+"""The server-rendered Gantt chart (sitegen/site/gantt/)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from fractions import Fraction
 
 import pytest
 
-from sitegen.compute import TaskState
-from sitegen.gantt import (
+from sitegen.content.model import Priority, TaskDoc, TaskStatus
+from sitegen.core.i18n import Messages
+from sitegen.engine.compute import TaskState
+from sitegen.engine.workdays import WorkCalendar
+from sitegen.site.gantt import (
     BAR_TOP,
     HEADER_H,
     LABEL_W,
@@ -21,9 +24,6 @@ from sitegen.gantt import (
     gantt_svg,
     truncate,
 )
-from sitegen.i18n import Messages
-from sitegen.model import Priority, TaskDoc, TaskStatus
-from sitegen.workdays import WorkCalendar
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"

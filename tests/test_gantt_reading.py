@@ -11,11 +11,14 @@ from fractions import Fraction
 import pytest
 from test_gantt import AS_OF, NS, link, parse, render, state
 
-from sitegen.gantt import LABEL_W, PAD_DAYS, ROW_H, day_width, gantt_svg
-from sitegen.gantt.arrows import entry_offsets, lane_offsets
-from sitegen.gantt.bars import Baseline, summary_outline
-from sitegen.gantt.chart import depths
-from sitegen.gantt.style import (
+from sitegen.content.model import TaskKind
+from sitegen.core.i18n import Messages
+from sitegen.engine.workdays import WorkCalendar
+from sitegen.site.gantt import LABEL_W, PAD_DAYS, ROW_H, day_width, gantt_svg
+from sitegen.site.gantt.arrows import entry_offsets, lane_offsets
+from sitegen.site.gantt.bars import Baseline, summary_outline
+from sitegen.site.gantt.chart import depths
+from sitegen.site.gantt.style import (
     CRITICAL_STROKE,
     GHOST_H,
     HEADER_H,
@@ -23,10 +26,7 @@ from sitegen.gantt.style import (
     LANE_GAP,
     LATE_STROKE,
 )
-from sitegen.gantt.text import label_units, percent
-from sitegen.i18n import Messages
-from sitegen.model import TaskKind
-from sitegen.workdays import WorkCalendar
+from sitegen.site.gantt.text import label_units, percent
 
 NAMES = {"pat": "Pat Lee"}
 

@@ -19,9 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sitegen.build import analyse
-from sitegen.model import Project
-from sitegen.render import SiteRenderer
+from sitegen.build.pipeline import analyse
+from sitegen.content.model import Project
+from sitegen.site.render import SiteRenderer
 
 SITE = Path(__file__).resolve().parent / "sites" / "multi"
 # What EntryState.fingerprint_parts digests of its report (`id` is made of date and author).

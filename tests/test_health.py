@@ -16,9 +16,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from sitegen.build import analyse
+from sitegen.build.pipeline import analyse
 from sitegen.cli import main
-from sitegen.health import OpenMatters
+from sitegen.engine.health import OpenMatters
 
 REPO = Path(__file__).resolve().parent.parent
 D = date.fromisoformat

@@ -12,10 +12,14 @@ from pathlib import Path
 import pytest
 from gitrepo import FixtureRepo
 
-from sitegen.compute import compute
-from sitegen.findings import Finding
-from sitegen.history import History, history_of
-from sitegen.history.baseline import (
+from sitegen.content.history import History, history_of
+from sitegen.content.history.documents import VersionReader
+from sitegen.content.history.model import Commit
+from sitegen.content.load import load_site
+from sitegen.core.findings import Finding
+from sitegen.core.i18n import Messages
+from sitegen.engine.compute import compute
+from sitegen.engine.history.baseline import (
     Schedule,
     baseline_findings,
     choose_baseline,
@@ -24,11 +28,7 @@ from sitegen.history.baseline import (
     slip_days,
     task_baselines,
 )
-from sitegen.history.documents import VersionReader
-from sitegen.history.model import Commit
-from sitegen.i18n import Messages
-from sitegen.load import load_site
-from sitegen.workdays import WorkCalendar
+from sitegen.engine.workdays import WorkCalendar
 
 D = date.fromisoformat
 PLAIN = WorkCalendar()

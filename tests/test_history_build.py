@@ -295,8 +295,8 @@ def test_build_check_and_serve_take_no_history() -> None:
 
 
 def test_entries_are_compared_by_task_on_the_watched_values() -> None:
-    from sitegen.history.reports import EntryChange, entry_changes
-    from sitegen.model import ReportDoc
+    from sitegen.content.model import ReportDoc
+    from sitegen.engine.history.reports import EntryChange, entry_changes
 
     def doc(*entries: dict) -> ReportDoc:
         return ReportDoc.model_validate(
@@ -321,8 +321,8 @@ def test_entries_are_compared_by_task_on_the_watched_values() -> None:
 def test_which_files_a_day_reads(timeline: FixtureRepo) -> None:
     from zoneinfo import ZoneInfo
 
-    from sitegen.history import History, history_of
-    from sitegen.history.snapshot import plan_reading
+    from sitegen.content.history import History, history_of
+    from sitegen.content.history.snapshot import plan_reading
 
     history = history_of(timeline.content)
     assert isinstance(history, History)
@@ -338,9 +338,9 @@ def test_which_files_a_day_reads(timeline: FixtureRepo) -> None:
 
 
 def test_todays_files_read_for_an_earlier_day() -> None:
-    from sitegen.history.asof import as_dated_on
-    from sitegen.model import Project, ReportDoc, RetroDoc, RiskDoc, RiskStatus, Site
-    from sitegen.settings import SiteSettings
+    from sitegen.content.history.asof import as_dated_on
+    from sitegen.content.model import Project, ReportDoc, RetroDoc, RiskDoc, RiskStatus, Site
+    from sitegen.content.settings import SiteSettings
 
     def risk(risk_id: str, **fields: str) -> RiskDoc:
         base = {"id": risk_id, "title": "t", "impact": "high", "owner": "li-si"}
@@ -369,7 +369,9 @@ def test_todays_files_read_for_an_earlier_day() -> None:
     assert as_dated_on(site, date(2023, 7, 5)).projects[0].retro is retro
 
 
-@pytest.mark.parametrize("path", [".github/workflows/ci.yml", "sitegen/scaffolds/sitegen.yml"])
+@pytest.mark.parametrize(
+    "path", [".github/workflows/ci.yml", "sitegen/authoring/scaffolds/sitegen.yml"]
+)
 def test_ci_checks_out_the_whole_history(path: str) -> None:
     import yaml
 
@@ -383,7 +385,7 @@ def test_ci_checks_out_the_whole_history(path: str) -> None:
 def test_files_git_cannot_give_are_as_no_history(
     repo: FixtureRepo, monkeypatch: pytest.MonkeyPatch, options: list[str]
 ) -> None:
-    from sitegen.history import reader
+    from sitegen.content.history import reader
 
     def failing(self: reader.BlobReader, blob: str) -> bytes:
         raise reader.GitError(f"git has no file {blob}")

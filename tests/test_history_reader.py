@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from gitrepo import FixtureRepo
 
-from sitegen.history import History, NoHistory, history_of
-from sitegen.history import reader as history_reader
+from sitegen.content.history import History, NoHistory, history_of
+from sitegen.content.history import reader as history_reader
 
 
 def moment(text: str) -> datetime:

@@ -17,11 +17,13 @@ from gitrepo import FixtureRepo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen import metrics
-from sitegen.compute import compute
-from sitegen.history import History, history_of
-from sitegen.history.documents import VersionReader
-from sitegen.history.trend import (
+from sitegen.content.history import History, history_of
+from sitegen.content.history.documents import VersionReader
+from sitegen.content.load import load_site
+from sitegen.content.model import ReportDoc, Site, TaskDoc, TaskKind, TaskStatus
+from sitegen.engine import metrics
+from sitegen.engine.compute import compute
+from sitegen.engine.history.trend import (
     Counted,
     Ordinals,
     PlannedCurve,
@@ -29,9 +31,7 @@ from sitegen.history.trend import (
     project_trends,
     trend_rows,
 )
-from sitegen.load import load_site
-from sitegen.model import ReportDoc, Site, TaskDoc, TaskKind, TaskStatus
-from sitegen.workdays import WorkCalendar
+from sitegen.engine.workdays import WorkCalendar
 
 D = date.fromisoformat
 PLAIN = WorkCalendar()
@@ -207,7 +207,7 @@ def content_on(repo: FixtureRepo, day: date, target: Path) -> Path:
 
 
 def progress_of(site: Site, project_id: str, day: date) -> tuple[Fraction, Fraction]:
-    """Project progress as `sitegen.compute` has it for the site on ``day``."""
+    """Project progress as `sitegen.engine.compute` has it for the site on ``day``."""
     progress = compute(site, day).progress[project_id]
     return progress.planned, progress.actual
 

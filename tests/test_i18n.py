@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.i18n import Messages
+from sitegen.core.i18n import Messages
 
 KINDS = ("messages", "ui", "authoring", "gantt")
 
@@ -31,9 +31,9 @@ def test_a_count_of_one_takes_the_singular_where_there_is_one() -> None:
 
 
 def test_every_finding_a_page_can_list_has_a_name() -> None:
-    from sitegen.findings import NOTICE_CODES, WARNING_CODES
+    from sitegen.core.findings import NOTICE_CODES, WARNING_CODES
 
     for language in ("en", "zh-CN"):
         ui = Messages(language, "ui")
-        for code in (*WARNING_CODES, *NOTICE_CODES, "skipped"):  # skipped: see sitegen.load
+        for code in (*WARNING_CODES, *NOTICE_CODES, "skipped"):  # skipped: see sitegen.content.load
             assert ui.has(f"code.{code}"), (language, code)

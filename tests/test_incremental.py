@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build
-from sitegen.reporter import BufferedReporter
+from sitegen.build.pipeline import build
+from sitegen.build.reporter import BufferedReporter
 
 SITE = Path(__file__).resolve().parent / "sites" / "multi"
-THEME = Path(__file__).resolve().parent.parent / "sitegen" / "themes" / "default" / "templates"
+THEME = (
+    Path(__file__).resolve().parent.parent / "sitegen" / "site" / "themes" / "default" / "templates"
+)
 AS_OF = date(2023, 10, 9)
 
 
@@ -159,7 +161,7 @@ def test_full_renders_everything_again(tmp_path):
 
 
 def test_a_page_context_that_is_not_data_is_refused():
-    from sitegen.fingerprint import Fingerprinter
+    from sitegen.core.fingerprint import Fingerprinter
 
     with pytest.raises(TypeError, match="only be rendered from data"):
         Fingerprinter().digest({"view": object()})
@@ -168,7 +170,7 @@ def test_a_page_context_that_is_not_data_is_refused():
 def test_fingerprints_made_by_workers_match_those_made_before_rendering(tmp_path, monkeypatch):
     """A full build fingerprints files in the worker processes, after rendering them; an
     incremental one in the main process, before. Both must agree, or nothing is ever kept."""
-    from sitegen import workers
+    from sitegen.build import workers
 
     monkeypatch.setattr(workers, "SITE_IN_PARALLEL_FROM", 1)
     monkeypatch.setattr(workers, "MAKE_IN_PARALLEL_FROM", 1)
@@ -183,7 +185,8 @@ def test_fingerprints_made_by_workers_match_those_made_before_rendering(tmp_path
 
 
 def test_an_interrupted_worker_stops_the_build_and_leaves_the_output(tmp_path, monkeypatch):
-    from sitegen import output, workers
+    from sitegen.build import output, workers
+    from sitegen.core.forking import WorkerStopped
 
     monkeypatch.setattr(workers, "SITE_IN_PARALLEL_FROM", 1)
     monkeypatch.setattr(workers, "MAKE_IN_PARALLEL_FROM", 1)
@@ -198,7 +201,7 @@ def test_an_interrupted_worker_stops_the_build_and_leaves_the_output(tmp_path, m
         return original(self, name, data)
 
     monkeypatch.setattr(output.StagingFolder, "write", interrupted)
-    with pytest.raises(workers.WorkerStopped):
+    with pytest.raises(WorkerStopped):
         build(SITE, out, BufferedReporter(), as_of=date(2023, 10, 10), jobs=2)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -206,8 +209,8 @@ def test_an_interrupted_worker_stops_the_build_and_leaves_the_output(tmp_path, m
 
 @pytest.mark.parametrize("stored", [b"not a record", b"\x80\x05N.", None])
 def test_an_unreadable_record_of_the_last_build_means_a_full_build(stored, tmp_path, monkeypatch):
-    from sitegen.cachefiles import read_record, write_record
-    from sitegen.incremental import FORMAT, record_file
+    from sitegen.build.incremental import FORMAT, record_file
+    from sitegen.core.cachefiles import read_record, write_record
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
@@ -241,7 +244,7 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(
     tmp_path, monkeypatch, statuses
 ):
     if statuses == "trusted at once":  # as if the build had run long after the last edit
-        monkeypatch.setattr("sitegen.inputs.UNTRUSTED_FOR_NS", -(10**12))
+        monkeypatch.setattr("sitegen.content.inputs.UNTRUSTED_FOR_NS", -(10**12))
     content = tmp_path / "content"
     shutil.copytree(SITE, content)
     out = tmp_path / "out"
@@ -256,7 +259,7 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(
 
 
 def test_a_file_is_read_again_only_when_its_status_changed_or_was_too_fresh(tmp_path):
-    from sitegen.inputs import UNTRUSTED_FOR_NS, content_digest
+    from sitegen.content.inputs import UNTRUSTED_FOR_NS, content_digest
 
     content = tmp_path / "content"
     shutil.copytree(SITE, content)
@@ -297,7 +300,7 @@ def test_links_out_of_the_content_folder_or_in_a_loop_are_not_walked(tmp_path, m
 
 
 def test_alert_pages_that_are_no_longer_made_go_with_their_folder(tmp_path, monkeypatch):
-    from sitegen.pages import alerts
+    from sitegen.site.pages import alerts
 
     # ten alerts of the site are 'late' and still count: B-05's overdue and schedule
     # deviation, six other schedule deviations, a stale task and a dependency order

@@ -12,9 +12,9 @@ import frontmatter
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import analyse
+from sitegen.build.pipeline import analyse
 from sitegen.cli import main
-from sitegen.findings import Severity
+from sitegen.core.findings import Severity
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 AS_OF = date(2023, 7, 20)

@@ -17,9 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from click.testing import CliRunner
 
+from sitegen.authoring.notify import post
+from sitegen.authoring.notify.platforms import Message, kind_of, request_for
 from sitegen.cli import main
-from sitegen.notify import post
-from sitegen.notify.platforms import Message, kind_of, request_for
 
 SAMPLE = Path(__file__).resolve().parent.parent / "content"
 

@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.i18n import Messages
-from sitegen.journal import recover
-from sitegen.output import (
+from sitegen.build.journal import recover
+from sitegen.build.output import (
     Checkpoints,
     OutputError,
     OutputWriter,
@@ -24,6 +23,7 @@ from sitegen.output import (
     read_manifest,
     safe_relative,
 )
+from sitegen.core.i18n import Messages
 
 FOREIGN = {
     ".git/HEAD": b"ref: refs/heads/gh-pages\n",
@@ -34,7 +34,7 @@ FOREIGN = {
 
 
 def write_tree(out: Path, files: dict[str, bytes]) -> None:
-    """One build of ``files`` into ``out``, as `sitegen.build.write_output` makes it."""
+    """One build of ``files`` into ``out``, as `sitegen.build.pipeline.write_output` makes it."""
     with OutputWriter(out, read_manifest(out) or {}, files.keys()) as writer:
         writer.commit({name: writer.write(name, data) for name, data in sorted(files.items())})
 
@@ -302,7 +302,7 @@ def test_the_kill_hook_kills_at_the_named_or_counted_step(tmp_path):
 def test_a_name_is_checked_as_a_posix_path_would_check_it(name):
     from pathlib import PurePosixPath
 
-    from sitegen.output import UnsafeOutputPath, check_relative
+    from sitegen.build.output import UnsafeOutputPath, check_relative
 
     pure = PurePosixPath(name)
     unsafe = pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in name

@@ -16,15 +16,15 @@ def test_the_wheel_carries_theme_and_catalogs(tmp_path):
     wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
-        "sitegen/themes/default/templates/base.html",
-        "sitegen/themes/default/static/site.css",
+        "sitegen/site/themes/default/templates/base.html",
+        "sitegen/site/themes/default/static/site.css",
         "sitegen/locales/messages.zh-CN.yaml",
         "sitegen/locales/ui.en.yaml",
     ):
         assert needed in names
     theme_files = [
         p.relative_to(REPO / "sitegen").as_posix()
-        for p in (REPO / "sitegen" / "themes").rglob("*")
+        for p in (REPO / "sitegen" / "site" / "themes").rglob("*")
         if p.is_file()
     ]
     assert {f"sitegen/{name}" for name in theme_files} <= names

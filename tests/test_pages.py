@@ -419,7 +419,7 @@ def test_english_build(content_copy: Path, tmp_path: Path) -> None:
 
 
 def test_written_out_messages_are_compiled_into_templates() -> None:
-    from sitegen.render import Theme, make_environment
+    from sitegen.site.render import Theme, make_environment
 
     env = make_environment(Theme.for_content(CONTENT), "en")
     code = env.compile(
@@ -478,7 +478,7 @@ def test_the_report_stream_splits_by_week_when_a_month_is_too_long():
     from datetime import date, timedelta
     from types import SimpleNamespace
 
-    from sitegen.pages.reports import MONTH_LIMIT, stream_periods
+    from sitegen.site.pages.reports import MONTH_LIMIT, stream_periods
 
     def reports(count: int, first: date) -> list[SimpleNamespace]:
         return [SimpleNamespace(date=first + timedelta(days=i % 30)) for i in range(count)]
@@ -500,7 +500,7 @@ def test_the_report_stream_splits_by_week_when_a_month_is_too_long():
 def test_a_long_report_stream_links_its_neighbours_and_folds_the_rest(tmp_path, monkeypatch):
     from datetime import date, timedelta
 
-    from sitegen.pages import reports
+    from sitegen.site.pages import reports
 
     site = tmp_path / "site"
     shutil.copytree(CONTENT, site)
@@ -535,7 +535,7 @@ def test_a_stream_split_by_month_says_so_in_its_pager(tmp_path):
 
 
 def test_a_long_alert_group_goes_on_over_pages_of_its_own(tmp_path, monkeypatch):
-    from sitegen.pages import alerts
+    from sitegen.site.pages import alerts
 
     monkeypatch.setattr(alerts, "ALERTS_PER_PAGE", 2)
     site = _build(CONTENT, tmp_path / "out")

@@ -14,12 +14,7 @@ from pathlib import Path
 import pytest
 
 CSS = (
-    Path(__file__).resolve().parent.parent
-    / "sitegen"
-    / "themes"
-    / "default"
-    / "static"
-    / "site.css"
+    Path(__file__).resolve().parent.parent / "sitegen/site/themes/default/static/site.css"
 ).read_text("utf-8")
 
 MACHADO = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.prose import _converted, plain_lines, render_markdown
+from sitegen.site.prose import _converted, plain_lines, render_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -87,8 +87,8 @@ def test_images_become_links_and_html_images_are_dropped():
 
 
 def test_links_to_content_files_lead_to_their_pages():
-    from sitegen.pages.paths import page_of_document
-    from sitegen.prose import link_documents
+    from sitegen.site.pages.paths import page_of_document
+    from sitegen.site.prose import link_documents
 
     assert page_of_document("p/tasks/A-1.md") == "tasks/A-1.html"
     assert page_of_document("p/tasks/design/A-2.md") == "tasks/A-2.html"

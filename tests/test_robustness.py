@@ -21,14 +21,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen import textfile
-from sitegen.build import analyse
+from sitegen.build.pipeline import analyse
 from sitegen.cli import main
-from sitegen.load import load_site
-from sitegen.model import TaskStatus
-from sitegen.render import render_markdown
-from sitegen.source import parse_document
-from sitegen.textfile import NotRead, ReadError
+from sitegen.content import textfile
+from sitegen.content.load import load_site
+from sitegen.content.model import TaskStatus
+from sitegen.content.source import parse_document
+from sitegen.content.textfile import NotRead, ReadError
+from sitegen.site.render import render_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 TEAM = "people:\n  - id: ann\n    name: Ann\n    skills: [copy]\n  - id: bob\n    name: Bob\n"
@@ -711,7 +711,7 @@ def _raw_get(port: int, target: str) -> bytes:
 
 
 def test_serve_answers_every_request_path(tmp_path, capfd):
-    from sitegen.serve import PreviewServer
+    from sitegen.authoring.serve import PreviewServer
 
     server = PreviewServer(make_site(tmp_path), port=0, as_of=date(2024, 3, 4))
     try:

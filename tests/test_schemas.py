@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
-from sitegen.schemas import schema_for
-from sitegen.source import read_front_matter, read_yaml_mapping
+from sitegen.content.schemas import schema_for
+from sitegen.content.source import read_front_matter, read_yaml_mapping
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = [REPO / "content", REPO / "tests" / "sites" / "multi"]
@@ -71,7 +71,7 @@ def test_schema_command_prints_one_kind_or_all():
 
 
 def test_the_deviation_threshold_defaults_to_a_number():
-    from sitegen.schemas import schema_for
+    from sitegen.content.schemas import schema_for
 
     thresholds = schema_for("site")["$defs"]["Thresholds"]["properties"]
     assert thresholds["deviation"]["default"] == 0.2

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from gitrepo import FixtureRepo
 
-from sitegen.history import History
-from sitegen.preview_push import EVENTS_PATH, Broadcast, event_bytes, reload_script
-from sitegen.serve import PreviewServer
+from sitegen.authoring.preview_push import EVENTS_PATH, Broadcast, event_bytes, reload_script
+from sitegen.authoring.serve import PreviewServer
+from sitegen.content.history import History
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = date(2023, 7, 20)

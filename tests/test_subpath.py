@@ -73,7 +73,7 @@ def test_relative_urls_are_what_relpath_gives():
     import posixpath
     from urllib.parse import quote
 
-    from sitegen.render import relative_url
+    from sitegen.site.render import relative_url
 
     folders = ["", ".", "tasks", "tasks/", "./tasks", "reports", "reports/proj-01", "a/b/c"]
     targets = [

@@ -1,0 +1,1 @@
+"""The commands people use around the build: new, init, serve, notify, docs."""

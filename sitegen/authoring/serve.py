@@ -1,0 +1,493 @@
+"""`sitegen serve`: build into a cache folder, serve it, rebuild on change, reload the browser.
+
+The built files stay exactly what `sitegen build` writes; the reload script is added to
+HTML responses only. It follows the preview's Server-Sent Events (`sitegen.authoring.preview_push`):
+the page reloads when its build is replaced, or shows the errors of a failed build.
+
+The preview stays resident between saves: the history it read, and the analysed site it
+keeps are frozen out of the garbage collector's scans (see `rebuild`); the watcher hands
+over the changes of one save (or of several made while a build runs) as one batch. The
+pages made from the saved files are rendered first and served from memory, and the open
+pages told, before the rest of the site is written.
+
+A failed build keeps the previous good site served, with the findings (file:line:
+message) in a panel on top of every page; before any good build, every page is an
+error page listing them.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import html
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from datetime import date
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+from urllib.parse import quote, unquote, urlsplit
+
+from watchfiles import Change, DefaultFilter
+
+from sitegen.authoring.preview_push import EVENTS_PATH, Broadcast, reload_script
+from sitegen.build.incremental import OutputState
+from sitegen.build.output import OutputError
+from sitegen.build.pipeline import collector_paused
+from sitegen.build.reporter import format_text
+from sitegen.content.history import History, NoHistory, history_of
+from sitegen.content.history.reader import read_history
+from sitegen.content.parsecache import cache_home
+from sitegen.core.findings import Severity
+from sitegen.core.i18n import Messages
+from sitegen.site.pages.paths import page_of_document
+
+if TYPE_CHECKING:
+    from sitegen.site.render import SiteRenderer
+
+VERSION_PATH = "/__sitegen/version"
+# Milliseconds without a change after which the watcher reports the quiet (see `_tidy`).
+QUIET_MS = 5000
+ERROR_STYLE = (
+    "position:relative;z-index:99999;margin:0;padding:1em 1.5em;background:#fff0f0;"
+    "color:#600;border-bottom:3px solid #c00;font:14px/1.5 system-ui,sans-serif"
+)
+
+
+class PreviewServer:
+    """Builds CONTENT, serves the result on HOST:PORT and rebuilds when CONTENT changes."""
+
+    def __init__(
+        self,
+        content: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        as_of: date | None = None,
+        log: Callable[[str], None] | None = None,
+        history: bool = True,
+    ) -> None:
+        self.content = content.resolve()
+        self.history = history
+        self.host = host
+        self.port = port
+        self.as_of = as_of
+        self.log = log or (lambda _line: None)
+        self.version = 0  # of the site in OUT: one more per build, good or failed
+        self.errors: list[str] = []  # lines of the last failed build; empty when it worked
+        self.has_site = False
+        self.base_url = "/"
+        self.language = "en"
+        self.written = self.total = 0  # files the last build wrote, and files in the site
+        self.broadcast = Broadcast()
+        # Pages of the build under way made ahead of the rest (name in OUT → bytes).
+        self.early: dict[str, bytes] = {}
+        self._found: History | NoHistory | None = None  # the history read so far
+        self._frozen_builds = 0  # builds since the collector last looked at everything
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watching = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._httpd: ThreadingHTTPServer | None = None
+        digest = hashlib.sha256(str(self.content).encode()).hexdigest()[:12]
+        cache = cache_home()
+        if cache.resolve().is_relative_to(self.content):
+            cache = Path(tempfile.gettempdir()) / "sitegen"  # never write inside CONTENT
+        cache.mkdir(parents=True, exist_ok=True)
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"serve-{digest}-", dir=cache))
+        self.out = self.workdir / "site"
+
+    # ------------------------------------------------------------ building
+
+    def rebuild(self, changed: Iterable[Path] = ()) -> bool:
+        """Build the site again; ``changed``: the files saved since the last build, whose
+        pages are made and announced first."""
+        first = self._pages_of(changed)
+        try:
+            ok, lines = self._build(first)
+        except OutputError as problem:  # e.g. a full disk: what to do, not a traceback
+            ok, lines = False, [problem.message(Messages(self.language))]
+        except Exception as error:  # a crash must not stop the preview
+            ok = False
+            lines = [f"{type(error).__name__}: {error}", *traceback.format_exc().splitlines()]
+        finally:
+            gc.freeze()  # see `_build`
+            self._frozen_builds += 1
+        with self._lock:
+            self.version += 1
+            self.errors = [] if ok else (lines or ["build failed"])
+            self.has_site = self.has_site or ok
+            self.early = {}
+            news: dict[str, object] = {"version": self.version, "ok": ok}
+            if not ok:
+                news["panel"] = _error_panel(self.messages, self.errors)
+        self.broadcast.publish(news)
+        return ok
+
+    def _build(self, first: list[str]) -> tuple[bool, list[str]]:
+        from sitegen.build.pipeline import analyse, write_output
+        from sitegen.content.inputs import current_contents
+        from sitegen.site.render import SiteRenderer
+
+        # The analysed site and its pages live until the next build: once made, they are
+        # frozen out of the collector's scans (a full collection over them took 0.3–0.5 s
+        # per save on a large site); what rendering makes is collected as usual.
+        with collector_paused():
+            contents = current_contents(self.content)  # reads only files whose status changed
+            found = self._history_now()
+            analysis = analyse(self.content, self.as_of, contents=contents, history=found)
+            self.language = analysis.site.settings.language
+            if analysis.failed:
+                return False, [
+                    format_text(f) for f in analysis.findings if f.severity is Severity.ERROR
+                ]
+            renderer = SiteRenderer(analysis)
+            gc.freeze()
+        self.base_url = analysis.site.settings.base_url
+        self._serve_early(renderer, first)
+        state = OutputState.load(self.out)
+        # no fork: this process has threads
+        self.written, self.total = write_output(analysis, state, jobs=1, renderer=renderer)
+        return True, []
+
+    def _pages_of(self, changed: Iterable[Path]) -> list[str]:
+        """The pages made from the files ``changed`` (names in OUT), in order."""
+        pages = []
+        for path in changed:
+            try:
+                relative = path.resolve().relative_to(self.content).as_posix()
+            except (OSError, ValueError):
+                continue
+            page = page_of_document(relative)
+            if page is not None and page not in pages:
+                pages.append(page)
+        return pages
+
+    def _serve_early(self, renderer: SiteRenderer, first: list[str]) -> None:
+        """Render the pages ``first`` now, serve them from memory and tell the open pages;
+        a page that fails is left to the full write, which reports it."""
+        made = {}
+        for name in first:
+            page = renderer.pages.get(name)
+            if page is None:
+                continue
+            try:
+                made[name] = renderer.page(page)
+            except Exception:
+                continue
+        if not made:
+            return
+        with self._lock:
+            self.early = made
+            version = self.version + 1
+        urls = [quote(self.base_url + name) for name in made]
+        self.broadcast.publish({"version": version, "ok": True, "pages": urls})
+
+    def _history_now(self) -> History | NoHistory:
+        """The content's history, read again only from the commits after the last read."""
+        earlier = self._found
+        if not self.history:
+            found: History | NoHistory = NoHistory("disabled")
+        elif isinstance(earlier, History):
+            found = read_history(self.content, earlier)
+            if isinstance(found, History) and not found.revisions:
+                found.close()
+                found = NoHistory("not-committed")
+        else:
+            found = history_of(self.content)
+        if isinstance(earlier, History):
+            earlier.close()
+        self._found = found
+        return found
+
+    def _tidy(self) -> None:
+        """While nothing changes: let the collector look at everything once, so that
+        cycles left by earlier builds (frozen when they were current) are freed."""
+        if self._frozen_builds:
+            self._frozen_builds = 0
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+
+    @property
+    def messages(self) -> Messages:
+        return Messages(self.language, kind="authoring")
+
+    # ------------------------------------------------------------ serving
+
+    def start(self) -> int:
+        """Build once, then serve and watch in background threads; returns the port."""
+        from watchfiles import watch
+
+        self.rebuild()
+        handler = _handler_for(self)
+        self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        serving = threading.Thread(target=self._httpd.serve_forever, name="sitegen-http")
+        git_dir = _git_dir(self.content) if self.history else None
+        watching = threading.Thread(target=self._watch, args=(watch, git_dir), name="sitegen-watch")
+        self._threads = [serving, watching]
+        for thread in self._threads:
+            thread.daemon = True
+            thread.start()
+        self._watching.wait(timeout=5)
+        return self.port
+
+    def _watch(self, watch, git_dir: Path | None) -> None:
+        # One batch per save: the watcher waits for 50 ms without events before it hands
+        # them over, and gathers what happens during a build into the next batch.
+        folders = [self.content, *([git_dir] if git_dir else [])]
+        self._watching.set()  # (the watcher itself starts a few milliseconds later)
+        for changes in watch(
+            *folders,
+            watch_filter=ContentOrCommits(git_dir),
+            stop_event=self._stop,
+            raise_interrupt=False,
+            yield_on_timeout=True,
+            rust_timeout=QUIET_MS,
+        ):
+            if not changes:
+                self._tidy()
+                continue
+            ok = self.rebuild(Path(path) for _change, path in sorted(changes))
+            if ok:
+                self.log(self.messages("serve.rebuilt", count=self.written, total=self.total))
+            else:
+                self.log(self.messages("serve.failed", count=len(self.errors)))
+                for line in self.errors:
+                    self.log("  " + line)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.broadcast.close()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        if isinstance(self._found, History):
+            self._found.close()
+        gc.unfreeze()  # the site it kept goes now; the process is as it was
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        OutputState.load(self.out, keep=False).forget()
+
+    def __enter__(self) -> PreviewServer:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------ pages
+
+    def early_page(self, name: str) -> tuple[bytes, int] | None:
+        """A page of the build under way made ahead of the rest, with its version."""
+        with self._lock:
+            page = self.early.get(name)
+            return None if page is None else (page, self.version + 1)
+
+    def decorate(self, page: bytes | None, version: int | None = None) -> bytes:
+        """An HTML response: the page (or an error page), the error panel, the reload
+        script; ``version``: of the build the page comes from (default: the last)."""
+        with self._lock:
+            version = self.version if version is None else version
+            # a page made ahead by a build under way: that build's analysis had no errors
+            errors = list(self.errors) if version <= self.version else []
+        msg = self.messages
+        panel = _error_panel(msg, errors) if errors else ""
+        script = reload_script(version, EVENTS_PATH)
+        if page is None:
+            text = (
+                '<!doctype html><html><head><meta charset="utf-8">'
+                f"<title>{html.escape(msg('serve.error.title'))}</title></head><body>"
+                f"{panel or html.escape(msg('serve.error.none-yet'))}</body></html>"
+            )
+        else:
+            text = page.decode("utf-8", errors="replace")
+            if panel:
+                text = _insert_after_body_open(text, panel)
+        return _insert_before_body_close(text, script).encode("utf-8")
+
+    def version_payload(self) -> bytes:
+        with self._lock:
+            return json.dumps({"version": self.version, "ok": not self.errors}).encode()
+
+
+class ContentOrCommits(DefaultFilter):
+    """What the preview watches: the content (less what editors and tools leave around)
+    and, in the repository's git folder, the branch heads: a commit changes the history a
+    build reads even when no file of the content changed."""
+
+    def __init__(self, git_dir: Path | None) -> None:
+        super().__init__()
+        self.git_dir = str(git_dir) + os.sep if git_dir else None
+
+    def __call__(self, change: Change, path: str) -> bool:
+        if self.git_dir and path.startswith(self.git_dir):
+            name = path[len(self.git_dir) :].replace(os.sep, "/")
+            heads = name in ("HEAD", "packed-refs") or name.startswith("refs/heads/")
+            return heads and not name.endswith(".lock")
+        return super().__call__(change, path)
+
+
+def _git_dir(content: Path) -> Path | None:
+    """The git folder of the repository holding ``content``, if there is one."""
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--absolute-git-dir"],
+            cwd=content,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    folder = Path(found.stdout.strip()) if found.returncode == 0 else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
+def _error_panel(msg: Messages, errors: list[str]) -> str:
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in errors)
+    return (
+        f'<div id="sitegen-errors" style="{ERROR_STYLE}"><strong>'
+        f"{html.escape(msg('serve.error.title'))}</strong> "
+        f"{html.escape(msg('serve.error.intro'))}<ul>{items}</ul></div>"
+    )
+
+
+def _insert_after_body_open(text: str, fragment: str) -> str:
+    lower = text.lower()
+    start = lower.find("<body")
+    end = lower.find(">", start) if start != -1 else -1
+    if end == -1:
+        return fragment + text
+    return text[: end + 1] + fragment + text[end + 1 :]
+
+
+def _insert_before_body_close(text: str, fragment: str) -> str:
+    index = text.lower().rfind("</body>")
+    if index == -1:
+        return text + fragment
+    return text[:index] + fragment + text[index:]
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a request for a name too long, or not text
+        return False
+
+
+def _name_in(out: Path, target: Path) -> str:
+    """``target`` as a name in OUT ("" when it is not in it)."""
+    try:
+        return target.relative_to(out).as_posix()
+    except ValueError:
+        return ""
+
+
+def _page(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
+def _handler_for(server: PreviewServer) -> type[SimpleHTTPRequestHandler]:
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, directory=str(server.out), **kwargs)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # quiet: the terminal shows builds, not requests
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def do_GET(self) -> None:
+            self._respond(head=False)
+
+        def do_HEAD(self) -> None:
+            self._respond(head=True)
+
+        def _respond(self, head: bool) -> None:
+            parts = urlsplit(self.path)
+            path = unquote(parts.path)
+            if "\0" in path:  # no file has such a name; the file system refuses to look
+                self.send_error(HTTPStatus.BAD_REQUEST)
+                return
+            if path == VERSION_PATH:
+                self._send(HTTPStatus.OK, "application/json", server.version_payload(), head)
+                return
+            if path == EVENTS_PATH:
+                self._follow_events(head)
+                return
+            base = server.base_url
+            if base != "/" and (path + "/").startswith(base):
+                path = "/" + path[len(base) :]
+                self.path = path + (f"?{parts.query}" if parts.query else "")
+            target = Path(self.translate_path(path))
+            if _is_dir(target):
+                if not path.endswith("/"):
+                    self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                    self.send_header("Location", parts.path + "/")
+                    self.end_headers()
+                    return
+                target = target / "index.html"
+            early = server.early_page(_name_in(server.out, target))
+            if early is not None:
+                body = server.decorate(*early)
+                self._send(HTTPStatus.OK, "text/html; charset=utf-8", body, head)
+                return
+            if target.suffix.lower() in (".html", ".htm") or not server.has_site:
+                page = _page(target)
+                if page is None and server.has_site:
+                    self.send_error(HTTPStatus.NOT_FOUND)
+                    return
+                body = server.decorate(page)
+                self._send(HTTPStatus.OK, "text/html; charset=utf-8", body, head)
+                return
+            if head:
+                super().do_HEAD()
+            else:
+                super().do_GET()
+
+        def send_head(self) -> BytesIO | BinaryIO | None:
+            try:
+                return super().send_head()
+            except (OSError, ValueError):  # a name no file can have (too long, not text)
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return None
+
+        def _follow_events(self, head: bool) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.end_headers()
+            self.close_connection = True
+            if head:
+                return
+
+            def write(data: bytes) -> None:
+                self.wfile.write(data)
+                self.wfile.flush()
+
+            server.broadcast.follow(write)
+
+        def _send(self, status: HTTPStatus, kind: str, body: bytes, head: bool) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+    return Handler

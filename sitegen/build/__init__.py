@@ -1,0 +1,1 @@
+"""The build itself: orchestration, incremental state, workers, output."""

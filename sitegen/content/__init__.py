@@ -1,0 +1,1 @@
+"""Read the content folder (and its git history), parse and validate it."""

@@ -1,0 +1,627 @@
+"""The content model: one pydantic class per document kind (SPEC §2–4).
+
+The same classes validate front matter, carry the typed data through the build
+and produce the JSON Schema that `sitegen schema` prints for editors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
+from pydantic.json_schema import SkipJsonSchema
+
+from sitegen.content.fields import (
+    Amount,
+    Date,
+    DateTime,
+    Number,
+    OneLine,
+    Percent,
+    Text,
+    TextList,
+    as_list,
+)
+from sitegen.content.settings import SiteSettings
+from sitegen.content.source import Source
+
+# Aliases for annotations in classes that have a field named `date`.
+Day = Date
+Timestamp = DateTime
+
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# A file name holds 255 bytes; an id also names a report (<date>-<person>.html), and the
+# page's file name adds ".html". 64 leaves room for all of that and is easy to say.
+MAX_ID_LENGTH = 64
+
+
+# Ids that would name a list page (people/index.html, risks/index.html).
+RESERVED_IDS = frozenset({"index"})
+# Names Windows keeps for devices, with any extension (con.html is the console there).
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))}
+)
+
+
+class IdProblem(StrEnum):
+    """Why an id cannot name a file; the values end the keys of the messages saying so."""
+
+    FORM = "form"  # characters other than letters, digits, '.', '_' and '-'
+    LONG = "long"  # more than MAX_ID_LENGTH characters
+    RESERVED = "reserved"  # the name of a list page
+    DEVICE = "device"  # a Windows device name
+
+
+def is_reserved_id(value: object) -> bool:
+    return isinstance(value, str) and value.lower() in RESERVED_IDS
+
+
+def id_problem(value: object) -> IdProblem | None:
+    """Why ``value`` cannot be a page's file name (next to the list pages, on any disk)."""
+    if not isinstance(value, str) or SAFE_ID.fullmatch(value) is None:
+        return IdProblem.FORM
+    if len(value) > MAX_ID_LENGTH:
+        return IdProblem.LONG
+    if is_reserved_id(value):
+        return IdProblem.RESERVED
+    if value.split(".", 1)[0].lower() in WINDOWS_DEVICE_NAMES:
+        return IdProblem.DEVICE
+    return None
+
+
+def is_safe_id(value: object) -> bool:
+    """Usable as a page's file name, next to the list pages."""
+    return id_problem(value) is None
+
+
+def _enumeration(kind: type[StrEnum], aliases: dict[str, tuple[str, ...]]) -> Any:
+    """An enumeration that also takes Chinese (Simplified and Traditional) names.
+
+    Its JSON Schema lists every accepted spelling, so editors do not flag `高`.
+    """
+    table = {member.value.lower(): member.value for member in kind}
+    for canonical, names in aliases.items():
+        table.update({name.lower(): canonical for name in names})
+
+    def normalise(value: object) -> object:
+        if isinstance(value, str):
+            return table.get(value.strip().lower().replace("-", "_").replace(" ", "_"), value)
+        return value
+
+    spellings = [m.value for m in kind] + [n for names in aliases.values() for n in names]
+    return Annotated[
+        kind,
+        BeforeValidator(normalise),
+        WithJsonSchema({"type": "string", "enum": list(dict.fromkeys(spellings))}),
+    ]
+
+
+class Impact(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+
+
+class TaskStatus(StrEnum):
+    TODO = "todo"
+    DOING = "doing"
+    DONE = "done"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+
+
+class TaskKind(StrEnum):
+    TASK = "task"
+    MILESTONE = "milestone"
+    HIDDEN = "hidden"
+
+
+class Priority(StrEnum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+
+ImpactValue = _enumeration(Impact, {"high": ("高",), "medium": ("中",), "low": ("低",)})
+RiskStatusValue = _enumeration(
+    RiskStatus,
+    {
+        "open": ("待处理", "待處理"),
+        "in_progress": ("处理中", "處理中"),
+        "resolved": ("已解决", "已解決"),
+    },
+)
+TaskStatusValue = _enumeration(
+    TaskStatus,
+    {
+        "todo": ("待办", "待辦", "未开始", "未開始", "to_do"),
+        "doing": ("进行中", "進行中", "in_progress", "处理中", "處理中"),
+        "done": ("已完成", "完成"),
+        "blocked": ("受阻", "阻塞"),
+        "cancelled": ("已取消", "取消", "canceled"),
+    },
+)
+TaskKindValue = _enumeration(
+    TaskKind,
+    {
+        "task": ("任务", "任務"),
+        "milestone": ("里程碑",),
+        "hidden": ("隐性任务", "隱性任務", "隐性", "隱性"),
+    },
+)
+PriorityValue = _enumeration(Priority, {f"P{n}": (f"p{n}",) for n in range(4)})
+
+
+class Document(BaseModel):
+    """Fields and bookkeeping shared by every document kind."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    internal: bool = Field(False, description="Left out of `sitegen build --public`.")
+    body: SkipJsonSchema[str] = Field("", exclude=True)
+    source: SkipJsonSchema[Source] = Field(default_factory=lambda: Source(""), exclude=True)
+
+    def fingerprint_parts(self) -> tuple[object, ...]:
+        """What incremental builds digest for this document.
+
+        A document loaded from a file is a function of the file's bytes, so the source
+        (which carries their digest) stands for every field. A copy with changed fields
+        must drop that digest (see `sitegen.content.public`); it is then digested field by field.
+        """
+        if self.source.content_digest:
+            return (self.source,)
+        return tuple(vars(self).items())
+
+
+# ---------------------------------------------------------------- team.yaml
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: Text = Field(
+        description="The person's id: short, stable, used in every other file (owner, author).",
+        examples=["zhao-liu"],
+    )
+    name: OneLine | None = Field(
+        None, description="The name pages show; the id when absent.", examples=["赵六"]
+    )
+    role: OneLine | None = Field(None, description="Their role in the team.", examples=["数据分析"])
+    skills: TextList = Field(
+        default_factory=list,
+        description="What they can do; a task's `skills` are checked against it.",
+        examples=[["数据分析", "文案"]],
+    )
+    max_concurrent: int | None = Field(
+        None,
+        ge=1,
+        description="Most active tasks at once for this person; overrides "
+        "`thresholds.max_concurrent` of site.yaml.",
+        examples=[3],
+    )
+    internal: bool = Field(False, description="Left out of `sitegen build --public`.")
+    source: SkipJsonSchema[Source] = Field(
+        default_factory=lambda: Source("team.yaml"), exclude=True
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+
+def person_name(people: Mapping[str, Person], person_id: str) -> str:
+    """How a person is shown: their name from team.yaml, or the id when not there."""
+    person = people.get(person_id)
+    return person.display_name if person else person_id
+
+
+class Team(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    # Each person is checked one by one when the site loads (a bad one is a finding, not a
+    # lost team), so the field takes any mapping; editors see the full Person schema.
+    people: Annotated[
+        list[dict[str, Any]],
+        BeforeValidator(lambda value: value, json_schema_input_type=list[Person]),
+    ] = Field(
+        default_factory=list,
+        description="Everyone who owns, works on or reports on tasks, one `- id: …` item each.",
+    )
+
+
+# ---------------------------------------------------------------- documents
+
+
+class Kpi(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: Text = Field(
+        description="The KPI's id; retro.md names it to give the actual.", examples=["K1"]
+    )
+    name: OneLine = Field(description="What is measured.", examples=["曝光量"])
+    channel: OneLine | None = Field(None, description="Where it is measured.", examples=["抖音"])
+    target: Number = Field(description="The target value, a number.", examples=[5000000])
+    unit: OneLine | None = Field(
+        None, description="The unit; `%` makes the KPI a rate.", examples=["次"]
+    )
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "%"
+
+
+class ProjectDoc(Document):
+    title: OneLine = Field(description="The project's name.", examples=["Q3新品上市推广"])
+    owner: Text | None = Field(
+        None, description="The project owner's team id.", examples=["zhang-san"]
+    )
+    acceptor: OneLine | None = Field(
+        None,
+        description="Who accepts the result: a person or a role (free text).",
+        examples=["市场部经理"],
+    )
+    start: Date | None = Field(None, description="First day (YYYY-MM-DD).", examples=["2023-07-01"])
+    end: Date | None = Field(
+        None, description="Last day, inclusive (YYYY-MM-DD).", examples=["2023-07-31"]
+    )
+    background: Text | None = Field(
+        None, description="Why the project exists.", examples=["新品8月上市，需要预热"]
+    )
+    goal: Text | None = Field(
+        None,
+        description="The goal, written SMART: specific, measurable, achievable, relevant, dated.",
+        examples=["7月31日前全渠道曝光500万次"],
+    )
+    deliverable_standard: Text | None = Field(
+        None, description="What counts as done.", examples=["视频3支、图文10篇按期上线"]
+    )
+    budget: Number | None = Field(
+        None, description="Budget, a number (left out with --public).", examples=[50000]
+    )
+    kpis: list[Kpi] = Field(
+        default_factory=list, description="The measurable targets, one item per KPI."
+    )
+    baseline: Date | None = Field(
+        None,
+        description="The day whose end fixes every task's baseline (start, end, plan), "
+        "against which slip is measured. Tasks first committed later take their first "
+        "version as baseline (scope added later). Default: each task as first committed.",
+        examples=["2023-07-03"],
+    )
+
+
+class Collaborator(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    person: Text = Field(description="The collaborator's team id.", examples=["qian-shi"])
+    role: OneLine | None = Field(
+        None, description="What they do on the task.", examples=["设计支持"]
+    )
+
+
+def _collaborator(value: object) -> object:
+    """A bare team id stands for ``{person: id}``."""
+    return value if value is None or isinstance(value, dict | list) else {"person": value}
+
+
+# A team id, or {person, role}; always a Collaborator once validated. Not a union of the
+# two: an error in one would be reported under pydantic's name for each alternative
+# ('collaborators[0].Collaborator.person'), which means nothing to the person writing it.
+CollaboratorValue = Annotated[
+    Collaborator, BeforeValidator(_collaborator, json_schema_input_type=Text | Collaborator)
+]
+
+
+class TaskDoc(Document):
+    id: Text = Field(
+        description="The task's id; the file is named after it (<id>.md).",
+        examples=["MKT-202307-001-02"],
+    )
+    title: OneLine = Field(description="What the task is, in a few words.", examples=["素材制作"])
+    owner: Text = Field(
+        description="The team id of the one person directly responsible.", examples=["li-si"]
+    )
+    collaborators: Annotated[list[CollaboratorValue], BeforeValidator(as_list)] = Field(
+        default_factory=list,
+        description="Who helps: team ids, or `{person, role}` items.",
+        examples=[[{"person": "qian-shi", "role": "设计支持"}]],
+    )
+    priority: PriorityValue | None = Field(
+        None,
+        description="P0 (highest) to P3. When absent it comes from `urgent` and `important`.",
+        examples=["P0"],
+    )
+    urgent: bool | None = Field(
+        None, description="Urgent? Used for the priority when `priority` is absent."
+    )
+    important: bool | None = Field(
+        None, description="Important? Used for the priority when `priority` is absent."
+    )
+    start: Date | None = Field(None, description="First day (YYYY-MM-DD).", examples=["2023-07-08"])
+    end: Date = Field(
+        description="Last day, inclusive (YYYY-MM-DD); a milestone's day.",
+        examples=["2023-07-18"],
+    )
+    module: OneLine | None = Field(
+        None, description="The work package it belongs to (WBS level 2).", examples=["内容制作"]
+    )
+    parent: Text | None = Field(
+        None,
+        description="The id of the task this one is a part of (WBS level 3 under it).",
+        examples=["MKT-202307-001"],
+    )
+    depends_on: TextList = Field(
+        default_factory=list,
+        description="Ids of tasks that must finish before this one starts.",
+        examples=[["MKT-202307-001-01"]],
+    )
+    deliverables: TextList = Field(
+        default_factory=list,
+        description="What the task hands over.",
+        examples=[["3支短视频", "10张封面图"]],
+    )
+    resources: TextList = Field(
+        default_factory=list, description="What the task needs.", examples=[["摄影棚"]]
+    )
+    budget: Number | None = Field(
+        None, description="Budget, a number (left out with --public).", examples=[8000]
+    )
+    skills: TextList = Field(
+        default_factory=list,
+        description="Skills the work needs; the owner should list them in team.yaml.",
+        examples=[["视频剪辑"]],
+    )
+    kind: TaskKindValue = Field(
+        TaskKind.TASK,
+        description="`task`; `milestone` (a checkpoint, no work of its own); `hidden` "
+        "(coordination work that is easy to overlook).",
+    )
+    status: TaskStatusValue | None = Field(
+        None,
+        description="todo, doing, done, blocked or cancelled. When absent: todo, or doing "
+        "once a daily report names the task.",
+        examples=["doing"],
+    )
+    confirmed: bool | None = Field(
+        None, description="Has the owner accepted the assignment? `false` raises a warning."
+    )
+    plan: dict[Date, Percent] | None = Field(
+        None,
+        description="Planned cumulative % complete by date; without it the plan is even "
+        "over the working days.",
+        examples=[{"2023-07-10": 40, "2023-07-15": 80, "2023-07-18": 100}],
+    )
+
+    @property
+    def effective_priority(self) -> Priority:
+        """The set priority, else the guide's urgent/important matrix."""
+        if self.priority is not None:
+            return self.priority
+        if self.urgent and self.important:
+            return Priority.P0
+        if self.important:
+            return Priority.P1
+        if self.urgent:
+            return Priority.P2
+        return Priority.P3
+
+    @property
+    def first_day(self) -> date:
+        return self.start or self.end
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    task: Text = Field(description="The id of the task worked on.", examples=["MKT-202307-001-02"])
+    plan: Text | None = Field(
+        None, description="What was planned by today.", examples=["完成短视频脚本初稿2支"]
+    )
+    done: Text | None = Field(
+        None, description="What was actually done.", examples=["完成脚本初稿1支"]
+    )
+    planned: Amount | None = Field(
+        None, description="Quantity planned by today, any unit.", examples=[2]
+    )
+    actual: Amount | None = Field(
+        None, description="Quantity actually done, in the unit of `planned`.", examples=[1]
+    )
+    progress: Percent | None = Field(
+        None, description="The task's cumulative % complete after today (0–100).", examples=[40]
+    )
+    problem: Text | None = Field(
+        None, description="What got in the way.", examples=["文案临时负责紧急会议，时间冲突"]
+    )
+    solution: Text | None = Field(
+        None, description="What is done about it.", examples=["协调赵六协助完成第2支脚本"]
+    )
+    evidence: TextList = Field(
+        default_factory=list,
+        description="Links to screenshots or files that show the work.",
+        examples=[["https://drive.example/shot.png"]],
+    )
+
+
+class ReportDoc(Document):
+    date: Day = Field(description="The day reported on (YYYY-MM-DD).", examples=["2023-07-10"])
+    author: Text = Field(description="The reporter's team id.", examples=["li-si"])
+    submitted: Timestamp | None = Field(
+        None,
+        description="When the report was handed in, with the zone; when absent, the time "
+        "of the first git commit that holds the file.",
+        examples=["2023-07-10T16:45+08:00"],
+    )
+    entries: list[Entry] = Field(
+        default_factory=list, description="One item per task worked on that day."
+    )
+
+    @property
+    def id(self) -> str:
+        return f"{self.date.isoformat()}-{self.author}"
+
+
+class RiskDoc(Document):
+    id: Text = Field(description="The risk's id; the file is named after it.", examples=["R-01"])
+    title: OneLine = Field(description="The risk in a few words.", examples=["KOL档期冲突"])
+    impact: ImpactValue = Field(description="high, medium or low (高/中/低).", examples=["high"])
+    owner: Text = Field(description="The team id of who handles it.", examples=["zhou-qi"])
+    trigger: Text | None = Field(
+        None, description="What shows the risk is happening.", examples=["KOL未在7月20日前确认"]
+    )
+    response: Text | None = Field(
+        None, description="What is done when it happens.", examples=["启用备选KOL名单"]
+    )
+    status: RiskStatusValue = Field(
+        description="open, in_progress or resolved (待处理/处理中/已解决).", examples=["open"]
+    )
+    tasks: TextList = Field(
+        default_factory=list,
+        description="Ids of the tasks it affects.",
+        examples=[["MKT-202307-001-03"]],
+    )
+    raised: Date | None = Field(None, description="When it was raised.", examples=["2023-07-12"])
+    due: Date | None = Field(
+        None, description="When it must be dealt with by.", examples=["2023-07-20"]
+    )
+    resolved_on: Date | None = Field(
+        None, description="When it was resolved.", examples=["2023-07-19"]
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not RiskStatus.RESOLVED
+
+
+class KpiActual(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: Text = Field(description="The id of a KPI in project.md.", examples=["K1"])
+    actual: Number = Field(description="The value reached, in the KPI's unit.", examples=[5200000])
+
+
+class Action(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    action: Text = Field(description="What will be done.", examples=["素材提前一周定稿"])
+    owner: Text | None = Field(None, description="Who does it (team id).", examples=["li-si"])
+    due: Date | None = Field(None, description="By when.", examples=["2023-08-15"])
+
+
+class RetroDoc(Document):
+    date: Day | None = Field(
+        None, description="The day of the retrospective.", examples=["2023-08-05"]
+    )
+    owner: Text | None = Field(None, description="Who leads it (team id).", examples=["zhang-san"])
+    participants: TextList = Field(
+        default_factory=list, description="Who took part.", examples=[["li-si", "zhao-liu"]]
+    )
+    kpis: list[KpiActual] = Field(
+        default_factory=list, description="The actual value of each KPI of project.md."
+    )
+    successes: TextList = Field(
+        default_factory=list, description="What worked.", examples=[["短视频完播率高"]]
+    )
+    improvements: TextList = Field(
+        default_factory=list, description="What to do better.", examples=[["KOL提前锁档"]]
+    )
+    actions: list[Action] = Field(
+        default_factory=list, description="Follow-up actions, each with an owner and a date."
+    )
+
+
+DOCUMENT_KINDS: dict[str, type[BaseModel]] = {
+    "site": SiteSettings,
+    "team": Team,
+    "project": ProjectDoc,
+    "task": TaskDoc,
+    "report": ReportDoc,
+    "risk": RiskDoc,
+    "retro": RetroDoc,
+}
+
+
+# ---------------------------------------------------------------- the loaded site
+
+
+@dataclass
+class Project:
+    id: str
+    folder: str
+    doc: ProjectDoc | None
+    tasks: list[TaskDoc] = field(default_factory=list)
+    reports: list[ReportDoc] = field(default_factory=list)
+    risks: list[RiskDoc] = field(default_factory=list)
+    retro: RetroDoc | None = None
+    # File names (without .md) of reports that could not be read: they were still
+    # handed in, so their day is not a missing report (their errors say what to fix).
+    unreadable_reports: frozenset[str] = frozenset()
+
+    @property
+    def title(self) -> str:
+        return self.doc.title if self.doc else self.id
+
+    def fingerprint_parts(self) -> tuple[object, ...]:
+        """What pages read of a project through it: its id, files and retro. Its tasks,
+        reports and risks reach pages through what is computed from them, so a report's
+        brief does not re-render every page that shows the project (tests/test_graph_reads.py
+        checks that templates read nothing else of it)."""
+        return (self.id, self.folder, self.doc, self.retro, self.unreadable_reports)
+
+
+@dataclass
+class Site:
+    """Everything loaded from a content directory, in a stable (sorted) order."""
+
+    settings: SiteSettings
+    people: list[Person]
+    projects: list[Project]
+    team_source: Source = field(default_factory=lambda: Source("team.yaml"))
+    person_index: dict[str, Person] = field(init=False)
+    task_index: dict[str, TaskDoc] = field(init=False)
+    task_project: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.person_index = {p.id: p for p in self.people}
+        self.task_index = {}
+        self.task_project = {}
+        for project in self.projects:
+            for task in project.tasks:
+                self.task_index.setdefault(task.id, task)
+                self.task_project.setdefault(task.id, project.id)
+
+    @property
+    def tasks(self) -> list[TaskDoc]:
+        return [task for project in self.projects for task in project.tasks]
+
+    def documents(self) -> Iterator[Document]:
+        for project in self.projects:
+            yield from (doc for doc in (project.doc, project.retro) if doc is not None)
+            yield from project.tasks
+            yield from project.reports
+            yield from project.risks
+
+    @property
+    def reports(self) -> list[ReportDoc]:
+        return [report for project in self.projects for report in project.reports]
+
+    @property
+    def risks(self) -> list[RiskDoc]:
+        return [risk for project in self.projects for risk in project.risks]

@@ -1,0 +1,1 @@
+"""What every stage shares: findings, message catalogs, sealed cache files, digests."""

@@ -1,0 +1,360 @@
+"""Stage 4: the guide's rules as warnings and notices (SPEC §6); health: engine/health.py."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sitegen.content.model import Impact, Site, TaskKind, TaskStatus, person_name
+from sitegen.content.source import Source
+from sitegen.core.findings import Finding, Severity, severity_of
+from sitegen.core.i18n import Messages
+from sitegen.engine import metrics
+from sitegen.engine.compute import Status, TaskState
+from sitegen.engine.workdays import ONE_DAY
+from sitegen.engine.workload import day_runs
+
+
+@dataclass(frozen=True)
+class Rules:
+    site: Site
+    status: Status
+    msg: Messages
+
+    @property
+    def thresholds(self):
+        return self.site.settings.thresholds
+
+    def pct(self, value) -> str:
+        return metrics.percent_text(value)
+
+    def pct_of_100(self, value) -> str:
+        return metrics.percent_text(None if value is None else value / 100)
+
+    def name(self, person_id: str) -> str:
+        """How an alert names a person: by their name (李四), not their id (li-si)."""
+        return person_name(self.site.person_index, person_id)
+
+    def finding(self, code: str, source: Source, path: tuple, **values) -> Finding:
+        """A finding whose message is the catalog entry named like its code."""
+        links = {k: values[k] for k in ("project", "task", "person", "day") if k in values}
+        return Finding(
+            code,
+            severity_of(code),
+            source.file,
+            source.line(*path),
+            self.msg(code, **values),
+            **links,
+        )
+
+
+def _entry_deviation(rules: Rules) -> Iterator[Finding]:
+    for state in rules.status.entries:
+        if state.day > rules.status.as_of:
+            continue  # not yet reported on the as-of day
+        if metrics.is_alert(state.deviation, rules.thresholds.deviation):
+            entry = state.entry
+            yield rules.finding(
+                "deviation",
+                state.report.source,
+                ("entries", state.index, "actual"),
+                task=entry.task,
+                person=state.report.author,
+                project=_project_of(rules, entry.task, state.project),
+                day=state.day.isoformat(),
+                date=state.day.isoformat(),
+                who=rules.name(state.report.author),
+                actual=entry.actual,
+                planned=entry.planned,
+                value=rules.pct(state.deviation),
+            )
+
+
+def _project_of(rules: Rules, task_id: str, fallback: str) -> str:
+    return rules.site.task_project.get(task_id, fallback)
+
+
+def _task_rules(rules: Rules, state: TaskState) -> Iterator[Finding]:
+    task, today, limits = state.task, rules.status.as_of, rules.thresholds
+    links = {"project": state.project, "task": task.id, "person": task.owner}
+    # A parent's deviation is its subtasks' rolled up: they raise their own warnings.
+    if (
+        state.is_leaf
+        and state.is_open
+        and metrics.is_alert(state.schedule_deviation, limits.deviation)
+    ):
+        yield rules.finding(
+            "schedule-deviation",
+            task.source,
+            ("plan",) if task.plan else ("end",),
+            **links,
+            id=task.id,
+            actual=rules.pct_of_100(state.actual),
+            planned=rules.pct_of_100(state.planned),
+            value=rules.pct(state.schedule_deviation),
+            date=today.isoformat(),
+        )
+    if state.is_open and task.end < today:
+        yield rules.finding("overdue", task.source, ("end",), **links, id=task.id, end=task.end)
+    if state.is_leaf and state.status is TaskStatus.DOING:
+        reported = [e.day for e in state.entries if e.day <= today]
+        last = max(reported) if reported else None
+        calendar = rules.status.calendar
+        quiet = (
+            calendar.between(last, today - ONE_DAY)
+            if last
+            else calendar.count(task.first_day, today - ONE_DAY)
+        )
+        if quiet >= limits.stale_days:
+            yield rules.finding(
+                "stale",
+                task.source,
+                ("status",) if task.status else ("id",),
+                **links,
+                id=task.id,
+                days=quiet,
+                last=last.isoformat() if last else "—",
+            )
+    for index, dependency_id in enumerate(task.depends_on):
+        dependency = rules.site.task_index.get(dependency_id)
+        if dependency is None or not state.is_open:
+            continue
+        too_early = (
+            task.first_day < dependency.end
+            if task.kind is TaskKind.MILESTONE
+            else task.first_day <= dependency.end
+        )
+        if too_early:
+            yield rules.finding(
+                "dependency-order",
+                task.source,
+                ("depends_on", index),
+                **links,
+                id=task.id,
+                start=task.first_day,
+                dependency=dependency_id,
+                end=dependency.end,
+            )
+    yield from _outside_parent(rules, state, links)
+    if task.confirmed is False:
+        yield rules.finding(
+            "unconfirmed",
+            task.source,
+            ("confirmed",),
+            **links,
+            id=task.id,
+            who=rules.name(task.owner),
+        )
+    owner = rules.site.person_index.get(task.owner)
+    missing_skills = [s for s in task.skills if owner and s not in owner.skills]
+    if missing_skills and state.is_open:
+        yield rules.finding(
+            "skill-mismatch",
+            task.source,
+            ("skills",),
+            **links,
+            id=task.id,
+            who=rules.name(task.owner),
+            skills=rules.msg.join(missing_skills),
+        )
+    if (
+        task.kind is TaskKind.TASK
+        and not task.deliverables
+        and state.status is not TaskStatus.CANCELLED
+    ):
+        yield rules.finding("no-deliverable", task.source, ("id",), **links, id=task.id)
+    if (
+        state.is_leaf
+        and task.kind is not TaskKind.MILESTONE
+        and state.duration > limits.max_task_days
+        and state.status is not TaskStatus.CANCELLED
+    ):
+        yield rules.finding(
+            "too-coarse",
+            task.source,
+            ("end",),
+            **links,
+            id=task.id,
+            days=state.duration,
+            limit=limits.max_task_days,
+        )
+
+
+def _outside_parent(rules: Rules, state: TaskState, links: dict[str, str]) -> Iterator[Finding]:
+    """A subtask that starts before or ends after its parent (WBS level 3 within level 2)."""
+    task = state.task
+    if not task.parent or task.parent == task.id or task.parent not in rules.status.tasks:
+        return  # no parent, or one validation reports
+    parent = rules.status.tasks[task.parent]
+    if TaskStatus.CANCELLED in (state.status, parent.status):
+        return
+    starts_early = task.first_day < parent.task.first_day
+    if starts_early or task.end > parent.task.end:
+        yield rules.finding(
+            "outside-parent",
+            task.source,
+            ("start",) if starts_early and task.start else ("end",),
+            **links,
+            id=task.id,
+            start=task.first_day,
+            end=task.end,
+            parent=parent.task.id,
+            parent_start=parent.task.first_day,
+            parent_end=parent.task.end,
+        )
+
+
+def _overload(rules: Rules) -> Iterator[Finding]:
+    for person_id, person in rules.status.people.items():
+        days = person.load.overloaded_days
+        if not days:
+            continue
+        runs = day_runs(days, rules.status.calendar)
+        shown = [f"{a}" if a == b else f"{a}..{b}" for a, b in runs]
+        tasks = sorted({t for day in days for t in person.load.by_day[day]})
+        yield rules.finding(
+            "overload",
+            person.person.source,
+            ("id",),
+            person=person_id,
+            who=rules.name(person_id),
+            peak=person.load.peak,
+            limit=person.load.limit,
+            dates=rules.msg.join(shown),
+            tasks=rules.msg.join(tasks),
+        )
+
+
+def _missing_reports(rules: Rules) -> Iterator[Finding]:
+    today, calendar = rules.status.as_of, rules.status.calendar
+    filed: dict[str, set] = defaultdict(set)
+    for report in rules.site.reports:
+        filed[report.author].add(report.date)
+    for project in rules.site.projects:  # handed in, but with errors that say what to fix
+        for stem in project.unreadable_reports:
+            day, author = stem[:10], stem[11:]
+            with suppress(ValueError):
+                filed[author].add(date.fromisoformat(day))
+    missing: dict[tuple[str, object], list[TaskState]] = defaultdict(list)
+    for state in rules.status.tasks.values():
+        if (
+            state.status is not TaskStatus.DOING
+            or not state.is_leaf  # a parent's owner reports on its subtasks
+            or state.task.owner not in rules.site.person_index
+        ):
+            continue
+        for day in calendar.days(state.task.first_day, today - ONE_DAY):
+            if day not in filed[state.task.owner]:
+                missing[(state.task.owner, day)].append(state)
+    for (person_id, day), states in sorted(missing.items()):
+        first = min(states, key=lambda s: s.task.id)
+        yield rules.finding(
+            "missing-report",
+            first.task.source,
+            ("owner",),
+            project=first.project,
+            task=first.task.id,
+            person=person_id,
+            day=day.isoformat(),
+            who=rules.name(person_id),
+            date=day,
+            tasks=rules.msg.join(sorted(s.task.id for s in states)),
+        )
+
+
+def _days_off(rules: Rules) -> Iterator[Finding]:
+    """A task that starts or ends, or a report dated, on a weekend or holiday: usually a
+    slip of the keyboard, and working days decide every duration and deadline."""
+    calendar = rules.status.calendar
+    for state in rules.status.tasks.values():
+        task = state.task
+        if task.kind is TaskKind.MILESTONE or not state.is_open:
+            continue
+        for key, day in (("start", task.start), ("end", task.end)):
+            if day is not None and not calendar.is_working(day):
+                links = {"project": state.project, "task": task.id, "person": task.owner}
+                yield rules.finding("non-working-day", task.source, (key,), **links,
+                                    field=key, date=day, id=task.id)  # fmt: skip
+    for project in rules.site.projects:
+        for report in project.reports:
+            if not calendar.is_working(report.date) and report.date <= rules.status.as_of:
+                links = {"project": project.id, "person": report.author}
+                yield rules.finding("non-working-day", report.source, ("date",), **links,
+                                    field="date", date=report.date, id=report.id)  # fmt: skip
+
+
+def _report_rules(rules: Rules) -> Iterator[Finding]:
+    limits = rules.thresholds
+    zone = ZoneInfo(rules.site.settings.timezone)
+    hour, minute = (int(part) for part in limits.report_deadline.split(":"))
+    for project in rules.site.projects:
+        for report in project.reports:
+            links = {"project": project.id, "person": report.author, "day": report.date.isoformat()}
+            if report.submitted is not None and report.date <= rules.status.as_of:
+                submitted = report.submitted
+                if submitted.tzinfo is None:
+                    submitted = submitted.replace(tzinfo=zone)
+                deadline = datetime.combine(report.date, time(hour, minute), zone)
+                if submitted > deadline:
+                    local = submitted.astimezone(zone)
+                    yield rules.finding(
+                        "late-report",
+                        report.source,
+                        ("submitted",),
+                        **links,
+                        who=rules.name(report.author),
+                        date=report.date,
+                        # 17:00:01 is late for a 17:00 deadline: show the seconds then
+                        at=local.strftime("%Y-%m-%d %H:%M" + (":%S" if local.second else "")),
+                        deadline=limits.report_deadline,
+                        zone=rules.site.settings.timezone,
+                    )
+            length = metrics.characters(report.body.strip())
+            if length > limits.brief_max_chars:
+                yield Finding(
+                    "brief-too-long",
+                    Severity.WARNING,
+                    report.source.file,
+                    report.source.body_line,
+                    rules.msg("brief-too-long", chars=length, limit=limits.brief_max_chars),
+                    **links,
+                )
+            for index, entry in enumerate(report.entries):
+                if entry.progress is not None and not entry.evidence:
+                    yield rules.finding(
+                        "no-evidence",
+                        report.source,
+                        ("entries", index, "progress"),
+                        **links,
+                        task=entry.task,
+                    )
+
+
+def _risk_rules(rules: Rules) -> Iterator[Finding]:
+    for project in rules.site.projects:
+        for risk in project.risks:
+            if risk.impact is Impact.HIGH and risk.is_open:
+                yield rules.finding(
+                    "open-high-risk",
+                    risk.source,
+                    ("impact",),
+                    project=project.id,
+                    person=risk.owner,
+                    id=risk.id,
+                    title=risk.title,
+                    who=rules.name(risk.owner),
+                )
+
+
+def run_checks(site: Site, status: Status, messages: Messages) -> list[Finding]:
+    rules = Rules(site, status, messages)
+    findings = list(_entry_deviation(rules))
+    for state in status.tasks.values():
+        findings.extend(_task_rules(rules, state))
+    for rule in (_overload, _missing_reports, _report_rules, _risk_rules, _days_off):
+        findings.extend(rule(rules))
+    return findings

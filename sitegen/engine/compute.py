@@ -1,0 +1,324 @@
+"""Stage 3: compute every number of SPEC §5 for a loaded site, as of one day.
+
+The result (`Status`) is plain frozen data; the checks and the pages read it and
+never compute a figure of their own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from sitegen.content.model import (
+    Entry,
+    Kpi,
+    Person,
+    Priority,
+    Project,
+    ReportDoc,
+    Site,
+    TaskDoc,
+    TaskKind,
+    TaskStatus,
+)
+from sitegen.engine import metrics
+from sitegen.engine.progress import Progress, leaves_under, project_progress
+from sitegen.engine.schedule import total_float
+from sitegen.engine.workdays import WorkCalendar
+from sitegen.engine.workload import Load, Span, daily_load
+
+CLOSED = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
+
+
+@dataclass(frozen=True)
+class EntryState:
+    """One report entry about one task, with its completion and deviation."""
+
+    report: ReportDoc
+    index: int
+    entry: Entry
+    project: str
+    completion: Fraction | None
+    deviation: Fraction | None
+
+    @property
+    def day(self) -> date:
+        return self.report.date
+
+    def fingerprint_parts(self) -> tuple[object, ...]:
+        # What pages read of the report through one of its entries: the entry, and the
+        # file, day and author that name and link the report. Not its brief or its other
+        # entries: editing a brief must not re-render every page that shows the task
+        # (tests/test_graph_property.py edits briefs and checks against cold builds).
+        # All of it as one text: `repr` is faithful for these plain values (text, numbers,
+        # days, fractions, None, lists of text), and one call costs a fifth of digesting
+        # 20,000 entries field by field.
+        report, entry = self.report, self.entry
+        where = (report.source.file, report.date, report.author, self.index, self.project)
+        plain = (*where, tuple(vars(entry).values()), self.completion, self.deviation)
+        return (repr(plain),)
+
+
+@dataclass(frozen=True)
+class TaskState:
+    task: TaskDoc
+    project: str
+    status: TaskStatus
+    priority: Priority
+    duration: int
+    planned: Fraction | None
+    actual: Fraction | None
+    schedule_deviation: Fraction | None
+    total_float: int | None
+    children: tuple[str, ...]
+    dependents: tuple[str, ...]
+    entries: tuple[EntryState, ...]
+
+    @property
+    def critical(self) -> bool:
+        return self.total_float == 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED
+
+    @property
+    def is_leaf(self) -> bool:
+        """A task named as no other task's parent. A parent is a summary of its subtasks:
+        its progress rolls up from them and it carries no load of its own."""
+        return not self.children
+
+
+@dataclass(frozen=True)
+class PersonState:
+    person: Person
+    load: Load
+    tasks: tuple[str, ...]  # owned task ids
+    reports: tuple[ReportDoc, ...]
+
+
+@dataclass(frozen=True)
+class KpiState:
+    kpi: Kpi
+    actual: Fraction | None
+    achievement: Fraction | None
+
+
+@dataclass(frozen=True)
+class Status:
+    """Everything computed for one site on one day."""
+
+    as_of: date
+    calendar: WorkCalendar
+    tasks: dict[str, TaskState]
+    people: dict[str, PersonState]
+    kpis: dict[str, tuple[KpiState, ...]]  # by project id
+    entries: tuple[EntryState, ...]
+    progress: dict[str, Progress]  # by project id
+
+
+def _entries_by_task(site: Site) -> dict[str, list[EntryState]]:
+    by_task: dict[str, list[EntryState]] = defaultdict(list)
+    for project in site.projects:
+        for report in project.reports:
+            for index, entry in enumerate(report.entries):
+                by_task[entry.task].append(
+                    EntryState(
+                        report=report,
+                        index=index,
+                        entry=entry,
+                        project=project.id,
+                        completion=metrics.ratio(entry.actual, entry.planned),
+                        deviation=metrics.deviation(entry.actual, entry.planned),
+                    )
+                )
+    for entries in by_task.values():
+        entries.sort(key=lambda e: (e.day, e.report.source.file, e.index))
+    return by_task
+
+
+def effective_status(task: TaskDoc, has_reports: bool) -> TaskStatus:
+    if task.status is not None:
+        return task.status
+    return TaskStatus.DOING if has_reports else TaskStatus.TODO
+
+
+def summary_status(leaf_statuses: list[TaskStatus]) -> TaskStatus:
+    """The status of a parent task that sets none, from its leaf tasks: cancelled when all
+    are, done when all are done or cancelled, doing once any has moved, else todo."""
+    if all(s is TaskStatus.CANCELLED for s in leaf_statuses):
+        return TaskStatus.CANCELLED
+    if all(s in CLOSED for s in leaf_statuses):
+        return TaskStatus.DONE
+    if any(s is not TaskStatus.TODO for s in leaf_statuses):
+        return TaskStatus.DOING
+    return TaskStatus.TODO
+
+
+def children_of(tasks: list[TaskDoc]) -> dict[str, list[str]]:
+    """Parent id → ids of the tasks naming it as ``parent`` (a task naming itself aside)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for task in tasks:
+        if task.parent and task.parent != task.id:
+            children[task.parent].append(task.id)
+    return children
+
+
+def duration(task: TaskDoc, calendar: WorkCalendar) -> int:
+    if task.kind is TaskKind.MILESTONE:
+        return 0
+    return calendar.count(task.first_day, task.end)
+
+
+def _floats(
+    project: Project, statuses: dict[str, TaskStatus], calendar: WorkCalendar
+) -> dict[str, int]:
+    """Critical path of one project; summary tasks take the least float of their leaves."""
+    tasks = {t.id: t for t in project.tasks if statuses[t.id] is not TaskStatus.CANCELLED}
+    children = children_of([t for t in tasks.values() if t.parent in tasks])
+
+    def leaves(task_id: str) -> list[str]:
+        return leaves_under(children, task_id) if children.get(task_id) else [task_id]
+
+    leaf_ids = [t for t in tasks if not children.get(t)]
+    predecessors: dict[str, set[str]] = {leaf: set() for leaf in leaf_ids}
+    for task in tasks.values():
+        for dependency in task.depends_on:
+            if dependency in tasks:
+                for leaf in leaves(task.id):
+                    predecessors[leaf].update(leaves(dependency))
+    leaf_float = total_float(
+        {leaf: duration(tasks[leaf], calendar) for leaf in leaf_ids},
+        {leaf: sorted(before) for leaf, before in predecessors.items()},
+    )
+    result = dict(leaf_float)
+    for task_id in children:
+        values = [leaf_float[leaf] for leaf in leaves(task_id) if leaf in leaf_float]
+        if values:
+            result[task_id] = min(values)
+    return result
+
+
+def compute(site: Site, as_of: date) -> Status:
+    calendar = WorkCalendar.from_settings(site.settings.calendar)
+    entries = _entries_by_task(site)
+    reported = {task for task, history in entries.items() if history[0].day <= as_of}
+    children = children_of(site.tasks)
+    leaves = {parent: leaves_under(children, parent) for parent in children}
+    unique = list(site.task_index.values())  # a duplicate id is an error: the first counts
+    statuses = {t.id: effective_status(t, t.id in reported) for t in unique}
+    for task in unique:
+        if task.status is None and leaves.get(task.id):
+            statuses[task.id] = summary_status([statuses[leaf] for leaf in leaves[task.id]])
+    dependents: dict[str, list[str]] = defaultdict(list)
+    for task in site.tasks:
+        for dependency in task.depends_on:
+            dependents[dependency].append(task.id)
+
+    planned: dict[str, Fraction | None] = {}
+    actual: dict[str, Fraction | None] = {}
+    for task in unique:
+        status = statuses[task.id]
+        history = entries.get(task.id, [])
+        planned[task.id] = metrics.planned_progress(
+            task.first_day, task.end, as_of, calendar, task.plan
+        )
+        actual[task.id] = metrics.actual_progress(
+            ((e.day, e.entry.progress) for e in history if e.entry.progress is not None),
+            as_of,
+            done=status is TaskStatus.DONE,
+            started=status not in CLOSED and task.first_day <= as_of,
+        )
+    for parent_id, leaf_ids in leaves.items():
+        if parent_id not in statuses:
+            continue  # a parent that does not exist; reported by validation
+        rolled = project_progress(
+            [site.task_index[leaf] for leaf in leaf_ids], as_of, calendar, actual.get, planned.get
+        )
+        planned[parent_id] = rolled.planned
+        done = statuses[parent_id] is TaskStatus.DONE
+        actual[parent_id] = metrics.HUNDRED if done else rolled.actual
+
+    tasks: dict[str, TaskState] = {}
+    for project in site.projects:
+        floats = _floats(project, statuses, calendar)
+        for task in project.tasks:
+            if task.id in tasks:
+                continue  # a duplicate id; reported by validation
+            tasks[task.id] = TaskState(
+                task=task,
+                project=project.id,
+                status=statuses[task.id],
+                priority=task.effective_priority,
+                duration=duration(task, calendar),
+                planned=planned[task.id],
+                actual=actual[task.id],
+                schedule_deviation=metrics.deviation(actual[task.id], planned[task.id]),
+                total_float=floats.get(task.id),
+                children=tuple(sorted(children.get(task.id, []))),
+                dependents=tuple(sorted(dependents.get(task.id, []))),
+                entries=tuple(entries.get(task.id, [])),
+            )
+
+    people = _people(site, tasks, calendar)
+    kpis = {project.id: _kpis(project, as_of) for project in site.projects}
+    all_entries = tuple(
+        sorted(
+            (e for history in entries.values() for e in history),
+            key=lambda e: (e.day, e.report.source.file, e.index),
+        )
+    )
+    progress = {
+        project.id: project_progress(project.tasks, as_of, calendar, actual.get, planned.get)
+        for project in site.projects
+    }
+    return Status(as_of, calendar, tasks, people, kpis, all_entries, progress)
+
+
+def _people(
+    site: Site, tasks: dict[str, TaskState], calendar: WorkCalendar
+) -> dict[str, PersonState]:
+    owned: dict[str, list[TaskState]] = defaultdict(list)
+    for state in tasks.values():
+        owned[state.task.owner].append(state)
+    reports: dict[str, list[ReportDoc]] = defaultdict(list)
+    for report in site.reports:
+        reports[report.author].append(report)
+    default_limit = site.settings.thresholds.max_concurrent
+    people = {}
+    for person in site.people:
+        mine = owned.get(person.id, [])
+        spans = [
+            Span(s.task.id, s.task.first_day, s.task.end)
+            for s in mine
+            if s.is_open and s.is_leaf and s.task.first_day <= s.task.end
+        ]
+        people[person.id] = PersonState(
+            person=person,
+            load=daily_load(spans, calendar, person.max_concurrent or default_limit),
+            tasks=tuple(sorted(s.task.id for s in mine)),
+            reports=tuple(
+                sorted(reports.get(person.id, []), key=lambda r: (r.date, r.source.file))
+            ),
+        )
+    return people
+
+
+def _kpis(project: Project, as_of: date) -> tuple[KpiState, ...]:
+    """The project's KPIs with the retro's actuals, once the retro has been held: one dated
+    after ``as_of`` is a plan, and its numbers would call KPIs missed mid-project."""
+    if project.doc is None:
+        return ()
+    retro = project.retro
+    held = retro is not None and (retro.date is None or retro.date <= as_of)
+    actuals = {k.id: k.actual for k in retro.kpis} if held and retro is not None else {}
+    return tuple(
+        KpiState(
+            kpi=kpi,
+            actual=metrics.exact(actuals[kpi.id]) if kpi.id in actuals else None,
+            achievement=metrics.ratio(actuals.get(kpi.id), kpi.target),
+        )
+        for kpi in project.doc.kpis
+    )

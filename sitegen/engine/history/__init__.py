@@ -1,0 +1,1 @@
+"""What the content's git history says: baselines, slips, trends, report edits."""

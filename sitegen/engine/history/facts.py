@@ -1,0 +1,90 @@
+"""What the history says of tasks and projects: baselines and slips, replans, trends
+(SPEC §9), for status.json, the pages and the findings.
+
+Without history for the day read there are none: status.json then says null for the
+baseline fields and [] for the trends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.content.history.documents import VersionReader
+from sitegen.content.history.model import History
+from sitegen.content.history.reader import unchanged_files
+from sitegen.content.history.snapshot import Reading, day_of, site_timezone
+from sitegen.content.model import Site
+from sitegen.core.findings import Finding
+from sitegen.core.i18n import Messages
+from sitegen.engine.compute import Status
+from sitegen.engine.history.analysis import UNREADABLE
+from sitegen.engine.history.baseline import TaskBaseline, baseline_findings, task_baselines
+from sitegen.engine.history.trend import Hidden, TrendPoint, project_trends
+
+
+@dataclass(frozen=True)
+class HistoryFacts:
+    known: bool = False  # whether history covered the day read
+    baselines: Mapping[str, TaskBaseline] = field(default_factory=dict)  # by task id
+    trends: Mapping[str, tuple[TrendPoint, ...]] = field(default_factory=dict)  # by project
+
+    def baseline_row(self, task_id: str) -> dict[str, object]:
+        """The baseline fields of a task in status.json (null without history)."""
+        baseline = self.baselines.get(task_id)
+        if baseline is None:
+            return {
+                "baseline_start": None,
+                "baseline_end": None,
+                "slip_days": None,
+                "added_after_baseline": None,
+            }
+        start = baseline.baseline.start
+        return {
+            "baseline_start": start.isoformat() if start else None,
+            "baseline_end": baseline.baseline.end.isoformat(),
+            "slip_days": baseline.slip_days,
+            "added_after_baseline": baseline.added_after_baseline,
+        }
+
+
+def history_facts(
+    reading: Reading, root: Path, loaded: Site, site: Site, status: Status, messages: Messages
+) -> tuple[HistoryFacts, list[Finding]]:
+    """Baselines, trends and their findings for ``site`` (the site shown: ``loaded``
+    as read from ``root``, redacted for a public build) as ``reading`` reads it."""
+    history = reading.history
+    if history is None or not reading.covers or reading.latest is None:
+        return HistoryFacts(), []
+    reader = VersionReader(history)
+    try:
+        _known_versions(reader, history, reading, root, loaded)
+        baselines = task_baselines(site, history, reader, status.calendar, reading.latest)
+        # The zone that chose the commit read (the working tree's) says where days end.
+        zone = site_timezone(root)
+        newest = day_of(history.revisions[-1].effective, zone)
+        hidden = Hidden.between(loaded, site)
+        trends = project_trends(site, history, reader, status.as_of, newest, hidden, zone)
+    except UNREADABLE:  # a version git cannot give: as without history (the notice says so)
+        return HistoryFacts(), []
+    facts = HistoryFacts(True, baselines, {key: tuple(points) for key, points in trends.items()})
+    return facts, baseline_findings(site, status, baselines, messages)
+
+
+def _known_versions(
+    reader: VersionReader, history: History, reading: Reading, root: Path, loaded: Site
+) -> None:
+    """Let the documents loaded stand for the blobs they were read from, so that a
+    version that is still the one read is not parsed again."""
+    if reading.snapshot is not None and reading.latest is not None:
+        blobs = history.files_at(reading.latest) or {}
+    else:
+        blobs = unchanged_files(root)
+    for document in loaded.documents():
+        blob = blobs.get(document.source.file)
+        if blob is not None:
+            reader.remember(blob, document)
+
+
+__all__ = ["HistoryFacts", "history_facts"]

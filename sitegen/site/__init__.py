@@ -1,0 +1,1 @@
+"""The pages, charts, feeds and exports of an analysed site, and its theme."""
