@@ -66,8 +66,8 @@ def build(
     no_history: bool,
 ) -> None:
     """Build the site from CONTENT (default ./content) into OUTPUT."""
-    from sitegen.build.pipeline import build as run_build
-    from sitegen.build.reporter import ConsoleReporter
+    from sitegen.builder.pipeline import build as run_build
+    from sitegen.builder.reporter import ConsoleReporter
 
     # The folder the path leads to, through links and '..', is the one checked and built:
     # `public` linked to `www` builds into `www`, and `a/link/..` cannot hide the content.
@@ -97,8 +97,8 @@ def build(
 @no_history_option
 def check(content: Path, as_of: date | None, strict: bool, style: str, no_history: bool) -> None:
     """Check CONTENT and print every finding; nothing is written."""
-    from sitegen.build.pipeline import analyse
-    from sitegen.build.reporter import ConsoleReporter
+    from sitegen.builder.pipeline import analyse
+    from sitegen.builder.reporter import ConsoleReporter
     from sitegen.content.inputs import current_contents
 
     # As a build does: files whose status is unchanged are not read, new ones parsed on
@@ -135,7 +135,8 @@ def schema(kind: str | None, language: str) -> None:
 
 def _output_problem(output: Path, content: Path) -> str | None:
     """Why ``output`` cannot be built into. Files in it that sitegen did not write are no
-    reason: a build leaves them alone, and stops if it would replace one (sitegen.build.output)."""
+    reason: a build leaves them alone, and stops if it would replace one
+    (sitegen.builder.output)."""
     if _inside(output, content) or _inside(content, output):
         return (
             f"the output folder ({output}) and the content folder ({content}) must be apart:"

@@ -96,7 +96,7 @@ def garble(file: Path) -> None:
 
 def other_version(file: Path) -> None:
     """A record that verifies, sealed for another version of its format."""
-    from sitegen.build import incremental
+    from sitegen.builder import incremental
     from sitegen.content import inputs
     from sitegen.content import parsecache as cache
     from sitegen.core import cachefiles

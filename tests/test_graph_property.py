@@ -24,8 +24,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build.pipeline import build
-from sitegen.build.reporter import BufferedReporter
+from sitegen.builder.pipeline import build
+from sitegen.builder.reporter import BufferedReporter
 
 SITE = Path(__file__).resolve().parent / "sites" / "multi"
 AS_OF = date(2023, 10, 9)

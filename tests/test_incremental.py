@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.pipeline import build
-from sitegen.build.reporter import BufferedReporter
+from sitegen.builder.pipeline import build
+from sitegen.builder.reporter import BufferedReporter
 
 SITE = Path(__file__).resolve().parent / "sites" / "multi"
 THEME = (
@@ -170,7 +170,7 @@ def test_a_page_context_that_is_not_data_is_refused():
 def test_fingerprints_made_by_workers_match_those_made_before_rendering(tmp_path, monkeypatch):
     """A full build fingerprints files in the worker processes, after rendering them; an
     incremental one in the main process, before. Both must agree, or nothing is ever kept."""
-    from sitegen.build import workers
+    from sitegen.builder import workers
 
     monkeypatch.setattr(workers, "SITE_IN_PARALLEL_FROM", 1)
     monkeypatch.setattr(workers, "MAKE_IN_PARALLEL_FROM", 1)
@@ -185,7 +185,7 @@ def test_fingerprints_made_by_workers_match_those_made_before_rendering(tmp_path
 
 
 def test_an_interrupted_worker_stops_the_build_and_leaves_the_output(tmp_path, monkeypatch):
-    from sitegen.build import output, workers
+    from sitegen.builder import output, workers
     from sitegen.core.forking import WorkerStopped
 
     monkeypatch.setattr(workers, "SITE_IN_PARALLEL_FROM", 1)
@@ -209,7 +209,7 @@ def test_an_interrupted_worker_stops_the_build_and_leaves_the_output(tmp_path, m
 
 @pytest.mark.parametrize("stored", [b"not a record", b"\x80\x05N.", None])
 def test_an_unreadable_record_of_the_last_build_means_a_full_build(stored, tmp_path, monkeypatch):
-    from sitegen.build.incremental import FORMAT, record_file
+    from sitegen.builder.incremental import FORMAT, record_file
     from sitegen.core.cachefiles import read_record, write_record
 
     cache = tmp_path / "cache"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.incremental import OutputState
-from sitegen.build.output import KILL_AT_VARIABLE
-from sitegen.build.pipeline import analyse, write_output
+from sitegen.builder.incremental import OutputState
+from sitegen.builder.output import KILL_AT_VARIABLE
+from sitegen.builder.pipeline import analyse, write_output
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = REPO / "tests" / "sites" / "multi"

@@ -113,7 +113,7 @@ def test_a_read_only_output_folder_is_a_message_not_a_traceback(language, tmp_pa
 
 
 def test_a_full_disk_while_rendering_is_a_message_and_changes_nothing(tmp_path, monkeypatch):
-    from sitegen.build import output
+    from sitegen.builder import output
 
     out = tmp_path / "public"
     assert build(out).exit_code == 0
@@ -134,7 +134,7 @@ def test_a_full_disk_while_rendering_is_a_message_and_changes_nothing(tmp_path, 
 
 
 def test_a_journal_that_cannot_be_finished_is_reported_before_anything_else(tmp_path, monkeypatch):
-    from sitegen.build import journal
+    from sitegen.builder import journal
 
     out = tmp_path / "public"
     assert build(out).exit_code == 0
@@ -158,7 +158,7 @@ def test_a_journal_that_cannot_be_finished_is_reported_before_anything_else(tmp_
 
 def test_the_preview_finishes_an_interrupted_update_and_reports_a_full_disk(tmp_path, monkeypatch):
     from sitegen.authoring.serve import PreviewServer
-    from sitegen.build import output
+    from sitegen.builder import output
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     server = PreviewServer(SITE, as_of=date(2023, 10, 9))

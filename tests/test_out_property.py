@@ -18,10 +18,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build.incremental import OutputState
-from sitegen.build.output import KILL_AT_VARIABLE
-from sitegen.build.pipeline import build
-from sitegen.build.reporter import BufferedReporter
+from sitegen.builder.incremental import OutputState
+from sitegen.builder.output import KILL_AT_VARIABLE
+from sitegen.builder.pipeline import build
+from sitegen.builder.reporter import BufferedReporter
 
 SITE = Path(__file__).resolve().parent / "sites" / "multi"
 AS_OF = date(2023, 10, 9)

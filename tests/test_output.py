@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.build.journal import recover
-from sitegen.build.output import (
+from sitegen.builder.journal import recover
+from sitegen.builder.output import (
     Checkpoints,
     OutputError,
     OutputWriter,
@@ -34,7 +34,7 @@ FOREIGN = {
 
 
 def write_tree(out: Path, files: dict[str, bytes]) -> None:
-    """One build of ``files`` into ``out``, as `sitegen.build.pipeline.write_output` makes it."""
+    """One build of ``files`` into ``out``, as `sitegen.builder.pipeline.write_output` makes it."""
     with OutputWriter(out, read_manifest(out) or {}, files.keys()) as writer:
         writer.commit({name: writer.write(name, data) for name, data in sorted(files.items())})
 
@@ -302,7 +302,7 @@ def test_the_kill_hook_kills_at_the_named_or_counted_step(tmp_path):
 def test_a_name_is_checked_as_a_posix_path_would_check_it(name):
     from pathlib import PurePosixPath
 
-    from sitegen.build.output import UnsafeOutputPath, check_relative
+    from sitegen.builder.output import UnsafeOutputPath, check_relative
 
     pure = PurePosixPath(name)
     unsafe = pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in name

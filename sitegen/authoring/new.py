@@ -32,7 +32,7 @@ from sitegen.authoring.scaffold import (
     with_template,
     write_new,
 )
-from sitegen.build.pipeline import today_in
+from sitegen.builder.pipeline import today_in
 from sitegen.content.model import MAX_ID_LENGTH, IdProblem, Priority, Project, Site, id_problem
 from sitegen.core.i18n import Messages
 

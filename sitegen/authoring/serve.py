@@ -39,10 +39,10 @@ from urllib.parse import quote, unquote, urlsplit
 from watchfiles import Change, DefaultFilter
 
 from sitegen.authoring.preview_push import EVENTS_PATH, Broadcast, reload_script
-from sitegen.build.incremental import OutputState
-from sitegen.build.output import OutputError
-from sitegen.build.pipeline import collector_paused
-from sitegen.build.reporter import format_text
+from sitegen.builder.incremental import OutputState
+from sitegen.builder.output import OutputError
+from sitegen.builder.pipeline import collector_paused
+from sitegen.builder.reporter import format_text
 from sitegen.content.history import History, NoHistory, history_of
 from sitegen.content.history.reader import read_history
 from sitegen.content.parsecache import cache_home
@@ -132,7 +132,7 @@ class PreviewServer:
         return ok
 
     def _build(self, first: list[str]) -> tuple[bool, list[str]]:
-        from sitegen.build.pipeline import analyse, write_output
+        from sitegen.builder.pipeline import analyse, write_output
         from sitegen.content.inputs import current_contents
         from sitegen.site.render import SiteRenderer
 

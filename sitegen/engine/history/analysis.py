@@ -1,7 +1,7 @@
 """History in the analysis of a site: read it once, pick the files a build as of a day
 reads, and add what history says (SPEC §9).
 
-`sitegen.build.pipeline.analyse` calls these in order: `opened` (the history, or why there is
+`sitegen.builder.pipeline.analyse` calls these in order: `opened` (the history, or why there is
 none) → `reading_for` (which files: a commit's or the working tree) → `content_folder`
 (where to load them from) → `dated_on` (a past day read from today's files) →
 `history_findings` (the one `no-history` notice, submission times, edited reports).

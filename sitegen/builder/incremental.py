@@ -8,7 +8,7 @@ and removes what it no longer produces. The result is byte-identical to a build 
 empty folder (tests/test_incremental.py checks this after many kinds of edits).
 
 Which files of OUT are sitegen's is known from OUT itself (its manifest, see
-`sitegen.build.output`), so that a build with an empty user cache (CI) still leaves every other
+`sitegen.builder.output`), so that a build with an empty user cache (CI) still leaves every other
 file alone; this record only saves work.
 
 The record also keeps what the build read and reported (`BuildRecord`), so that a build
@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sitegen import __version__
-from sitegen.build.journal import recover
-from sitegen.build.output import (
+from sitegen.builder.journal import recover
+from sitegen.builder.output import (
     MANIFEST,
     OWN_FOLDER,
     Checkpoints,

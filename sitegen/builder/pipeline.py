@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sitegen.build.incremental import BuildRecord, OutputState
-from sitegen.build.output import OutputError
-from sitegen.build.reporter import Reporter
+from sitegen.builder.incremental import BuildRecord, OutputState
+from sitegen.builder.output import OutputError
+from sitegen.builder.reporter import Reporter
 from sitegen.content.history import History, NoHistory
 from sitegen.content.history.snapshot import Reading
 from sitegen.content.inputs import Contents, current_contents
@@ -226,7 +226,7 @@ def write_output(
     """Render and write the files of ``analysis`` that OUT (as ``state`` knows it) does
     not hold yet; returns (files written, files in the site). ``renderer``: the one the
     caller made for ``analysis`` (the preview renders the saved file's page first)."""
-    from sitegen.build.workers import Workers
+    from sitegen.builder.workers import Workers
     from sitegen.site.render import SiteRenderer  # templates are only needed when building
 
     with collector_paused():

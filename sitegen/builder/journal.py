@@ -22,7 +22,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sitegen.build.output import (
+from sitegen.builder.output import (
     MANIFEST,
     OWN_FOLDER,
     STAGE_PREFIX,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from sitegen.core.forking import _fork_context, _stoppable, split_evenly
 
 if TYPE_CHECKING:
-    from sitegen.build.output import StagingFolder
+    from sitegen.builder.output import StagingFolder
     from sitegen.site.render import DataSources, SiteRenderer
 
 Task = TypeVar("Task")

@@ -8,7 +8,7 @@ renamed or removed, so it may be a mount point.
 
 A build renders its files into a staging folder inside OUT/.sitegen (on OUT's file system),
 then checks that every file it would replace is its own or already holds the same bytes; if
-not, it stops, names the file and leaves OUT as it was. Then it commits (`sitegen.build.journal`):
+not, it stops, names the file and leaves OUT as it was. Then it commits (`sitegen.builder.journal`):
 a journal names the files to move in and to remove, and the next build finishes a commit
 that was interrupted (by kill -9 too), so OUT is always the complete old or new site.
 """
@@ -311,7 +311,7 @@ class OutputWriter:
     def commit(self, staged: Mapping[str, str]) -> None:
         """Put the ``staged`` files (name → digest, as `write` returned) in place, keep the
         other files of the build, and remove sitegen's files the build no longer makes."""
-        from sitegen.build.journal import Journal, apply
+        from sitegen.builder.journal import Journal, apply
 
         self.checkpoints.step("staged")
         clashes = conflicts(self.out, self.owned, staged)
