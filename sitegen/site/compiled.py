@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
@@ -305,22 +304,4 @@ _REPORT_KEYS = (
 )
 
 
-def compiled_contents(
-    ui: Messages,
-    lookup: Lookups,
-    filters: dict[str, Filter],
-    markdown: MarkdownHtml,
-    as_of: date,
-) -> dict[str, Callable[..., str]]:
-    """Page template → its compiled content renderer (called with ``url`` and the
-    page's context)."""
-    from sitegen.site.compiled_task import TaskContent
-
-    macros = Macros(ui, lookup, filters)
-    return {
-        "report.html": ReportContent(macros, filters, markdown),
-        "task.html": TaskContent(macros, filters, markdown, as_of),
-    }
-
-
-__all__ = ["FOLLOWS", "Macros", "ReportContent", "compiled_contents"]
+__all__ = ["FOLLOWS", "Filter", "Macros", "MarkdownHtml", "ReportContent", "Url"]

@@ -29,7 +29,8 @@ from sitegen.core.fingerprint import Fingerprinter, blake, code_digest, named_fi
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics
 from sitegen.site.analysis import Analysis
-from sitegen.site.compiled import FOLLOWS, compiled_contents
+from sitegen.site.compiled import FOLLOWS, Filter, Macros, MarkdownHtml, ReportContent
+from sitegen.site.compiled_task import TaskContent
 from sitegen.site.export import status_data, to_json
 from sitegen.site.feeds import atom_feed_xml, calendar_rows, feed_data, task_calendar, task_table
 from sitegen.site.frame import Frames
@@ -346,6 +347,22 @@ def _static_files(theme: Theme) -> dict[str, bytes]:
 
 # A file that is not a page → (what it is made from, how to make it).
 DataSources = dict[str, tuple[Any, Callable[[], bytes]]]
+
+
+def compiled_contents(
+    ui: Messages,
+    lookup: Lookups,
+    filters: dict[str, Filter],
+    markdown: MarkdownHtml,
+    as_of: date,
+) -> dict[str, Callable[..., str]]:
+    """Page template → its compiled content renderer (called with ``url`` and the
+    page's context)."""
+    macros = Macros(ui, lookup, filters)
+    return {
+        "report.html": ReportContent(macros, filters, markdown),
+        "task.html": TaskContent(macros, filters, markdown, as_of),
+    }
 
 
 class SiteRenderer:
