@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.builder.incremental import OutputState
-from sitegen.builder.output import KILL_AT_VARIABLE
+from sitegen.builder.outfiles import KILL_AT_VARIABLE
 from sitegen.builder.pipeline import analyse, write_output
 
 REPO = Path(__file__).resolve().parent.parent

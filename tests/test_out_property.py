@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.builder.incremental import OutputState
-from sitegen.builder.output import KILL_AT_VARIABLE
+from sitegen.builder.outfiles import KILL_AT_VARIABLE
 from sitegen.builder.pipeline import build
 from sitegen.builder.reporter import BufferedReporter
 

@@ -14,15 +14,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.builder.journal import recover
-from sitegen.builder.output import (
+from sitegen.builder.outfiles import (
     Checkpoints,
     OutputError,
-    OutputWriter,
     UnsafeOutputPath,
     output_error,
     read_manifest,
     safe_relative,
 )
+from sitegen.builder.output import OutputWriter
 from sitegen.core.i18n import Messages
 
 FOREIGN = {
@@ -302,7 +302,7 @@ def test_the_kill_hook_kills_at_the_named_or_counted_step(tmp_path):
 def test_a_name_is_checked_as_a_posix_path_would_check_it(name):
     from pathlib import PurePosixPath
 
-    from sitegen.builder.output import UnsafeOutputPath, check_relative
+    from sitegen.builder.outfiles import UnsafeOutputPath, check_relative
 
     pure = PurePosixPath(name)
     unsafe = pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in name

@@ -40,7 +40,7 @@ from watchfiles import Change, DefaultFilter
 
 from sitegen.authoring.preview_push import EVENTS_PATH, Broadcast, reload_script
 from sitegen.builder.incremental import OutputState
-from sitegen.builder.output import OutputError
+from sitegen.builder.outfiles import OutputError
 from sitegen.builder.pipeline import collector_paused
 from sitegen.builder.reporter import format_text
 from sitegen.content.history import History, NoHistory, history_of

@@ -26,14 +26,8 @@ from typing import Any, NamedTuple
 
 from sitegen import __version__
 from sitegen.builder.journal import recover
-from sitegen.builder.output import (
-    MANIFEST,
-    OWN_FOLDER,
-    Checkpoints,
-    OutputWriter,
-    file_digest,
-    read_manifest,
-)
+from sitegen.builder.outfiles import MANIFEST, OWN_FOLDER, Checkpoints, file_digest, read_manifest
+from sitegen.builder.output import OutputWriter
 from sitegen.content.parsecache import cache_file, read_record, write_record
 from sitegen.core.findings import Finding, Severity
 

@@ -22,7 +22,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sitegen.builder.output import (
+from sitegen.builder.outfiles import (
     MANIFEST,
     OWN_FOLDER,
     STAGE_PREFIX,

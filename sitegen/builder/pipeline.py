@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sitegen.builder.incremental import BuildRecord, OutputState
-from sitegen.builder.output import OutputError
+from sitegen.builder.outfiles import OutputError
 from sitegen.builder.reporter import Reporter
 from sitegen.content.history import History, NoHistory
 from sitegen.content.history.snapshot import Reading
