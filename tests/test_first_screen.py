@@ -285,3 +285,17 @@ def test_pages_show_a_decimal_only_where_it_carries_information():
     assert _pct(40, 100) == "40%" and _pct(Fraction(1, 3)) == "33.3%" and _signed(None) == "—"
     # one date format on a page, in both languages: ISO, as the finding messages write it
     assert _day(date(2023, 7, 20)) == "2023-07-20" and _short_day(date(2023, 7, 5)) == "07-05"
+
+
+def test_a_site_without_projects_says_so_on_the_first_screen_and_the_brief(tmp_path):
+    root = tmp_path / "content"
+    root.mkdir()
+    (root / "site.yaml").write_text("title: Empty\nlanguage: en\n", "utf-8")
+    (root / "team.yaml").write_text("people:\n  - {id: ann, name: Ann}\n", "utf-8")
+    out = tmp_path / "out"
+    args = ["build", str(root), "-o", str(out), "--as-of", "2024-03-13", "--no-history"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    for page in ("index.html", "brief.html"):
+        assert "No projects yet" in (out / page).read_text("utf-8"), page
+
