@@ -298,4 +298,3 @@ def test_a_site_without_projects_says_so_on_the_first_screen_and_the_brief(tmp_p
     assert result.exit_code == 0, result.output
     for page in ("index.html", "brief.html"):
         assert "No projects yet" in (out / page).read_text("utf-8"), page
-
