@@ -151,3 +151,29 @@ def test_team_and_settings_linked_out_of_the_content_folder_are_not_read(tmp_pat
     skipped = [f.file for f in analysis.findings if f.code == "skipped"]
     assert skipped == ["site.yaml", "team.yaml"]
     assert analysis.site.settings.title != SECRET
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_theme_template_that_fails_on_a_page_is_a_finding_and_out_is_kept(
+    tmp_path: Path, jobs: str
+) -> None:
+    site = make_site(tmp_path)
+    out = tmp_path / "out"
+    args = ["build", str(site), "-o", str(out), "--as-of", "2024-03-04", "-j", jobs]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    templates = site / "_theme" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "task.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n<p>{{ nosuch.title }}</p>\n'
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert (
+        "_theme/templates/task.html:3: error[parse]: the theme's template task.html failed "
+        "while making tasks/A-1.html: 'nosuch' is undefined. Fix it, or delete the file"
+    ) in result.output
+    assert "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -109,11 +109,15 @@ class PreviewServer:
     def rebuild(self, changed: Iterable[Path] = ()) -> bool:
         """Build the site again; ``changed``: the files saved since the last build, whose
         pages are made and announced first."""
+        from sitegen.site.render import TemplateFailed
+
         first = self._pages_of(changed)
         try:
             ok, lines = self._build(first)
         except OutputError as problem:  # e.g. a full disk: what to do, not a traceback
             ok, lines = False, [problem.message(Messages(self.language))]
+        except TemplateFailed as failed:  # the content's own theme
+            ok, lines = False, [format_text(failed.finding(self.content, Messages(self.language)))]
         except Exception as error:  # a crash must not stop the preview
             ok = False
             lines = [f"{type(error).__name__}: {error}", *traceback.format_exc().splitlines()]

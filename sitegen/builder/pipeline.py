@@ -190,12 +190,17 @@ def _build(
         tuple(analysis.findings),
         history,
     )
+    from sitegen.site.render import TemplateFailed  # templates: only when building
+
     try:
         written, total = write_output(analysis, state, jobs)
     except OutputError as problem:
         reporter.findings(analysis.findings)
         reporter.output_failed(problem.message(Messages(settings.language)))
         return False
+    except TemplateFailed as failed:  # the content's theme: a finding, not a traceback
+        failure = failed.finding(root, Messages(settings.language))
+        return _finish(reporter, [*analysis.findings, failure], strict, out, 0, 0)
     return _finish(reporter, analysis.findings, strict, out, written, total)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cache, lru_cache, partial
@@ -25,6 +26,7 @@ from markupsafe import Markup, escape
 
 from sitegen.content.schemas import SCHEMA_KINDS, schema_for
 from sitegen.core.cachefiles import cache_home, read_sealed, write_sealed
+from sitegen.core.findings import Finding, severity_of
 from sitegen.core.fingerprint import Fingerprinter, blake, code_digest, named_files_digest
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics
@@ -365,6 +367,40 @@ def compiled_contents(
     }
 
 
+class TemplateFailed(Exception):
+    """A template of the content's own theme raised while making a page. Plain values
+    only, so that it crosses from a worker process to the build."""
+
+    def __init__(self, template: str, file: str, line: int, problem: str, page: str) -> None:
+        super().__init__(template, file, line, problem, page)
+        self.template, self.file, self.line = template, file, line
+        self.problem, self.page = problem, page
+
+    def finding(self, root: Path, msg: Messages) -> Finding:
+        path = Path(self.file)
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else self.file
+        text = msg("template.render", name=self.template, page=self.page, problem=self.problem)
+        return Finding("parse", severity_of("parse"), shown, self.line, text)
+
+    @classmethod
+    def of(
+        cls, error: Exception, theme: Theme, env: Environment, page: str
+    ) -> TemplateFailed | None:
+        """``error`` as the failure of one of ``theme``'s own templates (its innermost
+        template frame is one), or None: a failing package template is sitegen's bug."""
+        package = default_theme() / "templates"
+        own = {str(path): name for name, path in theme.templates.items() if path != package / name}
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename in own]
+        if not frames:
+            return None
+        frame = frames[-1]
+        name, line = own[frame.filename], frame.lineno or 1
+        if frame.name != "template":  # not rewritten by Jinja: a line of the compiled code
+            line = env.get_template(name).get_corresponding_lineno(line)
+        problem = str(getattr(error, "message", None) or error).rstrip(".")
+        return cls(name, frame.filename, line, problem, page)
+
+
 class SiteRenderer:
     """Everything needed to render any file of one analysed site."""
 
@@ -392,6 +428,15 @@ class SiteRenderer:
         self.pages = {page.path: page for page in site_pages(analysis)}
 
     def page(self, page: Page) -> bytes:
+        try:
+            return self._page(page)
+        except Exception as error:
+            failed = TemplateFailed.of(error, self.theme, self.env, page.path)
+            if failed is None:
+                raise
+            raise failed from error
+
+    def _page(self, page: Page) -> bytes:
         # Links relative to the page, so the site works under any sub-path; bound to the
         # page's folder once rather than worked out from the page at each of its links.
         folder = posixpath.dirname(page.path)

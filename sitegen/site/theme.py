@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import jinja2
+
 from sitegen.content.inputs import THEME_FOLDER
 from sitegen.core.findings import Finding, severity_of
 from sitegen.core.i18n import Messages
@@ -60,11 +62,31 @@ class Theme:
         )
 
     def findings(self, root: Path, msg: Messages) -> list[Finding]:
-        """A `skipped` warning for each file left out, naming it (relative to ``root``)."""
-        return [
+        """A `skipped` warning for each file left out, naming it (relative to ``root``),
+        and a `parse` error for each of the theme's own templates Jinja cannot read."""
+        found = [
             Finding("skipped", severity_of("skipped"), _shown(item.path, root), 1, msg(item.reason))
             for item in self.skipped
         ]
+        package = default_theme() / "templates"
+        for name, path in sorted(self.templates.items()):
+            if path == package / name:
+                continue
+            try:
+                jinja2.Environment().parse(path.read_text("utf-8"), name, str(path))
+            except jinja2.TemplateSyntaxError as error:
+                problem = msg(
+                    "template.syntax", name=name, problem=(error.message or "").rstrip(".")
+                )
+                found.append(
+                    Finding(
+                        "parse", severity_of("parse"), _shown(path, root), error.lineno, problem
+                    )
+                )
+            except (OSError, UnicodeDecodeError) as error:
+                problem = msg("template.unreadable", name=name, problem=str(error))
+                found.append(Finding("parse", severity_of("parse"), _shown(path, root), 1, problem))
+        return found
 
     def template_source(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
         """What a Jinja `FunctionLoader` wants for the template ``name``."""
