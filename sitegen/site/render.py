@@ -31,7 +31,7 @@ from sitegen.core.fingerprint import Fingerprinter, blake, code_digest, named_fi
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics
 from sitegen.site.analysis import Analysis
-from sitegen.site.compiled import FOLLOWS, Filter, Macros, MarkdownHtml, ReportContent
+from sitegen.site.compiled import FOLLOWS, Macros, ReportContent
 from sitegen.site.compiled_task import TaskContent
 from sitegen.site.export import status_data, to_json
 from sitegen.site.feeds import atom_feed_xml, calendar_rows, feed_data, task_calendar, task_table
@@ -40,7 +40,7 @@ from sitegen.site.pages import Page, site_pages, task_path
 from sitegen.site.pages.lookups import Lookups
 from sitegen.site.pages.paths import page_of_document
 from sitegen.site.prose import link_documents, render_markdown
-from sitegen.site.theme import Theme, default_theme
+from sitegen.site.theme import Theme
 
 
 # Pages link to tens of thousands of distinct targets: remembering every pair cost more
@@ -320,21 +320,6 @@ def _bar_width(value: Any, scale: int = 1) -> str:
     return f"{min(100.0, max(0.0, shown)):.1f}%"
 
 
-def _compiled_contents(
-    theme: Theme, env: Environment, lookup: Lookups
-) -> dict[str, Callable[..., str]]:
-    """The compiled content renderers whose templates the theme does not override."""
-    ui = env.globals["t"]
-    assert isinstance(ui, Messages)
-    renderers = compiled_contents(ui, lookup, env.filters, markdown_html, env.globals["as_of"])
-    package = default_theme() / "templates"
-    return {
-        name: renderer
-        for name, renderer in renderers.items()
-        if all(theme.templates.get(used) == package / used for used in FOLLOWS[name])
-    }
-
-
 def _template_text(theme: Theme) -> Callable[[str], str | None]:
     def text(name: str) -> str | None:
         found = theme.template_source(name)
@@ -352,18 +337,22 @@ DataSources = dict[str, tuple[Any, Callable[[], bytes]]]
 
 
 def compiled_contents(
-    ui: Messages,
-    lookup: Lookups,
-    filters: dict[str, Filter],
-    markdown: MarkdownHtml,
-    as_of: date,
+    theme: Theme, env: Environment, lookup: Lookups
 ) -> dict[str, Callable[..., str]]:
-    """Page template → its compiled content renderer (called with ``url`` and the
-    page's context)."""
-    macros = Macros(ui, lookup, filters)
+    """Page template → its compiled content renderer (called with ``url`` and the page's
+    context), for the templates that the theme does not override, nor what they call."""
+    ui = env.globals["t"]
+    assert isinstance(ui, Messages)
+    macros = Macros(ui, lookup, env.filters)
+    renderers = {
+        "report.html": ReportContent(macros, env.filters, markdown_html),
+        "task.html": TaskContent(macros, env.filters, markdown_html, env.globals["as_of"]),
+    }
+    overridden = theme.overrides().keys()
     return {
-        "report.html": ReportContent(macros, filters, markdown),
-        "task.html": TaskContent(macros, filters, markdown, as_of),
+        name: renderer
+        for name, renderer in renderers.items()
+        if overridden.isdisjoint(FOLLOWS[name])
     }
 
 
@@ -388,8 +377,7 @@ class TemplateFailed(Exception):
     ) -> TemplateFailed | None:
         """``error`` as the failure of one of ``theme``'s own templates (its innermost
         template frame is one), or None: a failing package template is sitegen's bug."""
-        package = default_theme() / "templates"
-        own = {str(path): name for name, path in theme.templates.items() if path != package / name}
+        own = {str(path): name for name, path in theme.overrides().items()}
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename in own]
         if not frames:
             return None
@@ -423,7 +411,7 @@ class SiteRenderer:
         # Globals, so that macros imported without a page's context see them too.
         self.env.globals.update(self.shared, url=self.links)
         self.frames = Frames(self.env, _template_text(self.theme), _urls_from)
-        self.compiled = _compiled_contents(self.theme, self.env, self.shared["lookup"])
+        self.compiled = compiled_contents(self.theme, self.env, self.shared["lookup"])
         self._unchecked = set(self.compiled)
         self.pages = {page.path: page for page in site_pages(analysis)}
 

@@ -61,6 +61,11 @@ class Theme:
             tuple(skipped),
         )
 
+    def overrides(self) -> dict[str, Path]:
+        """The templates the content's own theme gives, by name (not the package's)."""
+        package = default_theme() / "templates"
+        return {name: path for name, path in self.templates.items() if path != package / name}
+
     def findings(self, root: Path, msg: Messages) -> list[Finding]:
         """A `skipped` warning for each file left out, naming it (relative to ``root``),
         and a `parse` error for each of the theme's own templates Jinja cannot read."""
@@ -68,10 +73,7 @@ class Theme:
             Finding("skipped", severity_of("skipped"), _shown(item.path, root), 1, msg(item.reason))
             for item in self.skipped
         ]
-        package = default_theme() / "templates"
-        for name, path in sorted(self.templates.items()):
-            if path == package / name:
-                continue
+        for name, path in self.overrides().items():
             try:
                 jinja2.Environment().parse(path.read_text("utf-8"), name, str(path))
             except jinja2.TemplateSyntaxError as error:
