@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
 
 from sitegen.content.model import Priority, TaskStatus
+from sitegen.engine.compute import TaskState
 from sitegen.engine.history.trend import TrendPoint
 from sitegen.engine.workdays import WorkCalendar
 from sitegen.engine.workload import Load
@@ -195,7 +197,7 @@ def test_heatmap_skips_holidays_marks_make_up_days_and_over_the_limit():
 
 
 def state(task_id, end, priority="P1", deviation=None, status=TaskStatus.DOING, confirmed=True):
-    return SimpleNamespace(
+    found = SimpleNamespace(
         task=SimpleNamespace(id=task_id, end=end, confirmed=confirmed),
         priority=Priority(priority),
         schedule_deviation=deviation,
@@ -203,6 +205,8 @@ def state(task_id, end, priority="P1", deviation=None, status=TaskStatus.DOING, 
         is_open=status not in (TaskStatus.DONE, TaskStatus.CANCELLED),
         is_leaf=True,
     )
+    found.late_or_behind = partial(TaskState.late_or_behind, found)  # the model's own rule
+    return found
 
 
 AS_OF = D(2023, 7, 20)  # a Thursday

@@ -90,6 +90,13 @@ class TaskState:
         its progress rolls up from them and it carries no load of its own."""
         return not self.children
 
+    def late_or_behind(self, as_of: date, threshold: metrics.Number) -> bool:
+        """Open and past its end on ``as_of``, or behind plan by the alert threshold: what
+        the `overdue` and `schedule-deviation` rules warn about."""
+        return self.is_open and (
+            self.task.end < as_of or metrics.is_alert(self.schedule_deviation, threshold)
+        )
+
 
 @dataclass(frozen=True)
 class PersonState:

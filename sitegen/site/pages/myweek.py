@@ -60,12 +60,10 @@ def load_state(
     late: list[LoadReason] = []
     p0: list[LoadReason] = []
     for state in tasks:
-        if not state.is_open or not state.is_leaf:
+        if not state.is_leaf or not state.late_or_behind(as_of, threshold):
             continue
         overdue = (as_of - state.task.end).days if state.task.end < as_of else None
         behind = metrics.is_alert(state.schedule_deviation, threshold)
-        if overdue is None and not behind:
-            continue
         deviation = state.schedule_deviation if behind else None
         is_p0 = state.priority is Priority.P0
         reason = LoadReason("p0-late" if is_p0 else "late", state.task.id, overdue, deviation)

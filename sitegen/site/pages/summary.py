@@ -68,9 +68,9 @@ def kpi_status(kpis: Iterable[KpiState]) -> KpiStatus:
 def is_behind(state: TaskState, as_of: date, threshold: Decimal) -> bool:
     """An open task of work (not a milestone, not a parent) past its end or whose
     deviation reached the alert threshold."""
-    if not state.is_open or not state.is_leaf or state.task.kind is TaskKind.MILESTONE:
+    if not state.is_leaf or state.task.kind is TaskKind.MILESTONE:
         return False
-    return state.task.end < as_of or metrics.is_alert(state.schedule_deviation, threshold)
+    return state.late_or_behind(as_of, threshold)
 
 
 def next_milestone(

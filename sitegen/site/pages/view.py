@@ -389,7 +389,7 @@ class SiteView:
         def urgency(state: TaskState) -> int | None:
             if not state.is_open:
                 return None
-            if state.task.end < self.as_of or self.is_alert(state.schedule_deviation):
+            if state.late_or_behind(self.as_of, self.lookup.threshold):
                 return 0
             if state.task.first_day <= self.as_of <= state.task.end:
                 return 1
