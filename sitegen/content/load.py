@@ -17,6 +17,7 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from sitegen.content.memo import ValidatedDocuments
 from sitegen.content.model import (
     Document,
     Person,
@@ -57,8 +58,15 @@ class LoadResult:
 class _Collector:
     """Turns read and validation problems into findings in the site's language."""
 
-    def __init__(self, root: Path, messages: Messages, cache: ParseCache | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        messages: Messages,
+        cache: ParseCache | None = None,
+        documents: ValidatedDocuments | None = None,
+    ) -> None:
         self.root = root
+        self.documents = documents
         self._root_prefix = os.path.join(os.fspath(root), "")
         self.msg = messages
         self.cache = cache or ParseCache(None)
@@ -341,7 +349,16 @@ def _load_document(
     """The document in ``path``, or None with findings; the id of one that fails goes into
     ``broken_ids`` when given."""
     file = collector.relative(path)
+    known = collector.cache.known.get(file)
+    language = collector.msg.language
+    documents = collector.documents
+    kept = documents.get(file, model, known, language) if documents is not None else None
+    if kept is not None:
+        collector.cache.keep(file)
+        collector.findings.extend(kept[1])
+        return kept[0]  # type: ignore[return-value]
     stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    before = len(collector.findings)
     try:
         digest, fm = collector.cache.front_matter(file, path)
     except ReadError as error:
@@ -355,6 +372,8 @@ def _load_document(
     collector.read_notes(file, fm.notes)
     source = Source(file, fm.lines, body_line=fm.body_line, content_digest=digest)
     doc = _validate(collector, model, source, fm.data, fm.body)
+    if doc is not None and documents is not None:
+        documents.keep(file, model, digest, language, doc, collector.findings[before:])
     if doc is None and broken_ids is not None:
         raw_id = fm.data.get("id")
         broken_ids.add(str(raw_id) if raw_id is not None else stem)
@@ -460,15 +479,21 @@ def is_document_path(relative: str) -> bool:
     return len(parts) >= 3 and parts[1] in ("tasks", "reports", "risks")
 
 
-def load_site(root: Path, cache: ParseCache | None = None, jobs: int = 1) -> LoadResult:
+def load_site(
+    root: Path,
+    cache: ParseCache | None = None,
+    jobs: int = 1,
+    documents: ValidatedDocuments | None = None,
+) -> LoadResult:
     """Read every content file under ``root``; never raises for bad content.
 
     With ``jobs`` > 1, a cache's missing parses of many documents are made in parallel.
+    ``documents``: those an earlier load of ``root`` validated, kept across loads.
     """
     if cache is not None:
         cache.parse_ahead(root, [path for path in cache.known if is_document_path(path)], jobs)
     settings, findings, _ = _load_settings(root)
-    collector = _Collector(root, Messages(settings.language), cache)
+    collector = _Collector(root, Messages(settings.language), cache, documents)
     collector.findings.extend(findings)
     errors_before = len(collector.findings)
     broken_person_ids: set[str] = set()
@@ -484,4 +509,6 @@ def load_site(root: Path, cache: ParseCache | None = None, jobs: int = 1) -> Loa
         projects.append(_load_project(collector, folder, broken_task_ids))
     site = Site(settings=settings, people=people, projects=projects, team_source=team_source)
     collector.cache.save()
+    if documents is not None:
+        documents.finish()
     return LoadResult(site, collector.findings, broken_task_ids, broken_person_ids, team_ok)

@@ -97,6 +97,13 @@ class ParseCache:
                 doc.lines.release()  # decoded again from its packed form if ever looked up
         return digest, doc
 
+    def keep(self, relative: str) -> None:
+        """Keep the parse of ``relative`` for the next run without reading it (the
+        loader had the document from its file's bytes already)."""
+        cached = self._entries.get(relative)
+        if cached is not None and cached[0] == self.known.get(relative):
+            self._used[relative] = cached
+
     def _reuse(self, relative: str, cached: Entry) -> FrontMatterDoc | None:
         doc = _unpacked_parse(cached[1])
         if doc is not None:
