@@ -4,8 +4,12 @@ makes into an empty folder with an empty cache, or fails as that build fails (le
 as it was).
 
 The edits are those that move things between the parts of the dependency graph: a
-report's brief or progress, a task's id (alone, so references dangle, or everywhere) or
-dates, a task moved to another project, a file deleted, a file added.
+report's brief (short, or over the length limit) or progress, any document's body, a
+task's id (alone, so references dangle, or everywhere) or dates, a task moved to another
+project, a file deleted, a file added.
+
+The same holds for the resident preview (`sitegen serve`), which keeps the analysed site
+between saves and, after an edit the analysis does not see, only renders again.
 
 SITEGEN_PROPERTY_EXAMPLES=200 runs more examples than the few CI runs.
 """
@@ -24,6 +28,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen.authoring.serve import PreviewServer
 from sitegen.builder.pipeline import build
 from sitegen.builder.reporter import BufferedReporter
 
@@ -35,6 +40,8 @@ EXAMPLES = int(os.environ.get("SITEGEN_PROPERTY_EXAMPLES", "3"))
 index = st.integers(0, 1000)
 edits = st.one_of(
     st.tuples(st.just("brief"), index, st.sampled_from(["Short.", "两行\n简报", "**Bold** day."])),
+    st.tuples(st.just("long brief"), index, st.integers(195, 205)),
+    st.tuples(st.just("body"), index, st.sampled_from(["More.", "\n- a *list*", "同上"])),
     st.tuples(st.just("progress"), index, st.integers(0, 100)),
     st.tuples(st.just("task id"), index, st.booleans()),
     st.tuples(st.just("task dates"), index, st.integers(-4, 4)),
@@ -84,9 +91,14 @@ def _task_id(path: Path) -> str:
 def apply(content: Path, kind: str, number: int, value: object) -> None:
     reports, tasks = documents(content, "reports"), documents(content, "tasks")
     report, task = pick(reports, number), pick(tasks, number)
-    if kind == "brief" and report:
+    if kind in ("brief", "long brief") and report:
         head, _, _ = _text(report).rpartition("---\n")
-        report.write_text(f"{head}---\n\n{value}\n", "utf-8")
+        brief = "简" * int(str(value)) if kind == "long brief" else value
+        report.write_text(f"{head}---\n\n{brief}\n", "utf-8")
+    elif kind == "body":
+        document = pick(sorted(content.glob("*/*/*.md")) + sorted(content.glob("*/*.md")), number)
+        if document:
+            document.write_text(_text(document).rstrip("\n") + f"\n\n{value}\n", "utf-8")
     elif kind == "progress" and report:
         report.write_text(
             re.sub(r"progress: \d+", f"progress: {value}", _text(report), count=1), "utf-8"
@@ -133,6 +145,11 @@ def cache_in(folder: Path) -> Iterator[None]:
             os.environ["XDG_CACHE_HOME"] = saved
 
 
+def preview_of(content: Path) -> PreviewServer:
+    """A preview that builds but does not serve (``rebuild`` is what a save runs)."""
+    return PreviewServer(content, port=0, as_of=AS_OF, history=False)
+
+
 def built(content: Path, out: Path, cache: Path) -> bool:
     with cache_in(cache):
         return build(content, out, BufferedReporter(), as_of=AS_OF, jobs=1, history=False)
@@ -158,6 +175,34 @@ def test_incremental_builds_equal_cold_builds_after_any_edits(steps):
             assert ok == built(content, cold / "out", cold / "cache"), (kind, which, value)
             expected = tree(cold / "out") if ok else before
             assert tree(out) == expected, (kind, which, value)
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.lists(edits, min_size=1, max_size=4))
+def test_the_resident_preview_equals_cold_builds_after_any_edits(steps):
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        content, cache = work / "content", work / "cache"
+        shutil.copytree(SITE, content)
+        with cache_in(cache):
+            preview = preview_of(content)
+            try:
+                assert preview.rebuild()
+                for number, (kind, which, value) in enumerate(steps):
+                    apply(content, kind, which, value)
+                    before = tree(preview.out)
+                    ok = preview.rebuild(sorted(content.rglob("*.md")))
+                    cold = work / f"cold-{number}"
+                    assert ok == built(content, cold / "out", cold / "cache"), (kind, value)
+                    expected = tree(cold / "out") if ok else before
+                    assert tree(preview.out) == expected, (kind, which, value)
+            finally:
+                preview.stop()
+                shutil.rmtree(preview.workdir, ignore_errors=True)
 
 
 def test_the_edits_keep_the_site_buildable_or_fail_it_as_a_cold_build(tmp_path):

@@ -4,9 +4,11 @@ The built files stay exactly what `sitegen build` writes; the reload script is a
 HTML responses only. It follows the preview's Server-Sent Events (`sitegen.authoring.preview_push`):
 the page reloads when its build is replaced, or shows the errors of a failed build.
 
-The preview stays resident between saves: the history it read, and the analysed site it
-keeps are frozen out of the garbage collector's scans (see `rebuild`); the watcher hands
-over the changes of one save (or of several made while a build runs) as one batch. The
+The preview stays resident between saves: it keeps the history it read, the documents it
+validated and the analysed site with its renderer (`sitegen.builder.resident`: a save
+that changes only what pages show of a text is rendered without analysing the site
+again). What it keeps is frozen out of the garbage collector's scans (see `rebuild`); the
+watcher hands over the changes of one save (or of several made while a build runs) as one batch. The
 pages made from the saved files are rendered first and served from memory, and the open
 pages told, before the rest of the site is written.
 
@@ -43,11 +45,13 @@ from sitegen.builder.incremental import OutputState
 from sitegen.builder.outfiles import OutputError
 from sitegen.builder.pipeline import collector_paused
 from sitegen.builder.reporter import format_text
+from sitegen.builder.resident import ResidentSite
 from sitegen.content.history import History, NoHistory, history_of
 from sitegen.content.history.reader import read_history
 from sitegen.content.parsecache import cache_home
 from sitegen.core.findings import Severity
 from sitegen.core.i18n import Messages
+from sitegen.engine.history.analysis import history_key
 from sitegen.site.pages.paths import page_of_document
 
 if TYPE_CHECKING:
@@ -90,6 +94,9 @@ class PreviewServer:
         # Pages of the build under way made ahead of the rest (name in OUT → bytes).
         self.early: dict[str, bytes] = {}
         self._found: History | NoHistory | None = None  # the history read so far
+        # The analysed site and its renderer, kept between saves (see ResidentSite).
+        self.resident = ResidentSite()
+        self._renderer: SiteRenderer | None = None
         self._frozen_builds = 0  # builds since the collector last looked at everything
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -146,13 +153,19 @@ class PreviewServer:
         with collector_paused():
             contents = current_contents(self.content)  # reads only files whose status changed
             found = self._history_now()
-            analysis = analyse(self.content, self.as_of, contents=contents, history=found)
+            resident = self.resident
+            resident.expect(contents, history_key(found), self.as_of)
+            analysis = analyse(
+                self.content, self.as_of, contents=contents, history=found, resident=resident
+            )
             self.language = analysis.site.settings.language
             if analysis.failed:
                 return False, [
                     format_text(f) for f in analysis.findings if f.severity is Severity.ERROR
                 ]
-            renderer = SiteRenderer(analysis)
+            renderer = self._renderer
+            if renderer is None or not resident.reused:
+                renderer = self._renderer = SiteRenderer(analysis)
             gc.freeze()
         self.base_url = analysis.site.settings.base_url
         self._serve_early(renderer, first)

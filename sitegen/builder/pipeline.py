@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sitegen.builder.incremental import BuildRecord, OutputState
 from sitegen.builder.outfiles import OutputError
 from sitegen.builder.reporter import Reporter
+from sitegen.builder.resident import ResidentSite
 from sitegen.content.history import History, NoHistory
 from sitegen.content.history.snapshot import Reading
 from sitegen.content.inputs import Contents, current_contents
@@ -81,17 +82,20 @@ def analyse(
     contents: Contents | None = None,
     jobs: int = 1,
     history: HistoryChoice = True,
+    resident: ResidentSite | None = None,
 ) -> Analysis:
     """Everything about the site in ``root`` on one day. ``contents``: its files' digests
     when the caller took them (files whose cached parse has that digest are not read, and
     with ``jobs`` > 1 the others may be parsed in parallel). ``history``: whether to read
-    the content's git history (SPEC §9), or the history the caller read."""
+    the content's git history (SPEC §9), or the history the caller read. ``resident``:
+    what the preview keeps between its builds (see `sitegen.builder.resident`)."""
     with collector_paused(), past.opened(root, history) as found:
         reading = past.reading_for(found, root, as_of)
         with past.content_folder(root, reading) as (folder, reading):
             known = contents.files if contents and folder == root else None
             parse_cache = ParseCache.for_content(folder, known) if cache else None
-            return _analyse(root, as_of, public, parse_cache, jobs, reading, folder)
+            kept = resident if folder == root and not public else None
+            return _analyse(root, as_of, public, parse_cache, jobs, reading, folder, kept)
 
 
 def _analyse(
@@ -102,9 +106,16 @@ def _analyse(
     jobs: int,
     reading: Reading,
     folder: Path,
+    resident: ResidentSite | None = None,
 ) -> Analysis:
-    loaded = load_site(folder, cache, jobs)
+    loaded = load_site(folder, cache, jobs, resident.documents if resident else None)
     site = loaded.site
+    today = today_in(site.settings.timezone)
+    day = as_of or today
+    if resident is not None:
+        earlier = resident.earlier_analysis(loaded, day, today)
+        if earlier is not None:
+            return earlier
     messages = Messages(site.settings.language)
     theme = Theme.for_content(root)
     findings = loaded.findings + theme.findings(root, messages) + validate_site(loaded, messages)
@@ -112,8 +123,6 @@ def _analyse(
         hidden = internal_files(site)
         findings = [f for f in findings if f.file not in hidden]
         site = redact(site)
-    today = today_in(site.settings.timezone)
-    day = as_of or today
     site = past.dated_on(site, reading, day, today)
     status = compute(site, day)
     findings += run_checks(site, status, messages)
@@ -126,7 +135,10 @@ def _analyse(
     health = project_health(site, status, findings, messages)
     for document in site.documents():  # every finding is made: no more line look-ups
         document.source.release_lines()
-    return Analysis(root, site, status, health, sort_findings(findings), theme, public, facts)
+    analysis = Analysis(root, site, status, health, sort_findings(findings), theme, public, facts)
+    if resident is not None:
+        resident.remember(loaded, analysis, day, today)
+    return analysis
 
 
 def build(

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sitegen.content.model import Impact, Site, TaskKind, TaskStatus, person_name
+from sitegen.content.model import (
+    Document,
+    Impact,
+    ReportDoc,
+    Site,
+    TaskKind,
+    TaskStatus,
+    person_name,
+)
 from sitegen.content.source import Source
 from sitegen.core.findings import Finding, Severity, severity_of
 from sitegen.core.i18n import Messages
@@ -287,6 +295,23 @@ def _days_off(rules: Rules) -> Iterator[Finding]:
                                     field="date", date=report.date, id=report.id)  # fmt: skip
 
 
+def brief_over_limit(report: ReportDoc, limit: int) -> int | None:
+    """The length of ``report``'s brief when it is over ``limit`` characters, else None.
+
+    This is all the analysis reads of any document's body (bodies are shown, not
+    computed with): a resident preview re-renders, without analysing the site again, a
+    page whose file changed only in a way this does not see (see
+    `sitegen.builder.resident`; tests/test_resident.py checks the claim).
+    """
+    length = metrics.characters(report.body.strip())
+    return length if length > limit else None
+
+
+def body_as_analysed(document: Document, limit: int) -> int | None:
+    """What the analysis reads of ``document``'s body (``limit``: the brief's)."""
+    return brief_over_limit(document, limit) if isinstance(document, ReportDoc) else None
+
+
 def _report_rules(rules: Rules) -> Iterator[Finding]:
     limits = rules.thresholds
     zone = ZoneInfo(rules.site.settings.timezone)
@@ -313,8 +338,8 @@ def _report_rules(rules: Rules) -> Iterator[Finding]:
                         deadline=limits.report_deadline,
                         zone=rules.site.settings.timezone,
                     )
-            length = metrics.characters(report.body.strip())
-            if length > limits.brief_max_chars:
+            length = brief_over_limit(report, limits.brief_max_chars)
+            if length is not None:
                 yield Finding(
                     "brief-too-long",
                     Severity.WARNING,

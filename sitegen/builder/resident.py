@@ -1,0 +1,129 @@
+"""The analysed site the preview keeps between saves, and when it still holds.
+
+Every save loads the site again, taking unchanged files' documents from
+`ValidatedDocuments`. The analysis (statuses, findings, health) is a function of the
+documents as the analysis reads them; when the only files that changed are documents
+that read the same — same front matter, and a body the analysis sees the same of (see
+`sitegen.engine.checks.body_as_analysed`) — the earlier analysis still holds. The changed
+documents' bodies and sources are then moved into the documents the analysis holds, so
+that every value and page made from them shows the new text, and only the pages whose
+fingerprints changed are rendered again. Any other change (a new or deleted file,
+site.yaml, team.yaml, the theme, a new commit, a new day) analyses the site again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sitegen.content.inputs import Contents
+from sitegen.content.load import LoadResult, is_document_path
+from sitegen.content.memo import ValidatedDocuments
+from sitegen.content.model import Document, Site
+from sitegen.content.source import LineTable, Source
+from sitegen.engine.checks import body_as_analysed
+from sitegen.site.analysis import Analysis
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    files: dict[str, bytes]  # the content's files and their digests, as analysed
+    key: tuple[Any, ...]  # the day, the options and the history analysed
+    loaded: LoadResult
+    analysis: Analysis
+
+
+class ResidentSite:
+    """What one preview keeps of its site between builds."""
+
+    def __init__(self) -> None:
+        self.documents = ValidatedDocuments()
+        self._earlier: _Earlier | None = None
+        self._files: dict[str, bytes] = {}
+        self._key: tuple[Any, ...] = ()
+        self.reused = False  # whether the last analysis was the earlier one
+
+    def expect(self, contents: Contents, *key: Any) -> None:
+        """The next analysis reads ``contents``; ``key``: all else its result depends on
+        besides the files (the history read, --as-of)."""
+        self._files = dict(contents.files)
+        self._key = key
+        self.reused = False
+
+    def earlier_analysis(self, loaded: LoadResult, day: date, today: date) -> Analysis | None:
+        """The earlier analysis when it still holds for ``loaded``, updated in place."""
+        earlier = self._earlier
+        key = (*self._key, day, today)
+        if earlier is None or earlier.key != key:
+            return None
+        pairs = changed_documents(earlier.files, self._files, earlier.loaded, loaded)
+        limit = loaded.site.settings.thresholds.brief_max_chars
+        if pairs is None or not all(read_alike(old, new, limit) for old, new in pairs):
+            return None
+        # The analysis may hold a copy of a document (a risk as it stood on an earlier
+        # day): the copy would keep the old text.
+        analysed = _by_file(earlier.analysis.site, [old.source.file for old, _ in pairs])
+        if any(analysed.get(old.source.file, old) is not old for old, _ in pairs):
+            return None
+        for old, new in pairs:
+            adopt_text(old, new)
+            self.documents.replace(old.source.file, type(old), old)
+        self._earlier = _Earlier(self._files, key, earlier.loaded, earlier.analysis)
+        self.reused = True
+        return earlier.analysis
+
+    def remember(self, loaded: LoadResult, analysis: Analysis, day: date, today: date) -> None:
+        self._earlier = _Earlier(self._files, (*self._key, day, today), loaded, analysis)
+
+
+def changed_documents(
+    before: dict[str, bytes], after: dict[str, bytes], earlier: LoadResult, now: LoadResult
+) -> list[tuple[Document, Document]] | None:
+    """(earlier document, document now) for each file that changed between the two
+    loads; None when a file came or went, a file other than a document changed, or the
+    loads did not report the same."""
+    if before.keys() != after.keys() or earlier.findings != now.findings:
+        return None
+    changed = [name for name, digest in after.items() if before[name] != digest]
+    if not all(is_document_path(name) for name in changed):
+        return None
+    old_documents = _by_file(earlier.site, changed)
+    new_documents = _by_file(now.site, changed)
+    if old_documents.keys() != set(changed) or new_documents.keys() != set(changed):
+        return None
+    return [(old_documents[name], new_documents[name]) for name in changed]
+
+
+def read_alike(old: Document, new: Document, brief_limit: int) -> bool:
+    """Whether the analysis reads ``old`` and ``new`` the same: the same fields and key
+    lines, and the same of their bodies."""
+    if type(old) is not type(new) or _fields(old) != _fields(new):
+        return False
+    if _lines(old.source) != _lines(new.source):
+        return False
+    return body_as_analysed(old, brief_limit) == body_as_analysed(new, brief_limit)
+
+
+def adopt_text(old: Document, new: Document) -> None:
+    """Give ``old`` the body and source (with its file's digest) of ``new``."""
+    old.__dict__["body"] = new.body
+    old.__dict__["source"] = new.source
+
+
+def _by_file(site: Site, files: list[str]) -> dict[str, Document]:
+    wanted = set(files)
+    return {doc.source.file: doc for doc in site.documents() if doc.source.file in wanted}
+
+
+def _fields(document: Document) -> dict[str, Any]:
+    return {name: value for name, value in vars(document).items() if name not in ("body", "source")}
+
+
+def _lines(source: Source) -> tuple[Any, ...]:
+    lines = source.lines
+    table = lines.packed() if isinstance(lines, LineTable) else dict(lines)
+    return (source.file, table, source.first_line, source.body_line)
+
+
+__all__ = ["ResidentSite", "adopt_text", "changed_documents", "read_alike"]

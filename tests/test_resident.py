@@ -1,0 +1,129 @@
+"""The resident preview keeps the analysed site between saves: an edit the analysis does
+not see (a brief, a task's description) is rendered without analysing the site again;
+any other edit analyses it again. Either way OUT is what a cold build writes
+(tests/test_graph_property.py checks that under random edits)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sitegen.authoring.serve import PreviewServer
+from sitegen.builder.pipeline import analyse, build
+from sitegen.builder.reporter import BufferedReporter
+from sitegen.site.export import status_data
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = date(2023, 7, 20)
+REPORT = "q3-launch/reports/2023-07-03-zhao-liu.md"
+REPORT_PAGE = "reports/q3-launch/2023-07-03-zhao-liu.html"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and ".sitegen" not in path.relative_to(folder).parts
+    }
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "content"
+    shutil.copytree(REPO / "content", folder)
+    return folder
+
+
+@pytest.fixture
+def preview(content: Path) -> Iterator[PreviewServer]:
+    server = PreviewServer(content, port=0, as_of=AS_OF, history=False)
+    assert server.rebuild()
+    assert not server.resident.reused
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def cold_build(content: Path, out: Path) -> dict[str, bytes]:
+    assert build(content, out, BufferedReporter(), as_of=AS_OF, jobs=1, history=False)
+    return tree(out)
+
+
+def edit(content: Path, name: str, old: str, new: str) -> Path:
+    path = content / name
+    text = path.read_text("utf-8")
+    assert re.search(old, text, flags=re.M), old
+    path.write_text(re.sub(old, new, text, count=1, flags=re.M), "utf-8")
+    return path
+
+
+def test_a_brief_edit_is_rendered_without_analysing_the_site_again(
+    preview: PreviewServer, content: Path, tmp_path: Path
+) -> None:
+    path = content / REPORT
+    path.write_text(path.read_text("utf-8").rstrip("\n") + "\n\n（已补充说明）\n", "utf-8")
+    assert preview.rebuild([path])
+    assert preview.resident.reused
+    assert "（已补充说明）" in (preview.out / REPORT_PAGE).read_text("utf-8")
+    assert preview.written < preview.total / 4  # only the pages that show the brief
+    assert tree(preview.out) == cold_build(content, tmp_path / "cold")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "seen"),
+    [
+        (r"progress: \d+", "progress: 5", "a progress figure"),
+        (r"\Z", "长" * 201 + "\n", "a brief over the length limit"),
+        (r"^author: .*$", "author: wang-wu", "the author"),
+    ],
+)
+def test_an_edit_the_analysis_sees_analyses_the_site_again(
+    preview: PreviewServer, content: Path, tmp_path: Path, old: str, new: str, seen: str
+) -> None:
+    path = edit(content, REPORT, old, new)
+    ok = preview.rebuild([path])
+    assert not preview.resident.reused, seen
+    cold = tmp_path / "cold"
+    assert ok == build(content, cold, BufferedReporter(), as_of=AS_OF, jobs=1, history=False)
+    if ok:
+        assert tree(preview.out) == tree(cold)
+
+
+def test_a_new_file_or_a_settings_edit_analyses_the_site_again(
+    preview: PreviewServer, content: Path
+) -> None:
+    copy = content / "q3-launch/reports/2023-07-21-zhao-liu.md"
+    copy.write_text((content / REPORT).read_text("utf-8").replace("2023-07-03", "2023-07-21"))
+    assert preview.rebuild([copy])
+    assert not preview.resident.reused
+    settings = content / "site.yaml"
+    settings.write_text(settings.read_text("utf-8") + "\n# a comment\n", "utf-8")
+    assert preview.rebuild([settings])
+    assert not preview.resident.reused
+
+
+def test_the_analysis_reads_of_a_body_only_what_the_preview_compares(content: Path) -> None:
+    """Every document's body replaced by another text that `body_as_analysed` reads the
+    same: the statuses and findings are unchanged (a check that starts reading bodies
+    otherwise makes this fail, and the preview would then show stale findings)."""
+    before = analyse(content, AS_OF, history=False, cache=False)
+    for path in content.glob("*/**/*.md"):
+        head, marker, _ = path.read_text("utf-8").rpartition("---\n")
+        if marker:
+            path.write_text(f"{head}---\n\n另一段完全不同的文字。\n[链接](x.md)\n", "utf-8")
+    after = analyse(content, AS_OF, history=False, cache=False)
+    assert after.findings == before.findings
+
+    def data(analysis):
+        parts = (analysis.status, analysis.health, analysis.findings, analysis.history)
+        return json.dumps(status_data(analysis.site, *parts), sort_keys=True)
+
+    assert data(after) == data(before)
