@@ -144,16 +144,15 @@ class PreviewServer:
 
     def _build(self, first: list[str]) -> tuple[bool, list[str]]:
         from sitegen.builder.pipeline import analyse, write_output
-        from sitegen.content.inputs import current_contents
         from sitegen.site.render import SiteRenderer
 
         # The analysed site and its pages live until the next build: once made, they are
         # frozen out of the collector's scans (a full collection over them took 0.3–0.5 s
         # per save on a large site); what rendering makes is collected as usual.
         with collector_paused():
-            contents = current_contents(self.content)  # reads only files whose status changed
-            found = self._history_now()
             resident = self.resident
+            contents = resident.read_contents(self.content)  # only files whose status changed
+            found = self._history_now()
             resident.expect(contents, history_key(found), self.as_of)
             analysis = analyse(
                 self.content, self.as_of, contents=contents, history=found, resident=resident

@@ -93,8 +93,13 @@ def analyse(
         reading = past.reading_for(found, root, as_of)
         with past.content_folder(root, reading) as (folder, reading):
             known = contents.files if contents and folder == root else None
-            parse_cache = ParseCache.for_content(folder, known) if cache else None
             kept = resident if folder == root and not public else None
+            if not cache:
+                parse_cache = None
+            elif kept is not None:
+                parse_cache = kept.parse_cache(folder, known)
+            else:
+                parse_cache = ParseCache.for_content(folder, known)
             return _analyse(root, as_of, public, parse_cache, jobs, reading, folder, kept)
 
 

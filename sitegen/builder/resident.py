@@ -13,14 +13,17 @@ site.yaml, team.yaml, the theme, a new commit, a new day) analyses the site agai
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from sitegen.content.inputs import Contents
+from sitegen.content.inputs import Contents, StatusKey, content_digest, read_statuses
 from sitegen.content.load import LoadResult, is_document_path
 from sitegen.content.memo import ValidatedDocuments
 from sitegen.content.model import Document, Site
+from sitegen.content.parsecache import ParseCache
 from sitegen.content.source import LineTable, Source
 from sitegen.engine.checks import body_as_analysed
 from sitegen.site.analysis import Analysis
@@ -43,6 +46,25 @@ class ResidentSite:
         self._files: dict[str, bytes] = {}
         self._key: tuple[Any, ...] = ()
         self.reused = False  # whether the last analysis was the earlier one
+        self._statuses: dict[str, tuple[StatusKey, bytes]] | None = None
+
+    def read_contents(self, root: Path) -> Contents:
+        """What a build of ``root`` reads now (see `sitegen.content.inputs`): files whose
+        status is what it was at the last call are not read again. The statuses stay
+        here, not on disk, after the first call."""
+        if self._statuses is None:
+            self._statuses = read_statuses(root)
+        contents = content_digest(root, self._statuses)
+        self._statuses = contents.statuses
+        return replace(contents, statuses={})
+
+    def parse_cache(self, root: Path, known: Mapping[str, bytes] | None) -> ParseCache:
+        """The parse cache for a load of ``root``: the user cache's for the first load;
+        later loads take unchanged files from `documents` and parse only the saved ones,
+        so the cache is neither read nor written again."""
+        if len(self.documents):
+            return ParseCache(None, known)
+        return ParseCache.for_content(root, known)
 
     def expect(self, contents: Contents, *key: Any) -> None:
         """The next analysis reads ``contents``; ``key``: all else its result depends on
