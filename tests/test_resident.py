@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import pytest
 from sitegen.authoring.serve import PreviewServer
 from sitegen.builder.pipeline import analyse, build
 from sitegen.builder.reporter import BufferedReporter
+from sitegen.content.source import Source
+from sitegen.core.fingerprint import PageReads
 from sitegen.site.export import status_data
 
 REPO = Path(__file__).resolve().parent.parent
@@ -127,3 +130,30 @@ def test_the_analysis_reads_of_a_body_only_what_the_preview_compares(content: Pa
         return json.dumps(status_data(analysis.site, *parts), sort_keys=True)
 
     assert data(after) == data(before)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    title: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class _Row:
+    shown: _Shown
+    file_named: str  # names a file without reading it, as an entry names its report
+
+
+def test_a_page_reads_the_files_its_digest_reaches_and_only_those_are_forgotten() -> None:
+    first, second = Source("a.md", content_digest=b"1"), Source("b.md", content_digest=b"2")
+    one, two = _Shown("A", first), _Shown("B", second)
+    reads = PageReads()
+    tracer = reads.tracer
+    digest_a, files_a = tracer.digest_with_files({"rows": [_Row(one, "b.md")]})
+    _, files_b = tracer.digest_with_files((two, [one]))
+    assert files_a == {"a.md"}  # "b.md" is only named
+    assert files_b == {"a.md", "b.md"}
+    reads.files.update(page_a=files_a, page_b=files_b, page_c=frozenset())
+    assert reads.after_edit(frozenset({"b.md"})) == ["page_a", "page_c"]
+    # what reached a.md only is still known, and digests the same
+    assert tracer.digest_with_files({"rows": [_Row(one, "b.md")]}) == (digest_a, files_a)

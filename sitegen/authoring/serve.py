@@ -170,7 +170,10 @@ class PreviewServer:
         self._serve_early(renderer, first)
         state = OutputState.load(self.out)
         # no fork: this process has threads
-        self.written, self.total = write_output(analysis, state, jobs=1, renderer=renderer)
+        unchanged = resident.unchanged_pages()  # (before `reads`: it may start them anew)
+        self.written, self.total = write_output(
+            analysis, state, jobs=1, renderer=renderer, reads=resident.reads, unchanged=unchanged
+        )
         return True, []
 
     def _pages_of(self, changed: Iterable[Path]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -40,6 +40,8 @@ from sitegen.site.analysis import Analysis
 from sitegen.site.theme import Theme
 
 if TYPE_CHECKING:
+    from sitegen.builder.workers import Workers
+    from sitegen.core.fingerprint import PageReads
     from sitegen.site.render import SiteRenderer
 
 
@@ -244,10 +246,16 @@ def write_output(
     state: OutputState,
     jobs: int | None = None,
     renderer: SiteRenderer | None = None,
+    reads: PageReads | None = None,
+    unchanged: Collection[str] = (),
 ) -> tuple[int, int]:
     """Render and write the files of ``analysis`` that OUT (as ``state`` knows it) does
     not hold yet; returns (files written, files in the site). ``renderer``: the one the
-    caller made for ``analysis`` (the preview renders the saved file's page first)."""
+    caller made for ``analysis`` (the preview renders the saved file's page first).
+
+    The preview keeps which content files each page reads (``reads``, filled for the
+    pages fingerprinted): after an edit the analysis does not see, the pages that read
+    none of the edited files are ``unchanged`` and keep the fingerprints OUT has."""
     from sitegen.builder.workers import Workers
     from sitegen.site.render import SiteRenderer  # templates are only needed when building
 
@@ -258,13 +266,25 @@ def write_output(
     # Rendering makes short-lived reference cycles (Jinja's contexts), so the collector
     # runs again; what exists now lives to the end and is frozen out of its scans (and
     # forked workers then do not copy it just to update their GC bookkeeping).
-    with collector_skipping_what_exists(), Workers(renderer, data_sources, jobs) as workers:
+    with (
+        collector_skipping_what_exists(),
+        Workers(renderer, data_sources, jobs, reads) as workers,
+    ):
         # Which files changed can only be known from their fingerprints; when all is
         # written anyway, the files are fingerprinted as they are made.
-        fingerprints = workers.fingerprints(names) if state.files else {}
+        fingerprints = _fingerprints(workers, names, state, set(unchanged)) if state.files else {}
         stale = state.stale(fingerprints) if state.files else names
         with state.writer(names) as target:
             made = workers.make(stale, target.staging, fingerprint=not state.files)
             target.commit(made.digests)
     state.record(fingerprints or made.fingerprints, stale)
     return len(stale), len(names)
+
+
+def _fingerprints(
+    workers: Workers, names: list[str], state: OutputState, unchanged: set[str]
+) -> dict[str, bytes]:
+    """Each file's fingerprint: those ``unchanged`` as OUT's record has it."""
+    kept = {name: state.files[name].fingerprint for name in unchanged if name in state.files}
+    made = workers.fingerprints([name for name in names if name not in kept])
+    return {name: kept[name] if name in kept else made[name] for name in names}

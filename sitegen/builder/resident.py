@@ -7,8 +7,9 @@ that read the same — same front matter, and a body the analysis sees the same 
 `sitegen.engine.checks.body_as_analysed`) — the earlier analysis still holds. The changed
 documents' bodies and sources are then moved into the documents the analysis holds, so
 that every value and page made from them shows the new text, and only the pages whose
-fingerprints changed are rendered again. Any other change (a new or deleted file,
-site.yaml, team.yaml, the theme, a new commit, a new day) analyses the site again.
+fingerprints reach an edited file are fingerprinted and rendered again (`PageReads`).
+Any other change (a new or deleted file, site.yaml, team.yaml, the theme, a new commit,
+a new day) analyses the site again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sitegen.content.memo import ValidatedDocuments
 from sitegen.content.model import Document, Site
 from sitegen.content.parsecache import ParseCache
 from sitegen.content.source import LineTable, Source
+from sitegen.core.fingerprint import PageReads
 from sitegen.engine.checks import body_as_analysed
 from sitegen.site.analysis import Analysis
 
@@ -46,6 +48,8 @@ class ResidentSite:
         self._files: dict[str, bytes] = {}
         self._key: tuple[Any, ...] = ()
         self.reused = False  # whether the last analysis was the earlier one
+        self.changed: frozenset[str] = frozenset()  # the files it changed, if so
+        self.reads = PageReads()  # what each page's fingerprint reached, at the last build
         self._statuses: dict[str, tuple[StatusKey, bytes]] | None = None
 
     def read_contents(self, root: Path) -> Contents:
@@ -72,6 +76,7 @@ class ResidentSite:
         self._files = dict(contents.files)
         self._key = key
         self.reused = False
+        self.changed = frozenset()
 
     def earlier_analysis(self, loaded: LoadResult, day: date, today: date) -> Analysis | None:
         """The earlier analysis when it still holds for ``loaded``, updated in place."""
@@ -93,7 +98,17 @@ class ResidentSite:
             self.documents.replace(old.source.file, type(old), old)
         self._earlier = _Earlier(self._files, key, earlier.loaded, earlier.analysis)
         self.reused = True
+        self.changed = frozenset(old.source.file for old, _ in pairs)
         return earlier.analysis
+
+    def unchanged_pages(self) -> list[str]:
+        """The pages that cannot have changed since the last build: after an edit the
+        analysis does not see, those whose fingerprints reach none of the edited files.
+        (After any other edit, none: what they read is found again.)"""
+        if not self.reused:
+            self.reads = PageReads()
+            return []
+        return self.reads.after_edit(self.changed)
 
     def remember(self, loaded: LoadResult, analysis: Analysis, day: date, today: date) -> None:
         self._earlier = _Earlier(self._files, (*self._key, day, today), loaded, analysis)

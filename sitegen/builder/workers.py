@@ -17,6 +17,7 @@ from sitegen.core.forking import _fork_context, _stoppable, split_evenly
 
 if TYPE_CHECKING:
     from sitegen.builder.output import StagingFolder
+    from sitegen.core.fingerprint import PageReads
     from sitegen.site.render import DataSources, SiteRenderer
 
 Task = TypeVar("Task")
@@ -53,12 +54,18 @@ class Workers:
     """Makes and fingerprints the files of one site, here or in ``jobs`` processes."""
 
     def __init__(
-        self, renderer: SiteRenderer, data_sources: DataSources, jobs: int | None = None
+        self,
+        renderer: SiteRenderer,
+        data_sources: DataSources,
+        jobs: int | None = None,
+        reads: PageReads | None = None,
     ) -> None:
+        """``reads``: filled with the content files each page fingerprinted reads (see
+        `SiteRenderer.fingerprinter`); pages are then fingerprinted here."""
         self.renderer = renderer
         self.data_sources = data_sources
-        self.fingerprint = renderer.fingerprinter(data_sources)
-        self.jobs = jobs or os.cpu_count() or 1
+        self.fingerprint = renderer.fingerprinter(data_sources, reads)
+        self.jobs = 1 if reads is not None else jobs or os.cpu_count() or 1
         self._pool: Pool | None = None
 
     def __enter__(self) -> Workers:

@@ -39,6 +39,11 @@ class Source:
     # fingerprints can use it instead of walking every key's line.
     content_digest: bytes = b""
 
+    @property
+    def fingerprint_file(self) -> str:
+        """The content file a page made from this source's document reads."""
+        return self.file
+
     def fingerprint_parts(self) -> tuple[object, ...]:
         lines = self.content_digest or tuple(self.lines.items())
         return (self.file, lines, self.first_line, self.body_line)

@@ -67,6 +67,9 @@ class Fingerprinter:
             return _EMPTY[kind]
         if kind is list or kind is dict or kind is tuple:
             return self._composite(value, kind)
+        return self._object(value, kind)
+
+    def _object(self, value: Any, kind: type) -> bytes:
         known = self._memo.get(id(value))
         if known is not None:
             return known
@@ -120,6 +123,66 @@ class Fingerprinter:
         raise TypeError(f"a page can only be rendered from data; got {kind.__qualname__}")
 
 
+class FileTracingFingerprinter(Fingerprinter):
+    """A Fingerprinter that also says which content files a digested value reaches: the
+    files of the objects in it that name one (a `fingerprint_file` attribute, as a
+    document's source has), along the same paths the digest follows. A value that reaches
+    none of the files an edit changed has the same digest after it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._files: dict[int, frozenset[str]] = {}
+        self._reached: list[set[str]] = []  # one set per object being digested
+
+    def digest_with_files(self, value: Any) -> tuple[bytes, frozenset[str]]:
+        self._reached.append(set())
+        digest = self._digest(value)
+        return digest, frozenset(self._reached.pop())
+
+    def _object(self, value: Any, kind: type) -> bytes:
+        key = id(value)
+        reached = self._reached
+        known = self._memo.get(key)
+        if known is not None:
+            if reached:
+                reached[-1].update(self._files[key])
+            return known
+        reached.append(set())
+        digest = super()._object(value, kind)
+        files = reached.pop()
+        file = getattr(value, "fingerprint_file", None)
+        if file:
+            files.add(file)
+        self._files[key] = frozenset(files) if files else _NO_FILES
+        if reached:
+            reached[-1].update(files)
+        return digest
+
+    def forget(self, files: frozenset[str]) -> None:
+        """Forget the digests of the values that reach any of ``files`` (they changed);
+        the others still hold."""
+        stale = {key for key, reached in self._files.items() if reached & files}
+        for key in stale:
+            del self._memo[key]
+            del self._files[key]
+        self._seen = [value for value in self._seen if id(value) not in stale]
+
+
+class PageReads:
+    """The content files each page's fingerprint reaches, with the digests made on the
+    way; kept while the pages' values stay the same objects (the resident preview)."""
+
+    def __init__(self) -> None:
+        self.tracer = FileTracingFingerprinter()
+        self.files: dict[str, frozenset[str]] = {}  # page → the files its fingerprint reaches
+
+    def after_edit(self, changed: frozenset[str]) -> list[str]:
+        """Forget what ``changed`` files reach; the pages whose fingerprints reach none."""
+        self.tracer.forget(changed)
+        return [page for page, files in self.files.items() if not files & changed]
+
+
+_NO_FILES: frozenset[str] = frozenset()
 _EMPTY = {kind: blake(b"L") for kind in (list, tuple)} | {dict: blake(b"D")}
 
 
@@ -217,7 +280,9 @@ def code_digest() -> bytes:
 
 
 __all__ = [
+    "FileTracingFingerprinter",
     "Fingerprinter",
+    "PageReads",
     "blake",
     "bytes_digest",
     "code_digest",

@@ -27,7 +27,13 @@ from markupsafe import Markup, escape
 from sitegen.content.schemas import SCHEMA_KINDS, schema_for
 from sitegen.core.cachefiles import cache_home, read_sealed, write_sealed
 from sitegen.core.findings import Finding, severity_of
-from sitegen.core.fingerprint import Fingerprinter, blake, code_digest, named_files_digest
+from sitegen.core.fingerprint import (
+    Fingerprinter,
+    PageReads,
+    blake,
+    code_digest,
+    named_files_digest,
+)
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics
 from sitegen.site.analysis import Analysis
@@ -477,20 +483,32 @@ class SiteRenderer:
             sources[f"schemas/{kind}.json"] = (kind, partial(_schema_file, kind))
         return sources
 
-    def fingerprinter(self, data_sources: DataSources) -> Callable[[str], bytes]:
+    def fingerprinter(
+        self, data_sources: DataSources, reads: PageReads | None = None
+    ) -> Callable[[str], bytes]:
         """name → a digest of all that file is made from: sitegen's own code and
         templates, the theme; for a page the shared template data and its context, for
-        any other file the inputs `data_sources` names."""
+        any other file the inputs `data_sources` names. ``reads``: when given, each page
+        is entered there with the content files its digest reaches."""
         digest = Fingerprinter().digest
         common = blake(code_digest(), named_files_digest(self.theme.templates.items()))
-        pages = blake(common, digest(self.shared))
+        if reads is None:
+            pages = blake(common, digest(self.shared))
+        else:
+            tracer = reads.tracer
+            shared, shared_files = tracer.digest_with_files(self.shared)
+            pages = blake(common, shared)
 
         def fingerprint(name: str) -> bytes:
             page = self.pages.get(name)
             if page is None:
                 return blake(common, digest(data_sources[name][0]))
             inputs = (page.template, page.title, page.section, page.description, page.context)
-            return blake(pages, name.encode(), digest(inputs))
+            if reads is None:
+                return blake(pages, name.encode(), digest(inputs))
+            value, files = tracer.digest_with_files(inputs)
+            reads.files[name] = files | shared_files
+            return blake(pages, name.encode(), value)
 
         return fingerprint
 
