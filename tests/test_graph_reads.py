@@ -42,7 +42,8 @@ class RecordingReport:
 
 def test_templates_read_of_a_report_through_an_entry_only_what_the_entry_digests():
     analysis = analyse(SITE, as_of=date(2023, 10, 9), cache=False, history=False)
-    renderer = SiteRenderer(analysis)  # prepares every page's context
+    renderer = SiteRenderer(analysis)
+    pages = list(renderer.pages.values())  # every page's context, made before recording
     status = analysis.status
     states = {id(e): e for t in status.tasks.values() for e in t.entries}
     states.update((id(e), e) for e in status.entries)
@@ -50,7 +51,7 @@ def test_templates_read_of_a_report_through_an_entry_only_what_the_entry_digests
     seen: set[str] = set()
     for state in states.values():
         object.__setattr__(state, "report", RecordingReport(state.report, seen))
-    for page in renderer.pages.values():
+    for page in pages:
         renderer.page(page)
     assert seen, "no page showed a report entry"
     assert seen <= DIGESTED, f"templates read {sorted(seen - DIGESTED)} through an entry"
@@ -63,6 +64,7 @@ PROJECT_DIGESTED = {"id", "folder", "doc", "retro", "unreadable_reports", "title
 def test_templates_read_of_a_project_only_what_the_project_digests(monkeypatch):
     analysis = analyse(SITE, as_of=date(2023, 10, 9), cache=False, history=False)
     renderer = SiteRenderer(analysis)
+    pages = list(renderer.pages.values())  # every page's context, made before recording
     seen: set[str] = set()
     read = Project.__getattribute__
 
@@ -73,7 +75,7 @@ def test_templates_read_of_a_project_only_what_the_project_digests(monkeypatch):
 
     with monkeypatch.context() as patch:
         patch.setattr(Project, "__getattribute__", recording)
-        for page in renderer.pages.values():
+        for page in pages:
             renderer.page(page)
     assert seen, "no page showed a project"
     assert seen <= PROJECT_DIGESTED, f"templates read {sorted(seen - PROJECT_DIGESTED)}"

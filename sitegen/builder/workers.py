@@ -104,12 +104,9 @@ class Workers:
     def _summary_pages(self, names: list[str]) -> list[str]:
         """The pages of the kinds the site has few of (not one per report or task)."""
         pages = self.renderer.pages
-        kinds = Counter(page.template for page in pages.values())
-        return [
-            name
-            for name in names
-            if name in pages and kinds[pages[name].template] < SUMMARY_KIND_BELOW
-        ]
+        templates = {name: pages.template(name) for name in names if name in pages}
+        kinds = Counter(templates.values())
+        return [name for name, kind in templates.items() if kinds[kind] < SUMMARY_KIND_BELOW]
 
     def make(self, names: list[str], staging: StagingFolder, fingerprint: bool) -> Made:
         """Write the files ``names`` into ``staging``; with ``fingerprint``, return their
@@ -136,7 +133,7 @@ class Workers:
             data = self.renderer.page(page) if page else self.data_sources[name][1]()
             made.digests[name] = staging.write(name, data)
             if fingerprint:
-                made.fingerprints[name] = self.fingerprint(name)
+                made.fingerprints[name] = self.fingerprint(name, page)
         return made
 
     def _would_be_parallel(self, count: int, threshold: int) -> bool:

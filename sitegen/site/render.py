@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cache, lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from jinja2 import (
@@ -419,7 +419,7 @@ class SiteRenderer:
         self.frames = Frames(self.env, _template_text(self.theme), _urls_from)
         self.compiled = compiled_contents(self.theme, self.env, self.shared["lookup"])
         self._unchecked = set(self.compiled)
-        self.pages = {page.path: page for page in site_pages(analysis)}
+        self.pages = site_pages(analysis)
 
     def page(self, page: Page) -> bytes:
         try:
@@ -485,7 +485,7 @@ class SiteRenderer:
 
     def fingerprinter(
         self, data_sources: DataSources, reads: PageReads | None = None
-    ) -> Callable[[str], bytes]:
+    ) -> Fingerprint:
         """name → a digest of all that file is made from: sitegen's own code and
         templates, the theme; for a page the shared template data and its context, for
         any other file the inputs `data_sources` names. ``reads``: when given, each page
@@ -499,8 +499,9 @@ class SiteRenderer:
             shared, shared_files = tracer.digest_with_files(self.shared)
             pages = blake(common, shared)
 
-        def fingerprint(name: str) -> bytes:
-            page = self.pages.get(name)
+        def fingerprint(name: str, page: Page | None = None) -> bytes:
+            """(``page``: the page ``name``, when the caller has made it already.)"""
+            page = page or self.pages.get(name)
             if page is None:
                 return blake(common, digest(data_sources[name][0]))
             inputs = (page.template, page.title, page.section, page.description, page.context)
@@ -515,6 +516,10 @@ class SiteRenderer:
     def names(self, data_sources: DataSources) -> list[str]:
         """Every file of the site."""
         return [*data_sources, *self.pages]
+
+
+class Fingerprint(Protocol):
+    def __call__(self, name: str, page: Page | None = None) -> bytes: ...
 
 
 def _schema_file(kind: str) -> bytes:

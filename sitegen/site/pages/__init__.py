@@ -9,6 +9,7 @@ Templates only present it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sitegen.content.model import TaskKind
@@ -27,7 +28,7 @@ from sitegen.site.pages.decisions import (
     risk_decisions,
 )
 from sitegen.site.pages.ganttdata import gantt_baselines
-from sitegen.site.pages.page import Page, PageMaker
+from sitegen.site.pages.page import Page, PageMaker, PlannedPage
 from sitegen.site.pages.paths import (
     person_path,
     project_path,
@@ -39,8 +40,9 @@ from sitegen.site.pages.paths import (
     week_monday,
     week_path,
 )
+from sitegen.site.pages.planned import SitePages
 from sitegen.site.pages.reference import priority_matrix, worked_examples
-from sitegen.site.pages.reports import report_pages
+from sitegen.site.pages.reports import report_section
 from sitegen.site.pages.retro import Measure, retro_measures, retro_team_and_outputs
 from sitegen.site.pages.summary import ProjectRow, project_rows
 from sitegen.site.pages.view import (
@@ -54,6 +56,7 @@ from sitegen.site.pages.view import (
 from sitegen.site.pages.weekly import Week, build_week, has_problem, site_weeks
 
 if TYPE_CHECKING:
+    from sitegen.engine.compute import TaskState
     from sitegen.site.analysis import Analysis
 
 DASHBOARD_ALERTS = 10  # alerts a group shows on the dashboard; alerts.html shows more
@@ -119,14 +122,57 @@ def summary_rows(view: SiteView, ui: Messages) -> list[ProjectRow]:
     )
 
 
-def site_pages(analysis: Analysis) -> Iterator[Page]:
+def site_pages(analysis: Analysis) -> SitePages:
+    """Every page of the site, each made when it is asked for (see `SitePages`)."""
     view = SiteView(analysis)
+    ui = Messages(analysis.site.settings.language, kind="ui")
+    page = PageMaker(analysis.site.settings.title)
+    tasks = [
+        PlannedPage(task_path(task.task.id), "task.html", partial(_task_page, view, page, task))
+        for task in view.sorted_tasks()
+    ]
+    risks = [
+        PlannedPage(risk_path(risk), "risk.html", partial(_risk_page, view, page, risk))
+        for risk in view.risks
+    ]
+    planned = [*tasks, *risks, *report_section(view, page, ui)]
+    return SitePages(planned, partial(_summary_pages, analysis, view, ui, page))
+
+
+def _task_page(view: SiteView, page: PageMaker, state: TaskState) -> Page:
+    return page(
+        task_path(state.task.id),
+        "task.html",
+        f"{state.task.id} {state.task.title}",
+        "dashboard",
+        state=state,
+        project=view.project_ref(state.project),
+        findings=view.findings_for(task=state.task.id),
+        risks=view.sorted_risks(view.risks_by_task.get(state.task.id, [])),
+        baseline=view.analysis.history.baselines.get(state.task.id),
+    )
+
+
+def _risk_page(view: SiteView, page: PageMaker, risk_id: str) -> Page:
+    risk = view.risks[risk_id]
+    return page(
+        risk_path(risk_id),
+        "risk.html",
+        f"{risk_id} {risk.title}",
+        "risks",
+        risk=risk,
+        project=view.project_ref(view.risk_project[risk_id]),
+        findings=view.findings_for(file=risk.source.file),
+    )
+
+
+def _summary_pages(
+    analysis: Analysis, view: SiteView, ui: Messages, page: PageMaker
+) -> Iterator[Page]:
     site, status = analysis.site, analysis.status
     title = site.settings.title
-    ui = Messages(site.settings.language, kind="ui")
     decisions = needed_decisions(view, ui)
     rows = summary_rows(view, ui)
-    page = PageMaker(title)
 
     weeks = site_weeks(view)
     cards = view.project_cards()
@@ -196,18 +242,6 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
                 measures=retro_measures(view, project.id),
                 **retro_team_and_outputs(view, project.id),
             )
-    for state in view.sorted_tasks():
-        yield page(
-            task_path(state.task.id),
-            "task.html",
-            f"{state.task.id} {state.task.title}",
-            "dashboard",
-            state=state,
-            project=view.project_ref(state.project),
-            findings=view.findings_for(task=state.task.id),
-            risks=view.sorted_risks(view.risks_by_task.get(state.task.id, [])),
-            baseline=analysis.history.baselines.get(state.task.id),
-        )
     people = sorted(status.people.values(), key=lambda p: p.person.id)
     summaries = {p.person.id: person_summary(view, p.person.id) for p in people}
     yield page(
@@ -251,17 +285,6 @@ def site_pages(analysis: Analysis) -> Iterator[Page]:
     yield page(
         "risks/index.html", "risks.html", ui("nav.risks"), "risks", risks=view.sorted_risks()
     )
-    for risk_id, risk in view.risks.items():
-        yield page(
-            risk_path(risk_id),
-            "risk.html",
-            f"{risk_id} {risk.title}",
-            "risks",
-            risk=risk,
-            project=view.project_ref(view.risk_project[risk_id]),
-            findings=view.findings_for(file=risk.source.file),
-        )
-    yield from report_pages(view, page, ui)
     yield page("weekly/index.html", "weekly_index.html", ui("nav.weekly"), "weekly", weeks=weeks)
     keys = [week.key for week in weeks]
     changes = week_changes(view, weeks)

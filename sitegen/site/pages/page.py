@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,14 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     section: str = ""  # the nav item this page belongs to
     description: str = ""  # meta description
+
+
+class PlannedPage(NamedTuple):
+    """A page of the site before its data is made: ``make`` makes it."""
+
+    path: str
+    template: str
+    make: Callable[[], Page]
 
 
 @dataclass(frozen=True)

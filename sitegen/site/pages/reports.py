@@ -4,12 +4,12 @@ ISO week when a month alone is too long to read (a big team files 1,000 a month)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sitegen.core.i18n import Messages
-from sitegen.site.pages.page import Page, PageMaker
+from sitegen.site.pages.page import Page, PageMaker, PlannedPage
 from sitegen.site.pages.paths import report_path, week_key
 from sitegen.site.pages.view import SiteView
 
@@ -20,21 +20,24 @@ REPORTS_PER_PAGE = 60  # the report stream is split by month beyond this many re
 MONTH_LIMIT = 200  # and by week when a month holds more than this many
 
 
-def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page]:
+def report_page(view: SiteView, page: PageMaker, report: ReportDoc) -> Page:
+    return page(
+        report_path(report),
+        "report.html",
+        view.report_label(report),
+        "reports",
+        report=report,
+        project=view.project_ref(view.report_project.get(report.source.file)),
+        entries=view.report_entries(report),
+        findings=view.findings_for(file=report.source.file),
+    )
+
+
+def report_section(view: SiteView, page: PageMaker, ui: Messages) -> list[PlannedPage]:
+    """The pages of the report stream, each made when asked for: every report's page,
+    each period's page right after its reports (whoever renders them converts each
+    brief once, render_markdown remembers it, and shows it twice), then the index."""
     reports = view.reports
-
-    def report_page(report: ReportDoc) -> Page:
-        return page(
-            report_path(report),
-            "report.html",
-            view.report_label(report),
-            "reports",
-            report=report,
-            project=view.project_ref(view.report_project.get(report.source.file)),
-            entries=view.report_entries(report),
-            findings=view.findings_for(file=report.source.file),
-        )
-
     unit, periods = stream_periods(reports)
     split = len(reports) > REPORTS_PER_PAGE
     period_links = [
@@ -68,13 +71,19 @@ def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page
             older=older,
         )
 
-    # A period's stream right after its reports: whoever renders them converts each brief
-    # once (render_markdown remembers it) and shows it twice.
+    planned = []
     for key, items in periods.items():
-        yield from map(report_page, items)
+        planned += [
+            PlannedPage(report_path(r), "report.html", partial(report_page, view, page, r))
+            for r in items
+        ]
         if split:
-            yield stream_page(f"reports/{key}.html", title(key), {key: items}, key)
-    yield stream_page("reports/index.html", ui("nav.reports"), {} if split else periods, None)
+            path = f"reports/{key}.html"
+            make = partial(stream_page, path, title(key), {key: items}, key)
+            planned.append(PlannedPage(path, "reports.html", make))
+    index = partial(stream_page, "reports/index.html", ui("nav.reports"), {} if split else periods)
+    planned.append(PlannedPage("reports/index.html", "reports.html", partial(index, None)))
+    return planned
 
 
 def stream_periods(reports: list[ReportDoc]) -> tuple[str, dict[str, list[ReportDoc]]]:
