@@ -157,3 +157,27 @@ def test_a_page_reads_the_files_its_digest_reaches_and_only_those_are_forgotten(
     assert reads.after_edit(frozenset({"b.md"})) == ["page_a", "page_c"]
     # what reached a.md only is still known, and digests the same
     assert tracer.digest_with_files({"rows": [_Row(one, "b.md")]}) == (digest_a, files_a)
+
+
+def test_with_history_a_brief_edit_is_reused_and_matches_a_cold_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The git history (baselines, trends, report times) is read from commits: an
+    uncommitted brief edit leaves what it says as it was. (Today: an earlier day would
+    be read from that day's commit, not from the files being edited.)"""
+    from sample_history import sample_repository
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = sample_repository(tmp_path / "repo", REPO / "content")
+    server = PreviewServer(repo.content, port=0)
+    try:
+        assert server.rebuild()
+        path = repo.content / REPORT
+        path.write_text(path.read_text("utf-8").rstrip("\n") + "\n\n（补充）\n", "utf-8")
+        assert server.rebuild([path])
+        assert server.resident.reused
+        cold = tmp_path / "cold"
+        assert build(repo.content, cold, BufferedReporter(), jobs=1)
+        assert tree(server.out) == tree(cold)
+    finally:
+        server.stop()
