@@ -15,6 +15,7 @@ each row per round), so that a drifting machine load hits every row alike:
   Hugo full build                  throwaway Hugo site whose content/ hard-links the .md files
   I/O floor                        bench/iofloor.py: read every input, write one HTML per input
   sitegen serve: save → page       resident `sitegen serve`, end to end over HTTP (bench/live.py)
+  … a progress figure → page       the same save changing a progress figure (the analysis sees it)
   hugo server: save → page         the same with `hugo server`
 
 Wall-clock time is time.perf_counter() around spawning and reaping the child.
@@ -266,9 +267,10 @@ ROWS = (
     "floor",
     "serve",
     "serve-all",
+    "serve-progress",
     "hugo-serve",
 )
-LIVE_ROWS = ("serve", "serve-all", "hugo-serve")
+LIVE_ROWS = ("serve", "serve-all", "serve-progress", "hugo-serve")
 
 
 Step = tuple[
@@ -450,6 +452,17 @@ def live_rows(
         ):
             rows[key] = Row(label, [Run(t.seconds, rss, rc, log, t.cpu) for t in timings])
             rows[key].note = relative
+    except (RuntimeError, OSError, ValueError, queue.Empty) as error:
+        problems.append(f"{size} / sitegen serve: {error} ({log})\n```\n{tail(log)}\n```")
+    log = LOGS / f"{size}-serve-progress.log"
+    print(f"[{size}] sitegen serve: save a progress figure → page ...", file=sys.stderr)
+    try:
+        served, _, rss, rc = live.sitegen_serve(
+            base, env, content, report, page, AS_OF, repeat, log, REPO, progress=True
+        )
+        label = "sitegen serve: save a progress figure → changed page served"
+        rows["serve-progress"] = Row(label, [Run(t.seconds, rss, rc, log, t.cpu) for t in served])
+        rows["serve-progress"].note = "an edit the analysis sees"
     except (RuntimeError, OSError, ValueError, queue.Empty) as error:
         problems.append(f"{size} / sitegen serve: {error} ({log})\n```\n{tail(log)}\n```")
     if skip_hugo:
@@ -642,7 +655,7 @@ def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> st
                     f"{fmt_ratio(row.median, hugo_s)} Hugo full; "
                     f"{fmt_ratio(row.median, full_s)} of own full build"
                 )
-            elif key in ("serve", "serve-all") and "hugo-serve" in rows:
+            elif key in ("serve", "serve-all", "serve-progress") and "hugo-serve" in rows:
                 live = rows["hugo-serve"]
                 ratio = (
                     f"{fmt_ratio(row.median, live.median)} hugo server"
