@@ -155,11 +155,30 @@ def built(content: Path, out: Path, cache: Path) -> bool:
         return build(content, out, BufferedReporter(), as_of=AS_OF, jobs=1, history=False)
 
 
-@settings(
+def each_edit_builds_as_cold(
+    work: Path, content: Path, steps: list[tuple[str, int, object]], rebuild, out: Path
+) -> None:
+    """Apply ``steps`` one by one; after each, ``rebuild()`` must succeed or fail as a
+    cold build of the content does, and leave in ``out`` what that build makes (or, when
+    it fails, what ``out`` held)."""
+    for number, (kind, which, value) in enumerate(steps):
+        apply(content, kind, which, value)
+        before = tree(out)
+        ok = rebuild()
+        cold = work / f"cold-{number}"
+        assert ok == built(content, cold / "out", cold / "cache"), (kind, which, value)
+        expected = tree(cold / "out") if ok else before
+        assert tree(out) == expected, (kind, which, value)
+
+
+PROPERTY = settings(
     max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+
+
+@PROPERTY
 @given(st.lists(edits, min_size=1, max_size=3))
 def test_incremental_builds_equal_cold_builds_after_any_edits(steps):
     with tempfile.TemporaryDirectory() as scratch:
@@ -167,39 +186,25 @@ def test_incremental_builds_equal_cold_builds_after_any_edits(steps):
         content, out, cache = work / "content", work / "out", work / "cache"
         shutil.copytree(SITE, content)
         assert built(content, out, cache)
-        for number, (kind, which, value) in enumerate(steps):
-            apply(content, kind, which, value)
-            before = tree(out)
-            ok = built(content, out, cache)
-            cold = work / f"cold-{number}"
-            assert ok == built(content, cold / "out", cold / "cache"), (kind, which, value)
-            expected = tree(cold / "out") if ok else before
-            assert tree(out) == expected, (kind, which, value)
+        each_edit_builds_as_cold(work, content, steps, lambda: built(content, out, cache), out)
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@PROPERTY
 @given(st.lists(edits, min_size=1, max_size=4))
 def test_the_resident_preview_equals_cold_builds_after_any_edits(steps):
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        content, cache = work / "content", work / "cache"
+        content = work / "content"
         shutil.copytree(SITE, content)
-        with cache_in(cache):
+        with cache_in(work / "cache"):
             preview = preview_of(content)
             try:
                 assert preview.rebuild()
-                for number, (kind, which, value) in enumerate(steps):
-                    apply(content, kind, which, value)
-                    before = tree(preview.out)
-                    ok = preview.rebuild(sorted(content.rglob("*.md")))
-                    cold = work / f"cold-{number}"
-                    assert ok == built(content, cold / "out", cold / "cache"), (kind, value)
-                    expected = tree(cold / "out") if ok else before
-                    assert tree(preview.out) == expected, (kind, which, value)
+
+                def saved() -> bool:  # what the watcher hands over: every file, say
+                    return preview.rebuild(sorted(content.rglob("*.md")))
+
+                each_edit_builds_as_cold(work, content, steps, saved, preview.out)
             finally:
                 preview.stop()
                 shutil.rmtree(preview.workdir, ignore_errors=True)
