@@ -39,7 +39,7 @@ NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, *READ_NOTICE_CODES})
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 
 
-@dataclass(frozen=True, order=False)
+@dataclass(frozen=True, slots=True)
 class Finding:
     code: str
     severity: Severity

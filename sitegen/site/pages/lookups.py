@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sitegen.engine.compute import EntryState, Status
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link to another page: ``path`` is relative to OUT; templates pass it to url()."""
 

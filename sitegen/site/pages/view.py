@@ -55,14 +55,14 @@ RISK_STATUS_ORDER = {RiskStatus.OPEN: 0, RiskStatus.IN_PROGRESS: 1, RiskStatus.R
 GANTT_FOCUS = 30  # tasks a dashboard Gantt shows before it narrows to those needing attention
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alert:
     finding: Finding
     target: Link | None  # the page that lets the reader act on it
     related: tuple[Link, ...]  # further pages it concerns
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlertGroup:
     key: str
     alerts: tuple[Alert, ...]
@@ -70,7 +70,7 @@ class AlertGroup:
     subjects: tuple[Link, ...]  # those, as links
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectRef:
     id: str
     title: str
