@@ -31,6 +31,8 @@ Path_ = tuple[str | int, ...]
 class Source:
     """Where a document came from: its file (relative to the content dir) and key lines."""
 
+    fingerprint_memo = False  # digested through its document only (see Fingerprinter)
+
     file: str
     lines: Mapping[Path_, int] = field(default_factory=dict)
     first_line: int = 1

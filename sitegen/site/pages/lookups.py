@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 class Link:
     """A link to another page: ``path`` is relative to OUT; templates pass it to url()."""
 
+    fingerprint_memo = False  # made for each page that shows it (see Fingerprinter)
+
     path: str
     text: str
 

@@ -72,6 +72,7 @@ class AlertGroup:
 
 @dataclass(frozen=True, slots=True)
 class ProjectRef:
+    fingerprint_memo = False  # made for each page that shows it (see Fingerprinter)
     id: str
     title: str
 
