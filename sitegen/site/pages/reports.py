@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.core.i18n import Messages
 from sitegen.site.pages.page import Page, PageMaker
-from sitegen.site.pages.paths import report_path, week_key
+from sitegen.site.pages.paths import week_key
 from sitegen.site.pages.view import SiteView
 
 if TYPE_CHECKING:
@@ -24,10 +24,11 @@ def report_pages(view: SiteView, page: PageMaker, ui: Messages) -> Iterator[Page
     reports = view.reports
 
     def report_page(report: ReportDoc) -> Page:
+        link = view.file_pages[report.source.file]  # its path and label, made once
         return page(
-            report_path(report),
+            link.path,
             "report.html",
-            view.report_label(report),
+            link.text,
             "reports",
             report=report,
             project=view.project_ref(view.report_project.get(report.source.file)),
