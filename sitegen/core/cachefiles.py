@@ -40,6 +40,8 @@ TAG_SIZE = 32  # HMAC-SHA256
 # Files are read in pieces this size: below the size at which the C library maps a block
 # of its own, so the piece is reused rather than mapped and unmapped each time.
 CHUNK = 64 * 1024
+# Lists longer than this are packed an item at a time (the findings of a build record).
+PIECE_ITEMS = 64
 # Where permissions mean something: a file or folder others may use is not trusted.
 _POSIX = hasattr(os, "geteuid")
 
@@ -85,8 +87,16 @@ def _packed_pieces(packer: msgpack.Packer, value: object) -> Iterator[bytes]:
         for key, item in value.items():
             yield packer.pack(key)
             yield from _packed_pieces(packer, item)
+    elif type(value) in (list, tuple) and (len(value) > PIECE_ITEMS or _nests(value)):
+        yield packer.pack_array_header(len(value))
+        for item in value:
+            yield from _packed_pieces(packer, item)
     else:
         yield packer.pack(value)
+
+
+def _nests(items: list[Any] | tuple[Any, ...]) -> bool:
+    return any(type(item) in (list, tuple, dict) for item in items)
 
 
 def _in_chunks(pieces: Iterable[bytes]) -> Iterator[bytes]:
