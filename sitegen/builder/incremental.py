@@ -175,10 +175,9 @@ class OutputState:
                 continue
             files[name] = Written(digest, stat.st_size, stat.st_mtime_ns)
         self.files = files
-        # plain tuples: unpickling 15,000 dataclass instances takes a third of a second
-        rows = {name: tuple(known) for name, known in files.items()}
+        # Each Written is stored as the plain row it is (a named tuple), and loads as one.
         build = self.this_build.stored() if self.this_build else None
-        write_record(self.file, FORMAT, {"files": rows, "build": build})
+        write_record(self.file, FORMAT, {"files": files, "build": build})
 
 
 def _adopted(out: Path, recorded: dict[str, Written]) -> dict[str, str]:

@@ -15,6 +15,7 @@ import signal
 import stat
 import tempfile
 from collections.abc import Mapping
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -160,8 +161,15 @@ def read_manifest(out: Path) -> dict[str, str] | None:
 
 def manifest_bytes(files: Mapping[str, str]) -> bytes:
     """One file per line, sorted: a deployed OUT's history shows which pages changed."""
-    stored = {"format": MANIFEST_FORMAT, "files": dict(sorted(files.items()))}
-    return json.dumps(stored, indent=0, ensure_ascii=False).encode("utf-8") + b"\n"
+    if not files:
+        stored = {"format": MANIFEST_FORMAT, "files": {}}
+        return json.dumps(stored, indent=0, ensure_ascii=False).encode("utf-8") + b"\n"
+    # What json.dumps(indent=0) writes, without its pure-Python encoder: at 15,000 files
+    # that made 60,000 pieces at the highest point of a build's memory.
+    text = encode_basestring
+    lines = ",\n".join(f"{text(name)}: {text(files[name])}" for name in sorted(files))
+    head = f'{{\n"format": {text(MANIFEST_FORMAT)},\n"files": {{\n'
+    return f"{head}{lines}\n}}\n}}\n".encode()
 
 
 def write_atomically(path: Path, data: bytes) -> None:

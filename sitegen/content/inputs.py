@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -131,12 +131,12 @@ def _status(entry: os.DirEntry[str] | None) -> StatusKey | None:
 Entries = list[tuple[str, "os.DirEntry[str] | None"]]
 
 
-def _walk(root: Path) -> list[tuple[str, list[str], Entries]]:
+def _walk(root: Path) -> Iterator[tuple[str, list[str], Entries]]:
     """(folder as reached from root, its sub-folders, its files), sorted. Symbolic links
     to folders inside root are followed once each, as the loader follows them; those
     leading outside are not, as the loader skips them. Like the loader, it skips the
-    top-level folders whose name starts with '.' or '_', except the theme overrides."""
-    found: list[tuple[str, list[str], Entries]] = []
+    top-level folders whose name starts with '.' or '_', except the theme overrides.
+    One folder at a time: the entries of all 15,000 files at once took 18 MB."""
     top = os.path.realpath(root)
     seen: set[str] = set()
     pending = [""]
@@ -145,21 +145,20 @@ def _walk(root: Path) -> list[tuple[str, list[str], Entries]]:
         real = os.path.realpath(os.path.join(root, relative))
         outside = os.path.commonpath([top, real]) != top  # the loader skips such links
         if real in seen or outside:
-            found.append((relative, [], [("->" + real, None)]))  # a loop, a second way in, or out
+            yield relative, [], [("->" + real, None)]  # a loop, a second way in, or out
             continue
         seen.add(real)
         try:
             entries = sorted(os.scandir(real), key=lambda entry: entry.name)
         except OSError as error:
-            found.append((relative, [], [(f"!{error.errno}", None)]))
+            yield relative, [], [(f"!{error.errno}", None)]
             continue
         subfolders = [e.name for e in entries if e.is_dir()]
         files: Entries = [(e.name, e) for e in entries if not e.is_dir()]
         if not relative:
             subfolders = [d for d in subfolders if _loaded_top_level(d)]
-        found.append((relative, subfolders, files))
         pending.extend(f"{relative}/{d}" if relative else d for d in reversed(subfolders))
-    return found
+        yield relative, subfolders, files
 
 
 def _loaded_top_level(name: str) -> bool:

@@ -11,9 +11,11 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -72,6 +74,7 @@ class _Collector:
         self.cache = cache or ParseCache(None)
         self.findings: list[Finding] = []
         self._field_sets: dict[frozenset[str], set[str]] = {}
+        self._numbers: dict[str, Decimal] = {}  # one object per number as written
 
     def relative(self, path: Path | str) -> str:
         text = os.fspath(path)
@@ -150,6 +153,10 @@ class _Collector:
         shared = self._field_sets.setdefault(frozenset(names), names)
         object.__setattr__(model, "__pydantic_fields_set__", shared)
         state = model.__dict__
+        for name in _decimal_fields(type(model)):  # 55,000 copies of a few numbers otherwise
+            value = state[name]
+            if value is not None:
+                state[name] = self._numbers.setdefault(str(value), value)
         for name in _nested_models(type(model)):
             value = state.get(name)
             items = value if type(value) is list else (value,)
@@ -208,6 +215,26 @@ def _nested_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
         for name, info in model.model_fields.items()
         if (nested := _model_in(info.annotation)) is not None
     }
+
+
+@cache
+def _decimal_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that hold one number (a Decimal, which is immutable)."""
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if _plain_types(info.annotation) <= {Decimal, type(None)}
+    )
+
+
+def _plain_types(annotation: Any) -> set[Any]:
+    """The types a value of ``annotation`` may have: of each alternative of a union,
+    without the validators of ``Annotated``."""
+    if get_origin(annotation) is Annotated:
+        return _plain_types(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return {kind for argument in get_args(annotation) for kind in _plain_types(argument)}
+    return {annotation}
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -39,8 +39,9 @@ NOTICE_CODES = frozenset({*RULE_NOTICE_CODES, *READ_NOTICE_CODES})
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 
 
-@dataclass(frozen=True, order=False)
+@dataclass(frozen=True, slots=True)
 class Finding:
+    fingerprint_memo = False  # digested through its alert only (see Fingerprinter)
     code: str
     severity: Severity
     file: str

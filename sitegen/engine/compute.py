@@ -32,7 +32,7 @@ from sitegen.engine.workload import Load, Span, daily_load
 CLOSED = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryState:
     """One report entry about one task, with its completion and deviation."""
 
@@ -61,7 +61,7 @@ class EntryState:
         return (repr(plain),)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaskState:
     task: TaskDoc
     project: str
@@ -98,7 +98,7 @@ class TaskState:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonState:
     person: Person
     load: Load
@@ -106,7 +106,7 @@ class PersonState:
     reports: tuple[ReportDoc, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KpiState:
     kpi: Kpi
     actual: Fraction | None

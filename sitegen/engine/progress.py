@@ -19,7 +19,7 @@ from sitegen.engine import metrics
 from sitegen.engine.workdays import WorkCalendar
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Progress:
     """Planned and actual progress in percent (0–100), exact; None when nothing weighs."""
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, Template, nodes
@@ -32,6 +32,18 @@ FRAME_TEMPLATE = "base.html"
 CONTENT_BLOCK = "content"
 # What the frame may read of a page; title and description are filled in per page.
 PAGE_FIELDS = {"title", "description", "path", "section", "template"}
+
+
+@dataclass(frozen=True)
+class _ProbePage:
+    """A page as the frame sees it (its `PAGE_FIELDS`), with markers to find them by."""
+
+    path: str
+    template: str
+    title: str
+    section: str
+    description: str
+
 
 _TITLE = "\x00sitegen-frame-title\x00"
 _DESCRIPTION = "\x00sitegen-frame-description\x00"
@@ -112,10 +124,11 @@ class Frames:
         return self._frames[key]
 
     def _render(self, page: Page, folder: str) -> Frame | None:
-        probe = replace(
-            page,
+        probe = _ProbePage(
             path=posixpath.join(folder, _PROBE),
+            template=page.template,
             title=_TITLE,
+            section=page.section,
             description=_DESCRIPTION if page.description else "",
         )
         child = self.env.from_string(

@@ -57,9 +57,6 @@ def _markdown_converter(breaks: bool) -> markdown.Markdown:
     return markdown.Markdown(extensions=[*extensions, _ImagesAsLinks()])
 
 
-# A brief is shown on its report page and again in its period's stream (and maybe on the
-# dashboard): one that is not plain text goes through Markdown once per process.
-@lru_cache(maxsize=32768)
 def render_markdown(text: str, breaks: bool = False) -> Markup:
     """Untrusted Markdown to safe HTML: rendered, then cleaned with an allowlist.
 
@@ -106,6 +103,10 @@ def _layout(shape: tuple[bool, ...], breaks: bool) -> tuple[str | int, ...]:
     return tuple(int(piece) if index % 2 else piece for index, piece in enumerate(pieces))
 
 
+# A brief is shown on its report page and again in its period's stream (and maybe on the
+# dashboard): one that is not plain text goes through Markdown once per process. Plain
+# text is not kept: laid out again in 6 µs, it took 8 MB per worker at 15,000 files.
+@lru_cache(maxsize=32768)
 def _converted(text: str, breaks: bool) -> Markup:
     html = _markdown_converter(breaks).reset().convert(text)
     clean = nh3.clean(

@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     from sitegen.engine.compute import EntryState, Status
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link to another page: ``path`` is relative to OUT; templates pass it to url()."""
+
+    fingerprint_memo = False  # made for each page that shows it (see Fingerprinter)
 
     path: str
     text: str

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.core.i18n import Messages
 from sitegen.site.pages.page import Page, PageMaker, PlannedPage
-from sitegen.site.pages.paths import report_path, week_key
+from sitegen.site.pages.paths import week_key
 from sitegen.site.pages.view import SiteView
 
 if TYPE_CHECKING:
@@ -21,10 +21,11 @@ MONTH_LIMIT = 200  # and by week when a month holds more than this many
 
 
 def report_page(view: SiteView, page: PageMaker, report: ReportDoc) -> Page:
+    link = view.file_pages[report.source.file]  # its path and label, made once
     return page(
-        report_path(report),
+        link.path,
         "report.html",
-        view.report_label(report),
+        link.text,
         "reports",
         report=report,
         project=view.project_ref(view.report_project.get(report.source.file)),
@@ -74,7 +75,11 @@ def report_section(view: SiteView, page: PageMaker, ui: Messages) -> list[Planne
     planned = []
     for key, items in periods.items():
         planned += [
-            PlannedPage(report_path(r), "report.html", partial(report_page, view, page, r))
+            PlannedPage(
+                view.file_pages[r.source.file].path,
+                "report.html",
+                partial(report_page, view, page, r),
+            )
             for r in items
         ]
         if split:

@@ -55,14 +55,14 @@ RISK_STATUS_ORDER = {RiskStatus.OPEN: 0, RiskStatus.IN_PROGRESS: 1, RiskStatus.R
 GANTT_FOCUS = 30  # tasks a dashboard Gantt shows before it narrows to those needing attention
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alert:
     finding: Finding
     target: Link | None  # the page that lets the reader act on it
     related: tuple[Link, ...]  # further pages it concerns
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlertGroup:
     key: str
     alerts: tuple[Alert, ...]
@@ -70,8 +70,9 @@ class AlertGroup:
     subjects: tuple[Link, ...]  # those, as links
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectRef:
+    fingerprint_memo = False  # made for each page that shows it (see Fingerprinter)
     id: str
     title: str
 
@@ -129,6 +130,9 @@ class SiteView:
         self.people: dict[str, Person] = site.person_index
         self.tasks = status.tasks
         self.lookup = Lookups.for_site(site, status)
+        # One link to each task and one reference to each project, shown on many pages.
+        self._task_links: dict[str, Link] = {}
+        self._project_refs: dict[str, ProjectRef] = {}
         # All tasks in start order, sorted once: every ordered task list is a slice of it.
         self._start_order: list[TaskState] = sorted(self.tasks.values(), key=start_key)
         self._project_tasks: dict[str, list[TaskState]] = defaultdict(list)
@@ -197,10 +201,14 @@ class SiteView:
         return None
 
     def task_link(self, task_id: str) -> Link | None:
+        link = self._task_links.get(task_id)
+        if link is not None:
+            return link
         state = self.tasks.get(task_id)
         if state is None:
             return None
-        return Link(task_path(task_id), f"{task_id} {state.task.title}")
+        link = self._task_links[task_id] = Link(task_path(task_id), f"{task_id} {state.task.title}")
+        return link
 
     def report_label(self, report: ReportDoc) -> str:
         return self.lookup.report_label(report)
@@ -212,7 +220,12 @@ class SiteView:
         """A project as a page that only links to it sees it: a change elsewhere in the
         project does not make such a page (and its fingerprint) change."""
         project = self.project(project_id)
-        return None if project is None else ProjectRef(project.id, project.title)
+        if project is None:
+            return None
+        ref = self._project_refs.get(project.id)
+        if ref is None:
+            ref = self._project_refs[project.id] = ProjectRef(project.id, project.title)
+        return ref
 
     # ---- findings
 
