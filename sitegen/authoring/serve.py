@@ -7,10 +7,10 @@ the page reloads when its build is replaced, or shows the errors of a failed bui
 The preview stays resident between saves: it keeps the history it read, the documents it
 validated and the analysed site with its renderer (`sitegen.builder.resident`: a save
 that changes only what pages show of a text is rendered without analysing the site
-again). What it keeps is frozen out of the garbage collector's scans (see `rebuild`); the
-watcher hands over the changes of one save (or of several made while a build runs) as one batch. The
-pages made from the saved files are rendered first and served from memory, and the open
-pages told, before the rest of the site is written.
+again). What it keeps is frozen out of the garbage collector's scans (see `rebuild`);
+the watcher hands over the changes of one save (or of several made while a build runs)
+as one batch. The pages made from the saved files are rendered first and served from
+memory, and the open pages told, before the rest of the site is written.
 
 A failed build keeps the previous good site served, with the findings (file:line:
 message) in a panel on top of every page; before any good build, every page is an
@@ -51,7 +51,6 @@ from sitegen.content.history.reader import read_history
 from sitegen.content.parsecache import cache_home
 from sitegen.core.findings import Severity
 from sitegen.core.i18n import Messages
-from sitegen.engine.history.analysis import history_key
 from sitegen.site.pages.paths import page_of_document
 
 if TYPE_CHECKING:
@@ -153,7 +152,6 @@ class PreviewServer:
             resident = self.resident
             contents = resident.read_contents(self.content)  # only files whose status changed
             found = self._history_now()
-            resident.expect(contents, history_key(found), self.as_of)
             analysis = analyse(
                 self.content, self.as_of, contents=contents, history=found, resident=resident
             )
@@ -170,7 +168,7 @@ class PreviewServer:
         self._serve_early(renderer, first)
         state = OutputState.load(self.out)
         # no fork: this process has threads
-        unchanged = resident.unchanged_pages()  # (before `reads`: it may start them anew)
+        unchanged = resident.unchanged_pages()
         self.written, self.total = write_output(
             analysis, state, jobs=1, renderer=renderer, reads=resident.reads, unchanged=unchanged
         )

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sitegen.builder.incremental import BuildRecord, OutputState
@@ -95,14 +95,25 @@ def analyse(
         reading = past.reading_for(found, root, as_of)
         with past.content_folder(root, reading) as (folder, reading):
             known = contents.files if contents and folder == root else None
-            kept = resident if folder == root and not public else None
+            kept = resident if known is not None and not public else None
             if not cache:
                 parse_cache = None
             elif kept is not None:
                 parse_cache = kept.parse_cache(folder, known)
             else:
                 parse_cache = ParseCache.for_content(folder, known)
-            return _analyse(root, as_of, public, parse_cache, jobs, reading, folder, kept)
+            if kept is None:
+                return _analyse(root, as_of, public, parse_cache, jobs, reading, folder)
+            earlier = _Resident(kept, dict(known), past.history_key(found))
+            return _analyse(root, as_of, public, parse_cache, jobs, reading, folder, earlier)
+
+
+class _Resident(NamedTuple):
+    """The preview's kept site, with what this analysis reads besides the day."""
+
+    site: ResidentSite
+    files: dict[str, bytes]
+    history: str
 
 
 def _analyse(
@@ -113,14 +124,15 @@ def _analyse(
     jobs: int,
     reading: Reading,
     folder: Path,
-    resident: ResidentSite | None = None,
+    resident: _Resident | None = None,
 ) -> Analysis:
-    loaded = load_site(folder, cache, jobs, resident.documents if resident else None)
+    loaded = load_site(folder, cache, jobs, resident.site.documents if resident else None)
     site = loaded.site
     today = today_in(site.settings.timezone)
     day = as_of or today
     if resident is not None:
-        earlier = resident.earlier_analysis(loaded, day, today)
+        key = (resident.history, day, today)
+        earlier = resident.site.earlier_analysis(loaded, resident.files, *key)
         if earlier is not None:
             return earlier
     messages = Messages(site.settings.language)
@@ -144,7 +156,7 @@ def _analyse(
         document.source.release_lines()
     analysis = Analysis(root, site, status, health, sort_findings(findings), theme, public, facts)
     if resident is not None:
-        resident.remember(loaded, analysis, day, today)
+        resident.site.remember(loaded, analysis, resident.files, resident.history, day, today)
     return analysis
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from sitegen.site.analysis import Analysis
 @dataclass(frozen=True)
 class _Earlier:
     files: dict[str, bytes]  # the content's files and their digests, as analysed
-    key: tuple[Any, ...]  # the day, the options and the history analysed
+    key: tuple[Any, ...]  # the history read and the day analysed
     loaded: LoadResult
     analysis: Analysis
 
@@ -45,8 +44,6 @@ class ResidentSite:
     def __init__(self) -> None:
         self.documents = ValidatedDocuments()
         self._earlier: _Earlier | None = None
-        self._files: dict[str, bytes] = {}
-        self._key: tuple[Any, ...] = ()
         self.reused = False  # whether the last analysis was the earlier one
         self.changed: frozenset[str] = frozenset()  # the files it changed, if so
         self.reads = PageReads()  # what each page's fingerprint reached, at the last build
@@ -70,21 +67,17 @@ class ResidentSite:
             return ParseCache(None, known)
         return ParseCache.for_content(root, known)
 
-    def expect(self, contents: Contents, *key: Any) -> None:
-        """The next analysis reads ``contents``; ``key``: all else its result depends on
-        besides the files (the history read, --as-of)."""
-        self._files = dict(contents.files)
-        self._key = key
-        self.reused = False
-        self.changed = frozenset()
-
-    def earlier_analysis(self, loaded: LoadResult, day: date, today: date) -> Analysis | None:
-        """The earlier analysis when it still holds for ``loaded``, updated in place."""
+    def earlier_analysis(
+        self, loaded: LoadResult, files: dict[str, bytes], *key: Any
+    ) -> Analysis | None:
+        """The earlier analysis when it still holds for ``loaded`` (read from ``files``,
+        with their digests), updated in place; ``key``: all else an analysis depends on
+        (the history read, the day)."""
+        self.reused, self.changed = False, frozenset()
         earlier = self._earlier
-        key = (*self._key, day, today)
         if earlier is None or earlier.key != key:
             return None
-        pairs = changed_documents(earlier.files, self._files, earlier.loaded, loaded)
+        pairs = changed_documents(earlier.files, files, earlier.loaded, loaded)
         limit = loaded.site.settings.thresholds.brief_max_chars
         if pairs is None or not all(read_alike(old, new, limit) for old, new in pairs):
             return None
@@ -96,7 +89,7 @@ class ResidentSite:
         for old, new in pairs:
             adopt_text(old, new)
             self.documents.replace(old.source.file, type(old), old)
-        self._earlier = _Earlier(self._files, key, earlier.loaded, earlier.analysis)
+        self._earlier = _Earlier(files, key, earlier.loaded, earlier.analysis)
         self.reused = True
         self.changed = frozenset(old.source.file for old, _ in pairs)
         return earlier.analysis
@@ -105,13 +98,14 @@ class ResidentSite:
         """The pages that cannot have changed since the last build: after an edit the
         analysis does not see, those whose fingerprints reach none of the edited files.
         (After any other edit, none: what they read is found again.)"""
-        if not self.reused:
-            self.reads = PageReads()
-            return []
-        return self.reads.after_edit(self.changed)
+        return self.reads.after_edit(self.changed) if self.reused else []
 
-    def remember(self, loaded: LoadResult, analysis: Analysis, day: date, today: date) -> None:
-        self._earlier = _Earlier(self._files, (*self._key, day, today), loaded, analysis)
+    def remember(
+        self, loaded: LoadResult, analysis: Analysis, files: dict[str, bytes], *key: Any
+    ) -> None:
+        """A new analysis (see `earlier_analysis`): what its pages read is found anew."""
+        self._earlier = _Earlier(files, key, loaded, analysis)
+        self.reads = PageReads()
 
 
 def changed_documents(
