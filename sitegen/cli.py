@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -18,7 +19,30 @@ from sitegen.core.i18n import LANGUAGES, Messages
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings too.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# The authoring commands, by name: where each is defined.
+_AUTHORING = {
+    "init": "sitegen.authoring.commands:init",
+    "new": "sitegen.authoring.new:new",
+    "notify": "sitegen.authoring.notify.command:notify",
+    "serve": "sitegen.authoring.commands:serve",
+}
+
+
+class _Commands(click.Group):
+    """The commands: the authoring ones (serve, new, init, notify) are imported when one
+    of them runs or help lists them, so that `build` and `check` start without them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_AUTHORING})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _AUTHORING and cmd_name not in self.commands:
+            module, name = _AUTHORING[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sitegen")
 def main() -> None:
     """Compile Markdown task, report and risk files into a static status site."""
@@ -97,7 +121,7 @@ def build(
 @no_history_option
 def check(content: Path, as_of: date | None, strict: bool, style: str, no_history: bool) -> None:
     """Check CONTENT and print every finding; nothing is written."""
-    from sitegen.builder.pipeline import analyse
+    from sitegen.builder.analyse import analyse
     from sitegen.builder.reporter import ConsoleReporter
     from sitegen.content.inputs import current_contents
 
@@ -210,15 +234,3 @@ def run(arguments: list[str] | None = None) -> None:
     except (click.Abort, KeyboardInterrupt):
         click.echo(msg("cli.aborted"), err=True)
         sys.exit(1)
-
-
-def _register_authoring_commands() -> None:
-    from sitegen.authoring.commands import init, serve
-    from sitegen.authoring.new import new
-    from sitegen.authoring.notify.command import notify
-
-    for command in (serve, new, init, notify):
-        main.add_command(command)
-
-
-_register_authoring_commands()

@@ -21,8 +21,8 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from sitegen.authoring.scaffold import WORKFLOW_PATH
+from sitegen.builder.analyse import analyse
 from sitegen.builder.incremental import OutputState
-from sitegen.builder.pipeline import analyse
 from sitegen.cli import main
 from sitegen.core.findings import Severity
 from sitegen.site.feeds import CSV_COLUMNS, feed_files

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from sitegen.builder.pipeline import analyse
+from sitegen.builder.analyse import analyse
 from sitegen.site.compiled_task import TaskContent
 from sitegen.site.pages import Page
 from sitegen.site.render import SiteRenderer, _urls_from, markdown_html

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from sitegen.builder.pipeline import analyse
+from sitegen.builder.analyse import analyse
 from sitegen.cli import main
 from sitegen.core.i18n import Messages
 from sitegen.site.pages import needed_decisions

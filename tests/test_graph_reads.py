@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sitegen.builder.pipeline import analyse
+from sitegen.builder.analyse import analyse
 from sitegen.content.model import Project
 from sitegen.site.render import SiteRenderer
 

@@ -12,7 +12,7 @@ import frontmatter
 import pytest
 from click.testing import CliRunner
 
-from sitegen.builder.pipeline import analyse
+from sitegen.builder.analyse import analyse
 from sitegen.cli import main
 from sitegen.core.findings import Severity
 

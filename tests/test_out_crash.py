@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.builder.analyse import analyse
 from sitegen.builder.incremental import OutputState
 from sitegen.builder.outfiles import KILL_AT_VARIABLE
-from sitegen.builder.pipeline import analyse, write_output
+from sitegen.builder.pipeline import write_output
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = REPO / "tests" / "sites" / "multi"

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.authoring.serve import PreviewServer
-from sitegen.builder.pipeline import analyse, build
+from sitegen.builder.analyse import analyse
+from sitegen.builder.pipeline import build
 from sitegen.builder.reporter import BufferedReporter
 from sitegen.content.source import Source
 from sitegen.core.fingerprint import PageReads

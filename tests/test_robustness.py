@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.builder.pipeline import analyse
+from sitegen.builder.analyse import analyse
 from sitegen.cli import main
 from sitegen.content import textfile
 from sitegen.content.load import load_site

@@ -26,7 +26,7 @@ from sitegen.authoring.scaffold import (
     slug,
     write_init,
 )
-from sitegen.builder.pipeline import today_in
+from sitegen.core.days import today_in
 from sitegen.core.i18n import Messages
 
 

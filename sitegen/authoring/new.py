@@ -32,8 +32,8 @@ from sitegen.authoring.scaffold import (
     with_template,
     write_new,
 )
-from sitegen.builder.pipeline import today_in
 from sitegen.content.model import MAX_ID_LENGTH, IdProblem, Priority, Project, Site, id_problem
+from sitegen.core.days import today_in
 from sitegen.core.i18n import Messages
 
 KINDS = ("task", "risk", "report", "project", "retro")

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sitegen.content.fields import FIRST_YEAR, LAST_YEAR, plausible
+from sitegen.core.days import FIRST_YEAR, LAST_YEAR, plausible
 
 CONTENT_DIR = click.Path(file_okay=False, dir_okay=True, exists=True, path_type=Path)
 

@@ -41,9 +41,9 @@ from urllib.parse import quote, unquote, urlsplit
 from watchfiles import Change, DefaultFilter
 
 from sitegen.authoring.preview_push import EVENTS_PATH, Broadcast, reload_script
+from sitegen.builder.collector import collector_paused
 from sitegen.builder.incremental import OutputState
 from sitegen.builder.outfiles import OutputError
-from sitegen.builder.pipeline import collector_paused
 from sitegen.builder.reporter import format_text
 from sitegen.builder.resident import ResidentSite
 from sitegen.content.history import History, NoHistory, history_of
@@ -142,7 +142,8 @@ class PreviewServer:
         return ok
 
     def _build(self, first: list[str]) -> tuple[bool, list[str]]:
-        from sitegen.builder.pipeline import analyse, write_output
+        from sitegen.builder.analyse import analyse
+        from sitegen.builder.pipeline import write_output
         from sitegen.site.render import SiteRenderer
 
         # The analysed site and its pages live until the next build: once made, they are

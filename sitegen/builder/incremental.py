@@ -28,7 +28,7 @@ from sitegen import __version__
 from sitegen.builder.journal import recover
 from sitegen.builder.outfiles import MANIFEST, OWN_FOLDER, Checkpoints, file_digest, read_manifest
 from sitegen.builder.output import OutputWriter
-from sitegen.content.parsecache import cache_file, read_record, write_record
+from sitegen.core.cachefiles import cache_file, read_record, write_record
 from sitegen.core.findings import Finding, Severity
 
 FORMAT = f"{__version__}/output-4"
@@ -58,7 +58,7 @@ class BuildRecord:
     and report the same findings."""
 
     inputs: bytes  # sitegen.content.inputs.content_digest, taken before the build read anything
-    code: bytes  # sitegen.core.fingerprint.code_digest
+    code: bytes  # sitegen.core.digests.code_digest
     as_of: date
     public: bool
     timezone: str  # the site's: the day of a build without --as-of depends on it

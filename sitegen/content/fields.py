@@ -10,11 +10,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from sitegen.core.days import FIRST_YEAR, LAST_YEAR, plausible
+
+
 # Dates outside these years are typos (0023 for 2023); they would also overflow the
 # calendar arithmetic near year 1 and year 9999.
-FIRST_YEAR, LAST_YEAR = 1900, 2199
-
-
 def _scalar_text(value: object) -> object:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return str(value)
@@ -27,11 +27,6 @@ def as_list(value: object) -> object:
     if isinstance(value, str | int | float | Decimal) and not isinstance(value, bool):
         return [value]
     return value
-
-
-def plausible(day: date) -> bool:
-    """Whether ``day`` falls in FIRST_YEAR..LAST_YEAR: any other year is a typo."""
-    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def _plausible_year(value: date) -> date:

@@ -24,14 +24,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen.content.load import SKIPPED_PREFIXES
-from sitegen.content.parsecache import cache_file, read_record, write_record
 from sitegen.content.textfile import MAX_FILE_BYTES, NotRead, read_bytes, unread_reason
-from sitegen.core.fingerprint import DIGEST_SIZE, bytes_digest
+from sitegen.core.cachefiles import cache_file, read_record, write_record
+from sitegen.core.digests import DIGEST_SIZE, bytes_digest
 
 READ_SUFFIXES = (".md", ".yaml", ".yml")
 # Inside a content folder: templates/ and static/ that win over the theme's; read whole.
 THEME_FOLDER = "_theme"
+SKIPPED_PREFIXES = (".", "_")  # top-level folders that are not projects (.git, _theme)
 
 
 FORMAT = "inputs/2"

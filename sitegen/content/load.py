@@ -19,6 +19,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from sitegen.content.inputs import SKIPPED_PREFIXES
 from sitegen.content.memo import ValidatedDocuments
 from sitegen.content.model import (
     Document,
@@ -41,7 +42,6 @@ from sitegen.core.i18n import Messages
 DocT = TypeVar("DocT", bound=Document)
 
 PROJECT_PARTS = ("project.md", "tasks", "reports", "risks", "retro.md")
-SKIPPED_PREFIXES = (".", "_")  # top-level folders that are not projects (.git, _theme)
 UNREAD_CODES = frozenset({"parse", "too-large", "skipped"})  # a file's data did not load
 
 

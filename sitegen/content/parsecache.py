@@ -24,7 +24,7 @@ from sitegen import __version__
 from sitegen.content.source import FrontMatterDoc, LineTable, ReadError, parse_document
 from sitegen.content.textfile import ReadNote, read_bytes
 from sitegen.core.cachefiles import cache_file, cache_home, read_record, write_record
-from sitegen.core.fingerprint import bytes_digest
+from sitegen.core.digests import bytes_digest
 
 # Bump when parsing changes in a way the package version does not capture.
 FORMAT = f"parse {__version__}/9"

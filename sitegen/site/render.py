@@ -26,14 +26,9 @@ from markupsafe import Markup, escape
 
 from sitegen.content.schemas import SCHEMA_KINDS, schema_for
 from sitegen.core.cachefiles import cache_home, read_sealed, write_sealed
+from sitegen.core.digests import blake, code_digest, named_files_digest
 from sitegen.core.findings import Finding, severity_of
-from sitegen.core.fingerprint import (
-    Fingerprinter,
-    PageReads,
-    blake,
-    code_digest,
-    named_files_digest,
-)
+from sitegen.core.fingerprint import Fingerprinter, PageReads
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics
 from sitegen.site.analysis import Analysis

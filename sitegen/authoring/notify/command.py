@@ -58,7 +58,7 @@ def notify(
         post,
         request_for,
     )
-    from sitegen.builder.pipeline import analyse
+    from sitegen.builder.analyse import analyse
 
     kind = kind or kind_of(url)
     if kind is None:

@@ -8,13 +8,17 @@ commits reads only those.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sitegen.content.history.model import Change, Commit, History, NoHistory, Revision, Version
 from sitegen.content.history.reader import read_history
-from sitegen.content.parsecache import cache_file, read_record, write_record
+from sitegen.core.cachefiles import cache_file, read_record, write_record
 
 FORMAT = "history/1"
+# What a build takes: whether to read history, or what the caller read already.
+HistoryChoice = bool | History | NoHistory
 
 
 def history_of(root: Path, enabled: bool = True) -> History | NoHistory:
@@ -34,6 +38,26 @@ def history_of(root: Path, enabled: bool = True) -> History | NoHistory:
     return found
 
 
+@contextmanager
+def opened(root: Path, choice: HistoryChoice) -> Iterator[History | NoHistory]:
+    """The history of ``root`` (True: read it, False: off), closed afterwards when read
+    here; a History or NoHistory given is used as it is (the caller closes it)."""
+    if not isinstance(choice, bool):
+        yield choice
+        return
+    found = history_of(root, enabled=choice)
+    try:
+        yield found
+    finally:
+        if isinstance(found, History):
+            found.close()
+
+
+def history_key(found: History | NoHistory) -> str:
+    """What of the history a build's output depends on: its head commit, or why none."""
+    return found.head if isinstance(found, History) else f"none:{found.reason}"
+
+
 def _cached(file: Path) -> History | None:
     stored = read_record(file, FORMAT)
     if stored is None:
@@ -44,4 +68,15 @@ def _cached(file: Path) -> History | None:
         return None
 
 
-__all__ = ["Change", "Commit", "History", "NoHistory", "Revision", "Version", "history_of"]
+__all__ = [
+    "Change",
+    "Commit",
+    "History",
+    "HistoryChoice",
+    "NoHistory",
+    "Revision",
+    "Version",
+    "history_key",
+    "history_of",
+    "opened",
+]

@@ -1,10 +1,11 @@
 """History in the analysis of a site: read it once, pick the files a build as of a day
 reads, and add what history says (SPEC §9).
 
-`sitegen.builder.pipeline.analyse` calls these in order: `opened` (the history, or why there is
-none) → `reading_for` (which files: a commit's or the working tree) → `content_folder`
-(where to load them from) → `dated_on` (a past day read from today's files) →
-`history_findings` (the one `no-history` notice, submission times, edited reports).
+`sitegen.builder.analyse` calls these in order, on the history that
+`sitegen.content.history.opened` gives: `reading_for` (which files: a commit's or the
+working tree) → `content_folder` (where to load them from) → `dated_on` (a past day read
+from today's files) → `history_findings` (the one `no-history` notice, submission times,
+edited reports).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sitegen.content.history import History, NoHistory, history_of
+from sitegen.content.history import History, NoHistory
 from sitegen.content.history.asof import as_dated_on
 from sitegen.content.history.reader import GitError
 from sitegen.content.history.snapshot import (
@@ -32,30 +33,8 @@ from sitegen.engine.checks import Rules
 from sitegen.engine.compute import Status
 from sitegen.engine.history.reports import report_findings
 
-# What `analyse` takes: whether to read history, or what the caller read already.
-HistoryChoice = bool | History | NoHistory
 # What reading a file of the history can raise.
 UNREADABLE = (GitError, OSError, LookupError)
-
-
-@contextmanager
-def opened(root: Path, choice: HistoryChoice) -> Iterator[History | NoHistory]:
-    """The history of ``root`` (True: read it, False: off), closed afterwards when read
-    here; a History or NoHistory given is used as it is (the caller closes it)."""
-    if not isinstance(choice, bool):
-        yield choice
-        return
-    found = history_of(root, enabled=choice)
-    try:
-        yield found
-    finally:
-        if isinstance(found, History):
-            found.close()
-
-
-def history_key(found: History | NoHistory) -> str:
-    """What of the history a build's output depends on: its head commit, or why none."""
-    return found.head if isinstance(found, History) else f"none:{found.reason}"
 
 
 def reading_for(found: History | NoHistory, root: Path, as_of: date | None) -> Reading:
@@ -119,11 +98,8 @@ def no_history_notice(
 
 
 __all__ = [
-    "HistoryChoice",
     "content_folder",
     "dated_on",
     "history_findings",
-    "history_key",
-    "opened",
     "reading_for",
 ]
