@@ -309,3 +309,19 @@ def test_parsing_in_parallel_finds_and_builds_the_same(tmp_path, monkeypatch):
     assert forked == [2], "the documents were not parsed on two processes"
     assert parallel == serial
     assert serial[0] == 1 and "BROKEN.md:2" in serial[1] and "EMPTY.md" in serial[1]
+
+
+def test_a_forgotten_line_table_refuses_look_ups_instead_of_answering_wrong() -> None:
+    from sitegen.content.source import LineTable, Source
+
+    table = LineTable({("title",): 3})
+    table.packed()
+    forgotten = Source("p/tasks/a.md", table, content_digest=b"d" * 16)
+    forgotten.forget_lines()
+    with pytest.raises(LookupError):
+        forgotten.line("title")
+    # Without the file's digest, the lines are what its fingerprint is made of: kept.
+    kept = Source("p/tasks/b.md", LineTable({("title",): 3}))
+    kept.forget_lines()
+    assert kept.line("title") == 3
+    assert kept.fingerprint_parts() == ("p/tasks/b.md", ((("title",), 3),), 1, 1)

@@ -107,8 +107,13 @@ def _analyse(
     if public:
         findings = public_findings(findings, site.settings)
     health = project_health(site, status, findings, messages)
-    for document in site.documents():  # every finding is made: no more line look-ups
-        document.source.release_lines()
+    # Every finding is made: no more line look-ups. The preview keeps the tables, to
+    # tell whether a saved file's key lines moved (`sitegen.builder.resident`).
+    for document in site.documents():
+        if resident is None:
+            document.source.forget_lines()
+        else:
+            document.source.release_lines()
     analysis = Analysis(root, site, status, health, sort_findings(findings), theme, public, facts)
     if resident is not None:
         resident.site.remember(loaded, analysis, resident.files, resident.history, day, today)

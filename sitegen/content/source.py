@@ -55,6 +55,13 @@ class Source:
         if isinstance(self.lines, LineTable):
             self.lines.release()
 
+    def forget_lines(self) -> None:
+        """Let go of the key-line table for good, once nothing will look a line up again
+        (a build, once its findings are made). Kept when the fingerprint is made from
+        the lines themselves, for want of the file's digest."""
+        if isinstance(self.lines, LineTable) and self.content_digest:
+            self.lines.forget()
+
     def line(self, *path: str | int) -> int:
         """The line of the most specific known node along ``path``."""
         key: Path_ = tuple(path)
@@ -248,6 +255,10 @@ def _line_along(lines: Mapping[Path_, int], path: Path_) -> int:
     return lines.get(path, 1)
 
 
+# What a forgotten LineTable holds instead of its packed table (see LineTable.forget).
+_FORGOTTEN = "forgotten"
+
+
 class LineTable(Mapping[Path_, int]):
     """Key path → line, stored compactly: packed (in the parse cache) it is one string,
     in which a line is looked up without decoding the table — which only files with
@@ -264,12 +275,16 @@ class LineTable(Mapping[Path_, int]):
         """The whole table; decoded for this call only when packed."""
         if self._table is not None:
             return self._table
-        return {tuple(key): line for key, line in json.loads(self._packed or "[]")}
+        return {tuple(key): line for key, line in json.loads(self._still_packed())}
 
     def release(self) -> None:
         """Forget the decoded table once the packed one exists."""
         if self._packed is not None:
             self._table = None
+
+    def forget(self) -> None:
+        """Forget the table altogether; looking a line up afterwards is a bug (LookupError)."""
+        self._table, self._packed = None, _FORGOTTEN
 
     def get_line(self, key: Path_) -> int | None:
         """The line of ``key``, or None. In the packed table, a pair is
@@ -277,7 +292,7 @@ class LineTable(Mapping[Path_, int]):
         spelling followed by ``,`` can only be the start of its pair."""
         if self._table is not None:
             return self._table.get(key)
-        packed = self._packed or "[]"
+        packed = self._still_packed()
         parts = [int(part) if isinstance(part, bool) else part for part in key]
         needle = "[" + json.dumps(parts, ensure_ascii=False, separators=(",", ":")) + ","
         at = packed.find(needle)
@@ -285,6 +300,13 @@ class LineTable(Mapping[Path_, int]):
             return None
         start = at + len(needle)
         return int(packed[start : packed.index("]", start)])
+
+    def _still_packed(self) -> str:
+        if self._packed is _FORGOTTEN:
+            raise LookupError(
+                "the key-line table was forgotten: no line is looked up once findings are made"
+            )
+        return self._packed or "[]"
 
     def __getitem__(self, key: Path_) -> int:
         line = self.get_line(key)
@@ -306,6 +328,7 @@ class LineTable(Mapping[Path_, int]):
 
     def packed(self) -> str:
         """The table as one string (as the parse cache keeps it)."""
+        self._still_packed()
         if self._packed is None:
             pairs = [[list(key), line] for key, line in self._lines().items()]
             self._packed = json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))
