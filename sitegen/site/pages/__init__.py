@@ -127,14 +127,12 @@ def site_pages(analysis: Analysis) -> SitePages:
     view = SiteView(analysis)
     ui = Messages(analysis.site.settings.language, kind="ui")
     page = PageMaker(analysis.site.settings.title)
+    task_page, risk_page = partial(_task_page, view, page), partial(_risk_page, view, page)
     tasks = [
-        PlannedPage(task_path(task.task.id), "task.html", partial(_task_page, view, page, task))
+        PlannedPage(task_path(task.task.id), "task.html", task_page, task)
         for task in view.sorted_tasks()
     ]
-    risks = [
-        PlannedPage(risk_path(risk), "risk.html", partial(_risk_page, view, page, risk))
-        for risk in view.risks
-    ]
+    risks = [PlannedPage(risk_path(risk), "risk.html", risk_page, risk) for risk in view.risks]
     planned = [*tasks, *risks, *report_section(view, page, ui)]
     return SitePages(planned, partial(_summary_pages, analysis, view, ui, page))
 

@@ -73,21 +73,18 @@ def report_section(view: SiteView, page: PageMaker, ui: Messages) -> list[Planne
         )
 
     planned = []
+    one_report = partial(report_page, view, page)
     for key, items in periods.items():
         planned += [
-            PlannedPage(
-                view.file_pages[r.source.file].path,
-                "report.html",
-                partial(report_page, view, page, r),
-            )
+            PlannedPage(view.file_pages[r.source.file].path, "report.html", one_report, r)
             for r in items
         ]
         if split:
             path = f"reports/{key}.html"
-            make = partial(stream_page, path, title(key), {key: items}, key)
-            planned.append(PlannedPage(path, "reports.html", make))
+            make = partial(stream_page, path, title(key), {key: items})
+            planned.append(PlannedPage(path, "reports.html", make, key))
     index = partial(stream_page, "reports/index.html", ui("nav.reports"), {} if split else periods)
-    planned.append(PlannedPage("reports/index.html", "reports.html", partial(index, None)))
+    planned.append(PlannedPage("reports/index.html", "reports.html", index, None))
     return planned
 
 
