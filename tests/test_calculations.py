@@ -238,6 +238,12 @@ def test_a_brief_is_as_long_as_a_reader_counts():
     assert metrics.characters("plain ASCII") == 11
 
 
+@given(st.text())
+def test_a_text_never_has_more_characters_than_code_points(text: str) -> None:
+    # What lets a brief of at most `limit` code points skip counting (brief_over_limit).
+    assert metrics.characters(text) <= len(text)
+
+
 # ---------------------------------------------------------------- the window pages show
 
 
