@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -314,3 +316,31 @@ def test_alert_pages_that_are_no_longer_made_go_with_their_folder(tmp_path, monk
     run(content, out)
     assert not (out / "alerts").exists()
     assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
+
+
+def test_a_build_of_unchanged_content_starts_without_the_model_engine_or_templates(tmp_path):
+    # What a build that finds nothing changed imports is what every `sitegen build`
+    # pays before it can tell; the model (pydantic), the engine and the templates
+    # (Jinja) are only imported once there is something to analyse.
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    command = [sys.executable, "-m", "sitegen", "build", str(SITE), "-o", str(out)]
+    command += ["--as-of", AS_OF.isoformat()]
+    environment = dict(os.environ, XDG_CACHE_HOME=str(cache))
+    subprocess.run(command, env=environment, check=True, capture_output=True)
+    probe = (
+        "import sys, runpy; sys.argv = sys.argv[1:];"
+        "code = 0\n"
+        "try: runpy.run_module('sitegen', run_name='__main__')\n"
+        "except SystemExit as done: code = done.code\n"
+        "heavy = sorted(m for m in ('pydantic', 'jinja2', 'markdown', 'sitegen.engine.compute',"
+        " 'sitegen.content.model', 'sitegen.authoring.serve') if m in sys.modules)\n"
+        "print(code, *heavy)"
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", probe, *command[2:]],
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert again.stdout.split() == ["0"]
