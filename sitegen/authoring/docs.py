@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from sitegen.content.model import DOCUMENT_KINDS
+from sitegen.content.model import DOCUMENT_KINDS, fields_of
 from sitegen.content.schemas import description_key, field_descriptions, models, schema_for
 from sitegen.core.findings import (
     CONTENT_WARNING_CODES,
@@ -121,7 +121,7 @@ def field_rows(kind: str) -> list[FieldRow]:
         cls = models()[name]
         required = set(node.get("required", ()))
         for field, prop in node.get("properties", {}).items():
-            info = cls.model_fields[field]
+            info = fields_of(cls)[field]
             default = None if info.is_required() else info.get_default(call_default_factory=True)
             references = [(ref, many) for ref, many in _references(prop) if ref in models()]
             # a collaborator is a team id or {person, role}: the mapping gets rows too

@@ -31,6 +31,8 @@ from sitegen.content.model import (
     RiskDoc,
     Site,
     TaskDoc,
+    fields_of,
+    is_model,
 )
 from sitegen.content.parsecache import ParseCache
 from sitegen.content.settings import SiteSettings
@@ -141,34 +143,34 @@ class _Collector:
             "field.other", field=name, detail=problem["msg"].removeprefix("Value error, ")
         )
 
-    def share_field_sets(self, model: BaseModel) -> None:
+    def share_field_sets(self, model: object) -> None:
         """Let ``model`` and the models inside it share one set of the names of their set
-        fields with every model that set the same names.
+        fields with every model that set the same names, and each number with every
+        field that holds the same one (55,000 copies of a few numbers otherwise).
 
         Pydantic gives each model its own set (728 bytes; 29 MB at 15,000 files), which
         only model_dump(exclude_unset=True) reads; sitegen never does, and model_copy
         copies the set before changing it.
         """
-        names = model.__pydantic_fields_set__
-        shared = self._field_sets.setdefault(frozenset(names), names)
-        object.__setattr__(model, "__pydantic_fields_set__", shared)
-        state = model.__dict__
-        for name in _decimal_fields(type(model)):  # 55,000 copies of a few numbers otherwise
-            value = state[name]
+        if isinstance(model, BaseModel):
+            names = model.__pydantic_fields_set__
+            shared = self._field_sets.setdefault(frozenset(names), names)
+            object.__setattr__(model, "__pydantic_fields_set__", shared)
+        for name in _decimal_fields(type(model)):
+            value = getattr(model, name)
             if value is not None:
-                state[name] = self._numbers.setdefault(str(value), value)
+                object.__setattr__(model, name, self._numbers.setdefault(str(value), value))
         for name in _nested_models(type(model)):
-            value = state.get(name)
-            items = value if type(value) is list else (value,)
-            for item in items:
-                if isinstance(item, BaseModel):
+            value = getattr(model, name, None)
+            for item in value if type(value) is list else (value,):
+                if is_model(type(item)):
                     self.share_field_sets(item)
 
     def unknown_keys(
         self,
         source: Source,
         data: dict[str, Any],
-        model: type[BaseModel],
+        model: type,
         within: tuple[str | int, ...] = (),
     ) -> None:
         """A warning for each key that ``model`` does not have, at any depth: a typo in
@@ -208,21 +210,21 @@ def _mappings(
 
 
 @cache
-def _nested_models(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+def _nested_models(model: type) -> dict[str, type]:
     """Field name → the model its mappings are validated as, for fields that hold models."""
     return {
         name: nested
-        for name, info in model.model_fields.items()
+        for name, info in fields_of(model).items()
         if (nested := _model_in(info.annotation)) is not None
     }
 
 
 @cache
-def _decimal_fields(model: type[BaseModel]) -> tuple[str, ...]:
+def _decimal_fields(model: type) -> tuple[str, ...]:
     """The fields of ``model`` that hold one number (a Decimal, which is immutable)."""
     return tuple(
         name
-        for name, info in model.model_fields.items()
+        for name, info in fields_of(model).items()
         if _plain_types(info.annotation) <= {Decimal, type(None)}
     )
 
@@ -237,9 +239,9 @@ def _plain_types(annotation: Any) -> set[Any]:
     return {annotation}
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
+def _model_in(annotation: Any) -> type | None:
+    if is_model(annotation):
+        return annotation  # type: ignore[no-any-return]
     for argument in get_args(annotation):
         found = _model_in(argument)
         if found is not None:
@@ -254,6 +256,7 @@ _SHAPES = {
     "list_type": "list",
     "dict_type": "mapping",
     "model_type": "mapping",
+    "dataclass_type": "mapping",  # an entry of a report (`Entry`)
     "model_attributes_type": "mapping",
 }
 
@@ -267,9 +270,9 @@ _LIMITS = {
 
 
 @cache
-def _field_names(model: type[BaseModel]) -> frozenset[str]:
+def _field_names(model: type) -> frozenset[str]:
     """The keys a file of this kind may have (looking them up on the class is slow)."""
-    return frozenset(name for name in model.model_fields if name not in ("body", "source"))
+    return frozenset(name for name in fields_of(model) if name not in ("body", "source"))
 
 
 def _dotted(loc: Path_) -> str:

@@ -11,7 +11,6 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
 
 from sitegen.content import model, settings
 from sitegen.content.model import DOCUMENT_KINDS
@@ -36,12 +35,12 @@ def schema_for(kind: str | None, language: str = "en") -> dict[str, Any]:
 
 
 @cache
-def models() -> dict[str, type[BaseModel]]:
+def models() -> dict[str, type]:
     """The content's models by class name, as the schemas' `$defs` name them."""
-    found: dict[str, type[BaseModel]] = {}
+    found: dict[str, type] = {}
     for module in (model, settings):
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, BaseModel):
+            if model.is_model(value):
                 found[value.__name__] = value
     return found
 

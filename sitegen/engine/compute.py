@@ -7,9 +7,10 @@ never compute a figure of their own.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from fractions import Fraction
+from operator import attrgetter
 
 from sitegen.content.model import (
     Entry,
@@ -57,8 +58,11 @@ class EntryState:
         # 20,000 entries field by field.
         report, entry = self.report, self.entry
         where = (report.source.file, report.date, report.author, self.index, self.project)
-        plain = (*where, tuple(vars(entry).values()), self.completion, self.deviation)
+        plain = (*where, _entry_values(entry), self.completion, self.deviation)
         return (repr(plain),)
+
+
+_entry_values = attrgetter(*(field.name for field in fields(Entry)))
 
 
 @dataclass(frozen=True, slots=True)
