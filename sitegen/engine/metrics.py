@@ -60,7 +60,12 @@ def deviation(actual: Number | None, planned: Number | None) -> Fraction | None:
 
 def is_alert(value: Fraction | None, threshold: Number) -> bool:
     """The guide's rule (planned − actual)/planned ≥ threshold, i.e. deviation ≤ −threshold."""
-    return value is not None and value <= -exact(threshold)
+    return value is not None and value <= _negated(threshold)
+
+
+@lru_cache(maxsize=64, typed=True)
+def _negated(threshold: Number) -> Fraction:
+    return -exact(threshold)
 
 
 def percent(value: Fraction | None) -> float | None:
