@@ -201,8 +201,14 @@ def test_the_resident_preview_equals_cold_builds_after_any_edits(steps):
             try:
                 assert preview.rebuild()
 
-                def saved() -> bool:  # what the watcher hands over: every file, say
-                    return preview.rebuild(sorted(content.rglob("*.md")))
+                listed = set(content.rglob("*.md"))
+
+                def saved() -> bool:
+                    # What a watcher hands over: say every file, the deleted ones too.
+                    nonlocal listed
+                    now = set(content.rglob("*.md"))
+                    changed, listed = sorted(listed | now), now
+                    return preview.rebuild(changed)
 
                 each_edit_builds_as_cold(work, content, steps, saved, preview.out)
             finally:

@@ -278,6 +278,57 @@ def test_a_file_is_read_again_only_when_its_status_changed_or_was_too_fresh(tmp_
     assert REPORT not in content_digest(content, known).statuses
 
 
+def test_after_edits_of_known_files_only_they_are_looked_at(tmp_path):
+    # The preview takes the digest again from the files the watcher reports, without a
+    # walk; anything that only a walk can see (a file came or went, or is a link now)
+    # gives None, and the caller walks.
+    from sitegen.content.inputs import UNTRUSTED_FOR_NS, content_digest, digest_after_edits
+
+    content = tmp_path / "content"
+    shutil.copytree(SITE, content)
+    later = os.stat(content / REPORT).st_ctime_ns + 60 * UNTRUSTED_FOR_NS
+    first = content_digest(content, now_ns=later, keep_walk=True)
+    append(content / REPORT, "more")
+    after = digest_after_edits(content, first, [REPORT], now_ns=later)
+    assert after is not None and after.digest == content_digest(content).digest != first.digest
+    assert after.files == content_digest(content).files
+    again = digest_after_edits(content, after, [REPORT], now_ns=later)
+    assert again is not None and again.digest == after.digest
+    assert digest_after_edits(content, content_digest(content), [REPORT]) is None  # no walk
+    new = "launch/reports/2023-10-08-pat.md"
+    shutil.copy(content / REPORT, content / new)
+    assert digest_after_edits(content, after, [new], now_ns=later) is None
+    (content / new).unlink()
+    (content / REPORT).unlink()
+    assert digest_after_edits(content, after, [REPORT], now_ns=later) is None
+    (content / REPORT).symlink_to(
+        content / "launch/tasks" / sorted(os.listdir(content / "launch/tasks"))[0]
+    )
+    assert digest_after_edits(content, after, [REPORT], now_ns=later) is None
+    assert digest_after_edits(content, after, ["../elsewhere.md"], now_ns=later) is None
+
+
+def test_the_preview_walks_again_when_quiet_to_catch_what_the_watcher_missed(tmp_path, monkeypatch):
+    from sitegen.builder.resident import ResidentSite
+    from sitegen.content import inputs
+    from sitegen.content.inputs import content_digest
+
+    monkeypatch.setattr(inputs, "UNTRUSTED_FOR_NS", 0)  # every status trusted at once
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    content = tmp_path / "content"
+    shutil.copytree(SITE, content)
+    resident = ResidentSite()
+    resident.read_contents(content)
+    assert not resident.confirm(content)  # taken by a walk: nothing to confirm
+    append(content / REPORT, "more")
+    (content / "launch/reports/2023-09-26-pat.md").unlink()  # the watcher missed this
+    told = resident.read_contents(content, [content / REPORT])
+    assert told.digest != content_digest(content).digest  # the watcher's word alone
+    assert resident.confirm(content)  # the walk finds the deleted file: build again
+    assert resident.read_contents(content).digest == content_digest(content).digest
+    assert not resident.confirm(content)
+
+
 def test_a_new_file_the_loader_ignores_changes_nothing_it_writes(tmp_path, monkeypatch):
     content = tmp_path / "content"
     shutil.copytree(SITE, content)

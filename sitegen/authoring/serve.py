@@ -117,9 +117,10 @@ class PreviewServer:
         pages are made and announced first."""
         from sitegen.site.render import TemplateFailed
 
-        first = self._pages_of(changed)
+        saved = list(changed)
+        first = self._pages_of(saved)
         try:
-            ok, lines = self._build(first)
+            ok, lines = self._build(first, saved or None)
         except OutputError as problem:  # e.g. a full disk: what to do, not a traceback
             ok, lines = False, [problem.message(Messages(self.language))]
         except TemplateFailed as failed:  # the content's own theme
@@ -141,7 +142,9 @@ class PreviewServer:
         self.broadcast.publish(news)
         return ok
 
-    def _build(self, first: list[str]) -> tuple[bool, list[str]]:
+    def _build(self, first: list[str], saved: list[Path] | None) -> tuple[bool, list[str]]:
+        """Build; ``first``: the pages to make and announce first; ``saved``: the files
+        the watcher saw change, if it did (see `ResidentSite.read_contents`)."""
         from sitegen.builder.analyse import analyse
         from sitegen.builder.pipeline import write_output
         from sitegen.site.render import SiteRenderer
@@ -151,7 +154,7 @@ class PreviewServer:
         # per save on a large site); what rendering makes is collected as usual.
         with collector_paused():
             resident = self.resident
-            contents = resident.read_contents(self.content)  # only files whose status changed
+            contents = resident.read_contents(self.content, saved)
             found = self._history_now()
             analysis = analyse(
                 self.content, self.as_of, contents=contents, history=found, resident=resident
@@ -226,8 +229,11 @@ class PreviewServer:
         return found
 
     def _tidy(self) -> None:
-        """While nothing changes: let the collector look at everything once, so that
+        """While nothing changes: build again if a walk of the content finds a change
+        the watcher did not report; let the collector look at everything once, so that
         cycles left by earlier builds (frozen when they were current) are freed."""
+        if self.resident.confirm(self.content):
+            self.rebuild()
         if self._frozen_builds:
             self._frozen_builds = 0
             gc.unfreeze()

@@ -14,12 +14,19 @@ a new day) analyses the site again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sitegen.content.inputs import Contents, StatusKey, content_digest, read_statuses
+from sitegen.content.inputs import (
+    Contents,
+    StatusKey,
+    content_digest,
+    digest_after_edits,
+    read_statuses,
+)
 from sitegen.content.load import LoadResult, is_document_path
 from sitegen.content.memo import ValidatedDocuments
 from sitegen.content.model import Document, Site
@@ -48,16 +55,42 @@ class ResidentSite:
         self.changed: frozenset[str] = frozenset()  # the files it changed, if so
         self.reads = PageReads()  # what each page's fingerprint reached, at the last build
         self._statuses: dict[str, tuple[StatusKey, bytes]] | None = None
+        self._contents: Contents | None = None  # the last digest, with its walk
+        self._unconfirmed = False  # whether it was taken without a walk
 
-    def read_contents(self, root: Path) -> Contents:
+    def read_contents(self, root: Path, saved: Iterable[Path] | None = None) -> Contents:
         """What a build of ``root`` reads now (see `sitegen.content.inputs`): files whose
         status is what it was at the last call are not read again. The statuses stay
-        here, not on disk, after the first call."""
+        here, not on disk, after the first call.
+
+        ``saved``: the files the watcher saw change since the last call, when it can
+        tell. When they are all files read last time and still there, only they are
+        looked at; anything else (a file came or went, a folder changed) walks the
+        content folder again."""
         if self._statuses is None:
             self._statuses = read_statuses(root)
-        contents = content_digest(root, self._statuses)
+        contents = None
+        if saved is not None and self._contents is not None:
+            edited = _relative_files(root, saved)
+            if edited is not None:
+                contents = digest_after_edits(root, self._contents, edited)
+        self._unconfirmed = contents is not None
+        if contents is None:
+            contents = content_digest(root, self._statuses, keep_walk=True)
         self._statuses = contents.statuses
-        return replace(contents, statuses={})
+        self._contents = contents
+        return replace(contents, statuses={}, walk=None)
+
+    def confirm(self, root: Path) -> bool:
+        """Walk ``root`` again if the last digest was taken from the watcher's word alone
+        (see `read_contents`); True when the walk finds a change the watcher did not
+        report (a watcher can lose events), so that the caller builds again."""
+        if not self._unconfirmed or self._contents is None:
+            return False
+        earlier = self._contents.digest
+        contents = content_digest(root, self._statuses, keep_walk=True)
+        self._statuses, self._contents, self._unconfirmed = contents.statuses, contents, False
+        return contents.digest != earlier
 
     def parse_cache(self, root: Path, known: Mapping[str, bytes] | None) -> ParseCache:
         """The parse cache for a load of ``root``: the user cache's for the first load;
@@ -106,6 +139,18 @@ class ResidentSite:
         """A new analysis (see `earlier_analysis`): what its pages read is found anew."""
         self._earlier = _Earlier(files, key, loaded, analysis)
         self.reads = PageReads()
+
+
+def _relative_files(root: Path, saved: Iterable[Path]) -> list[str] | None:
+    """``saved`` as paths relative to ``root``; None if one is not inside it."""
+    top = os.path.abspath(root)
+    relative = []
+    for path in saved:
+        inside = os.path.relpath(os.path.abspath(path), top)
+        if inside.startswith(("..", "/")) or inside == ".":
+            return None
+        relative.append(Path(inside).as_posix())
+    return relative
 
 
 def changed_documents(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -48,30 +49,46 @@ class Contents:
     files: dict[str, bytes]  # relative path → content digest, of every file it read
     # relative path → (status, digest) of the files whose status can be trusted next time
     statuses: dict[str, tuple[StatusKey, bytes]] = field(default_factory=dict)
+    walk: Walk | None = None  # what the walk saw, when asked for (see `Walk`)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """The folders and names a digest was taken over, kept so that the digest can be
+    taken again after edits of files it read, without walking every folder again
+    (`digest_after_edits`): the text hashed, in order, with the name of each file read
+    where its digest goes, and how much of each file is read."""
+
+    parts: list[bytes | str]  # bytes: hashed as they are; str: the digest of that file
+    limits: dict[str, int | None]  # each file read → the most bytes read of it
 
 
 def content_digest(
     root: Path,
     known: Mapping[str, tuple[StatusKey, bytes]] | None = None,
     now_ns: int | None = None,
+    keep_walk: bool = False,
 ) -> Contents:
     """The digest of what a build of ``root`` reads. ``known``: statuses and digests
-    from an earlier call; a file whose status is unchanged is not read again."""
+    from an earlier call; a file whose status is unchanged is not read again.
+    ``keep_walk``: keep what was walked, for `digest_after_edits`."""
     known = known or {}
     trusted_before = (now_ns or time.time_ns()) - UNTRUSTED_FOR_NS
-    hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    parts: list[bytes | str] = []
+    limits: dict[str, int | None] = {}
     files: dict[str, bytes] = {}
     statuses: dict[str, tuple[StatusKey, bytes]] = {}
     top = os.path.realpath(root)
+    text: list[str] = []  # what is hashed before the next file's digest
     for folder, subfolders, entries in _walk(root):
-        hasher.update(f"D{folder}\0{len(entries)}\0".encode())
+        text.append(f"D{folder}\0{len(entries)}\0")
         in_theme = folder == THEME_FOLDER or folder.startswith(THEME_FOLDER + "/")
         for name, entry in entries:
-            hasher.update(f"{name}\0".encode())
+            text.append(f"{name}\0")
             if not (in_theme or name.lower().endswith(READ_SUFFIXES)):
                 continue
             if entry is None or not _readable(entry, top):
-                hasher.update(b"\0unread\0")  # nor does a build read it
+                text.append("\0unread\0")  # nor does a build read it
                 continue
             relative = f"{folder}/{name}" if folder else name
             status = _status(entry)
@@ -83,9 +100,58 @@ def content_digest(
                 files[relative] = _file_digest(os.path.join(root, relative), limit)
             if status is not None and max(status[3], status[4]) < trusted_before:
                 statuses[relative] = (status, files[relative])
-            hasher.update(files[relative])
-        hasher.update(f"S{chr(0).join(subfolders)}\0".encode())
-    return Contents(hasher.digest(), files, statuses)
+            parts += ["".join(text).encode(), relative]
+            limits[relative] = limit
+            text = []
+        text.append(f"S{chr(0).join(subfolders)}\0")
+    parts.append("".join(text).encode())
+    walk = Walk(parts, limits) if keep_walk else None
+    return Contents(_hashed(parts, files), files, statuses, walk)
+
+
+def digest_after_edits(
+    root: Path,
+    earlier: Contents,
+    edited: list[str],
+    now_ns: int | None = None,
+) -> Contents | None:
+    """The digest of ``root`` (as `content_digest` takes it) after the files ``edited``
+    (relative paths) changed, from the ``earlier`` digest whose walk was kept, without
+    walking the folders again: only those files, and those whose status could not be
+    trusted last time, are looked at. None when an edit may have changed more than the
+    bytes of files read before (a file came, went or is no longer an ordinary file):
+    then only a walk can tell."""
+    walk = earlier.walk
+    if walk is None:
+        return None
+    trusted_before = (now_ns or time.time_ns()) - UNTRUSTED_FOR_NS
+    files = dict(earlier.files)
+    statuses = dict(earlier.statuses)
+    untrusted = [name for name in walk.limits if name not in statuses]
+    for relative in {*edited, *untrusted}:
+        if relative not in walk.limits:
+            return None
+        path = os.path.join(root, relative)
+        try:
+            found = os.lstat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(found.st_mode):
+            return None  # a link, a pipe or a folder now: as a walk would see it
+        status = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+        known = statuses.pop(relative, None)
+        digest = known[1] if known is not None and known[0] == status else None
+        files[relative] = digest or _file_digest(path, walk.limits[relative])
+        if max(status[3], status[4]) < trusted_before:
+            statuses[relative] = (status, files[relative])
+    return Contents(_hashed(walk.parts, files), files, statuses, walk)
+
+
+def _hashed(parts: list[bytes | str], files: Mapping[str, bytes]) -> bytes:
+    hasher = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    for part in parts:
+        hasher.update(files[part] if isinstance(part, str) else part)
+    return hasher.digest()
 
 
 def current_contents(root: Path) -> Contents:
@@ -186,4 +252,12 @@ def _file_digest(path: str, limit: int | None) -> bytes:
         return f"!{error.errno}".encode()
 
 
-__all__ = ["Contents", "content_digest", "current_contents", "read_statuses", "save_statuses"]
+__all__ = [
+    "Contents",
+    "Walk",
+    "content_digest",
+    "current_contents",
+    "digest_after_edits",
+    "read_statuses",
+    "save_statuses",
+]
