@@ -54,8 +54,7 @@ class ResidentSite:
         self.reused = False  # whether the last analysis was the earlier one
         self.changed: frozenset[str] = frozenset()  # the files it changed, if so
         self.reads = PageReads()  # what each page's fingerprint reached, at the last build
-        self._statuses: dict[str, tuple[StatusKey, bytes]] | None = None
-        self._contents: Contents | None = None  # the last digest, with its walk
+        self._contents: Contents | None = None  # the last digest, with its walk and statuses
         self._unconfirmed = False  # whether it was taken without a walk
 
     def read_contents(self, root: Path, saved: Iterable[Path] | None = None) -> Contents:
@@ -67,8 +66,6 @@ class ResidentSite:
         tell. When they are all files read last time and still there, only they are
         looked at; anything else (a file came or went, a folder changed) walks the
         content folder again."""
-        if self._statuses is None:
-            self._statuses = read_statuses(root)
         contents = None
         if saved is not None and self._contents is not None:
             edited = _relative_files(root, saved)
@@ -76,8 +73,7 @@ class ResidentSite:
                 contents = digest_after_edits(root, self._contents, edited)
         self._unconfirmed = contents is not None
         if contents is None:
-            contents = content_digest(root, self._statuses, keep_walk=True)
-        self._statuses = contents.statuses
+            contents = content_digest(root, self._known_statuses(root), keep_walk=True)
         self._contents = contents
         return replace(contents, statuses={}, walk=None)
 
@@ -88,9 +84,13 @@ class ResidentSite:
         if not self._unconfirmed or self._contents is None:
             return False
         earlier = self._contents.digest
-        contents = content_digest(root, self._statuses, keep_walk=True)
-        self._statuses, self._contents, self._unconfirmed = contents.statuses, contents, False
-        return contents.digest != earlier
+        self._contents = content_digest(root, self._contents.statuses, keep_walk=True)
+        self._unconfirmed = False
+        return self._contents.digest != earlier
+
+    def _known_statuses(self, root: Path) -> Mapping[str, tuple[StatusKey, bytes]]:
+        """The file statuses of the last digest; the user cache's before the first."""
+        return self._contents.statuses if self._contents is not None else read_statuses(root)
 
     def parse_cache(self, root: Path, known: Mapping[str, bytes] | None) -> ParseCache:
         """The parse cache for a load of ``root``: the user cache's for the first load;

@@ -98,7 +98,7 @@ def content_digest(
                 files[relative] = earlier[1]
             else:
                 files[relative] = _file_digest(os.path.join(root, relative), limit)
-            if status is not None and max(status[3], status[4]) < trusted_before:
+            if status is not None and _trusted(status, trusted_before):
                 statuses[relative] = (status, files[relative])
             parts += ["".join(text).encode(), relative]
             limits[relative] = limit
@@ -138,11 +138,11 @@ def digest_after_edits(
             return None
         if not stat.S_ISREG(found.st_mode):
             return None  # a link, a pipe or a folder now: as a walk would see it
-        status = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+        status = _status_key(found)
         known = statuses.pop(relative, None)
         digest = known[1] if known is not None and known[0] == status else None
         files[relative] = digest or _file_digest(path, walk.limits[relative])
-        if max(status[3], status[4]) < trusted_before:
+        if _trusted(status, trusted_before):
             statuses[relative] = (status, files[relative])
     return Contents(_hashed(walk.parts, files), files, statuses, walk)
 
@@ -191,7 +191,17 @@ def _status(entry: os.DirEntry[str] | None) -> StatusKey | None:
         return None
     if unread_reason(status, None) is not None:  # a pipe: its status says nothing
         return None
+    return _status_key(status)
+
+
+def _status_key(status: os.stat_result) -> StatusKey:
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _trusted(status: StatusKey, trusted_before: int) -> bool:
+    """Whether ``status`` is old enough that a later write would change it (see
+    UNTRUSTED_FOR_NS): its modification and change times are before ``trusted_before``."""
+    return max(status[3], status[4]) < trusted_before
 
 
 Entries = list[tuple[str, "os.DirEntry[str] | None"]]
