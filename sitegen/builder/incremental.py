@@ -18,6 +18,7 @@ of unchanged content needs neither analysis nor fingerprints.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import date
 from operator import attrgetter
@@ -32,6 +33,9 @@ from sitegen.core.cachefiles import cache_file, read_record, write_record
 from sitegen.core.findings import Finding, Severity
 
 FORMAT = f"{__version__}/output-4"
+# The fingerprint recorded for a file made without one (see `sitegen.builder.unseen`): it
+# matches no page's, so the next build that fingerprints the page makes it again.
+UNFINGERPRINTED = b""
 # A finding's fields in order; `dataclasses.astuple` deep-copies each value, which took
 # half a second for the 44,000 findings of a big site.
 _finding_row = attrgetter(*(field.name for field in fields(Finding)))
@@ -70,6 +74,11 @@ class BuildRecord:
     ) -> bool:
         mine = (self.inputs, self.code, self.as_of, self.public, self.history)
         return mine == (inputs, code, as_of, public, history)
+
+    def key(self) -> tuple[Any, ...]:
+        """What names this build among all builds: what it read, with which sitegen and
+        options (builds of the same key make the same files)."""
+        return (self.inputs, self.code, self.as_of.isoformat(), self.public, self.history)
 
     def stored(self) -> tuple[Any, ...]:
         """As plain data (see `sitegen.core.cachefiles`): the day as text, findings as rows."""
@@ -135,9 +144,14 @@ class OutputState:
             return False
         return all(self._holds(name, known.fingerprint) for name, known in self.files.items())
 
-    def stale(self, fingerprints: dict[str, bytes]) -> list[str]:
-        """The files whose inputs changed, or which OUT lost or someone changed."""
-        return [name for name, digest in fingerprints.items() if not self._holds(name, digest)]
+    def stale(self, fingerprints: dict[str, bytes], made_again: Collection[str] = ()) -> list[str]:
+        """The files whose inputs changed, or which OUT lost or someone changed; and
+        those ``made_again`` whatever their fingerprints."""
+        return [
+            name
+            for name, digest in fingerprints.items()
+            if name in made_again or not self._holds(name, digest)
+        ]
 
     def _holds(self, name: str, fingerprint: bytes) -> bool:
         known = self.files.get(name)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.builder.collector import collector_paused, collector_skipping_what_exists
-from sitegen.builder.incremental import BuildRecord, OutputState
+from sitegen.builder.incremental import UNFINGERPRINTED, BuildRecord, OutputState
 from sitegen.builder.outfiles import OutputError
 from sitegen.builder.reporter import Reporter
 from sitegen.content.history import History, NoHistory, history_key, opened
@@ -79,13 +79,15 @@ def _build(
             # The same inputs, sitegen and options: OUT and the findings still hold.
             return _finish(reporter, list(last.findings), strict, out, 0, len(state.files))
     from sitegen.builder.analyse import analyse  # only now: see sitegen.builder.analyse
+    from sitegen.builder.unseen import PagePlan
 
+    plan = PagePlan.before_analysis(root, state, contents.files) if state.files else None
     jobs = jobs or os.cpu_count() or 1
     analysis = analyse(root, as_of, public, contents=contents, jobs=jobs, history=found)
     if fails(analysis.findings, strict):
         return _finish(reporter, analysis.findings, strict, out, 0, 0)
     settings = analysis.site.settings
-    state.this_build = BuildRecord(
+    build = state.this_build = BuildRecord(
         contents.digest,
         code_digest(),
         analysis.status.as_of,
@@ -96,8 +98,10 @@ def _build(
     )
     from sitegen.site.render import TemplateFailed  # templates: only when building
 
+    unchanged, edited = plan.unchanged_and_edited(root, analysis, build, last) if plan else ((), ())
+    reads = plan.reads if plan else None
     try:
-        written, total = write_output(analysis, state, jobs)
+        written, total = write_output(analysis, state, jobs, None, reads, unchanged, edited)
     except OutputError as problem:
         reporter.findings(analysis.findings)
         reporter.output_failed(problem.message(Messages(settings.language)))
@@ -105,6 +109,8 @@ def _build(
     except TemplateFailed as failed:  # the content's theme: a finding, not a traceback
         failure = failed.finding(root, Messages(settings.language))
         return _finish(reporter, [*analysis.findings, failure], strict, out, 0, 0)
+    if plan is not None:
+        plan.store(out, build, {*unchanged, *edited})
     return _finish(reporter, analysis.findings, strict, out, written, total)
 
 
@@ -133,14 +139,16 @@ def write_output(
     renderer: SiteRenderer | None = None,
     reads: PageReads | None = None,
     unchanged: Collection[str] = (),
+    edited: Collection[str] = (),
 ) -> tuple[int, int]:
     """Render and write the files of ``analysis`` that OUT (as ``state`` knows it) does
     not hold yet; returns (files written, files in the site). ``renderer``: the one the
     caller made for ``analysis`` (the preview renders the saved file's page first).
 
-    The preview keeps which content files each page reads (``reads``, filled for the
-    pages fingerprinted): after an edit the analysis does not see, the pages that read
-    none of the edited files are ``unchanged`` and keep the fingerprints OUT has."""
+    ``reads``: filled with the content files each page fingerprinted reaches. After an
+    edit the analysis does not see, the pages that reach none of the edited files are
+    ``unchanged`` and keep the fingerprints OUT has; pages ``edited`` (that reach one)
+    are made again without being fingerprinted (see `sitegen.builder.unseen`)."""
     from sitegen.builder.workers import Workers
     from sitegen.site.render import SiteRenderer  # templates are only needed when building
 
@@ -157,8 +165,11 @@ def write_output(
     ):
         # Which files changed can only be known from their fingerprints; when all is
         # written anyway, the files are fingerprinted as they are made.
-        fingerprints = _fingerprints(workers, names, state, set(unchanged)) if state.files else {}
-        stale = state.stale(fingerprints) if state.files else names
+        if state.files:
+            fingerprints = _fingerprints(workers, names, state, set(unchanged), set(edited))
+            stale = state.stale(fingerprints, set(edited))
+        else:
+            fingerprints, stale = {}, names
         with state.writer(names) as target:
             made = workers.make(stale, target.staging, fingerprint=not state.files)
             target.commit(made.digests)
@@ -167,9 +178,11 @@ def write_output(
 
 
 def _fingerprints(
-    workers: Workers, names: list[str], state: OutputState, unchanged: set[str]
+    workers: Workers, names: list[str], state: OutputState, unchanged: set[str], edited: set[str]
 ) -> dict[str, bytes]:
-    """Each file's fingerprint: those ``unchanged`` as OUT's record has it."""
+    """Each file's fingerprint: those ``unchanged`` as OUT's record has it, those
+    ``edited`` none (`UNFINGERPRINTED`)."""
     kept = {name: state.files[name].fingerprint for name in unchanged if name in state.files}
+    kept |= dict.fromkeys(edited, UNFINGERPRINTED)
     made = workers.fingerprints([name for name in names if name not in kept])
     return {name: kept[name] if name in kept else made[name] for name in names}

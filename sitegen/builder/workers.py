@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from sitegen.core.fingerprint import PageReads
     from sitegen.site.render import DataSources, SiteRenderer
 
+# Fingerprints by file, and the content files each page's reached (when traced).
+Fingerprinted = tuple[dict[str, bytes], dict[str, frozenset[str]]]
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
@@ -60,12 +62,13 @@ class Workers:
         jobs: int | None = None,
         reads: PageReads | None = None,
     ) -> None:
-        """``reads``: filled with the content files each page fingerprinted reads (see
-        `SiteRenderer.fingerprinter`); pages are then fingerprinted here."""
+        """``reads``: filled with the content files each page fingerprinted reaches
+        (see `SiteRenderer.fingerprinter`)."""
         self.renderer = renderer
         self.data_sources = data_sources
+        self.reads = reads
         self.fingerprint = renderer.fingerprinter(data_sources, reads)
-        self.jobs = 1 if reads is not None else jobs or os.cpu_count() or 1
+        self.jobs = jobs or os.cpu_count() or 1
         self._pool: Pool | None = None
 
     def __enter__(self) -> Workers:
@@ -97,9 +100,20 @@ class Workers:
         assert self._pool is not None
         # One contiguous run of files per worker: neighbours share most of their data
         # (a project's tasks, a month's reports), which each worker digests only once.
-        for part in self._pool.imap_unordered(_fingerprint_chunk, split_evenly(rest, self.jobs)):
+        for part, reached in self._pool.imap_unordered(
+            _fingerprint_chunk, split_evenly(rest, self.jobs)
+        ):
             prints.update(part)
+            if self.reads is not None:
+                self.reads.files.update(reached)
         return {name: prints[name] for name in names}
+
+    def _fingerprints_here(self, names: list[str]) -> Fingerprinted:
+        prints = {name: self.fingerprint(name) for name in names}
+        if self.reads is None:
+            return prints, {}
+        reached = self.reads.files  # pages only: other files are made from no document
+        return prints, {name: reached[name] for name in names if name in reached}
 
     def _summary_pages(self, names: list[str]) -> list[str]:
         """The pages of the kinds the site has few of (not one per report or task)."""
@@ -165,9 +179,8 @@ def _inherited_workers() -> Workers:
     return _inherited
 
 
-def _fingerprint_chunk(names: list[str]) -> dict[str, bytes]:
-    workers = _inherited_workers()
-    return _stoppable(lambda: {name: workers.fingerprint(name) for name in names})
+def _fingerprint_chunk(names: list[str]) -> Fingerprinted:
+    return _stoppable(lambda: _inherited_workers()._fingerprints_here(names))
 
 
 def _make_chunk(task: tuple[list[str], StagingFolder, bool]) -> Made:

@@ -17,6 +17,7 @@ import os
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import msgpack
 
@@ -107,6 +108,11 @@ class ParseCache:
         if cached is not None and cached[0] == self.known.get(relative):
             self._used[relative] = cached
 
+    def earlier_parse(self, relative: str, digest: bytes) -> FrontMatterDoc | None:
+        """The parse kept for ``relative`` when that file's bytes had ``digest``."""
+        cached = self._entries.get(relative)
+        return _unpacked_parse(cached[1]) if cached is not None and cached[0] == digest else None
+
     def _reuse(self, relative: str, cached: Entry) -> FrontMatterDoc | None:
         doc = _unpacked_parse(cached[1])
         if doc is not None:
@@ -123,16 +129,36 @@ class ParseCache:
         self._entries, self._used = {}, {}
 
 
-def _packed_parse(doc: FrontMatterDoc) -> bytes | None:
-    """``doc`` as MessagePack; None for a value the format cannot hold (then the file is
-    simply parsed again next time)."""
+def same_front_matter(one: FrontMatterDoc, other: FrontMatterDoc) -> bool:
+    """Whether two parses differ in their bodies at most: the same front matter value for
+    value and type (YAML's 1, 1.0 and true told apart), key lines and read notes."""
+    front = [_front_row(doc) for doc in (one, other)]
+    return front[0] is not None and front[0] == front[1]
+
+
+def _front_row(doc: FrontMatterDoc) -> bytes | None:
+    data, lines, body_line, notes = _front_parts(doc)
+    return _packed([data, lines, body_line, notes])
+
+
+def _front_parts(doc: FrontMatterDoc) -> tuple[dict[str, Any], str, int, list[list[Any]]]:
     lines = doc.lines if isinstance(doc.lines, LineTable) else LineTable(dict(doc.lines))
     notes = [[note.code, note.reason, note.line] for note in doc.notes]
-    row = [doc.data, lines.packed(), doc.body, doc.body_line, notes]
+    return doc.data, lines.packed(), doc.body_line, notes
+
+
+def _packed(row: list[Any]) -> bytes | None:
+    """``row`` as MessagePack; None for a value the format cannot hold (then the file is
+    simply parsed again next time)."""
     try:
         return msgpack.packb(row, default=_extension)
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+def _packed_parse(doc: FrontMatterDoc) -> bytes | None:
+    data, lines, body_line, notes = _front_parts(doc)
+    return _packed([data, lines, doc.body, body_line, notes])
 
 
 def _unpacked_parse(packed: bytes) -> FrontMatterDoc | None:

@@ -295,15 +295,16 @@ def _days_off(rules: Rules) -> Iterator[Finding]:
                                     field="date", date=report.date, id=report.id)  # fmt: skip
 
 
-def brief_over_limit(report: ReportDoc, limit: int) -> int | None:
-    """The length of ``report``'s brief when it is over ``limit`` characters, else None.
+def brief_over_limit(body: str, limit: int) -> int | None:
+    """The length of the brief a report's ``body`` holds when it is over ``limit``
+    characters, else None.
 
     This is all the analysis reads of any document's body (bodies are shown, not
     computed with): a resident preview re-renders, without analysing the site again, a
     page whose file changed only in a way this does not see (see
     `sitegen.builder.resident`; tests/test_resident.py checks the claim).
     """
-    brief = report.body.strip()
+    brief = body.strip()
     # A character is one code point or more, and NFC never turns one code point into two
     # characters, so a brief of at most ``limit`` code points is within the limit
     # (tests/test_calculations.py checks it on any text): most briefs are not counted.
@@ -315,7 +316,12 @@ def brief_over_limit(report: ReportDoc, limit: int) -> int | None:
 
 def body_as_analysed(document: Document, limit: int) -> int | None:
     """What the analysis reads of ``document``'s body (``limit``: the brief's)."""
-    return brief_over_limit(document, limit) if isinstance(document, ReportDoc) else None
+    return body_read_as(type(document), document.body, limit)
+
+
+def body_read_as(kind: type[Document], body: str, limit: int) -> int | None:
+    """What the analysis reads of ``body`` as the body of a document of ``kind``."""
+    return brief_over_limit(body, limit) if issubclass(kind, ReportDoc) else None
 
 
 def _report_rules(rules: Rules) -> Iterator[Finding]:
@@ -344,7 +350,7 @@ def _report_rules(rules: Rules) -> Iterator[Finding]:
                         deadline=limits.report_deadline,
                         zone=rules.site.settings.timezone,
                     )
-            length = brief_over_limit(report, limits.brief_max_chars)
+            length = brief_over_limit(report.body, limits.brief_max_chars)
             if length is not None:
                 yield Finding(
                     "brief-too-long",

@@ -1,0 +1,129 @@
+"""A fresh `sitegen build` after an edit the analysis does not see fingerprints only the
+pages that reach the edited file, and still ends as a clean build would.
+
+The first incremental build into an OUT keeps which content files each page reaches
+(`sitegen.builder.readindex`); the builds after it use that index when every edited file
+reads the same to the analysis (`sitegen.builder.unseen`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.builder import workers
+from sitegen.builder.incremental import UNFINGERPRINTED, BuildRecord, OutputState
+from sitegen.builder.readindex import ReadIndex
+from tests.test_incremental import REPORT, SITE, append, clean_build, edit, run, tree
+
+
+@pytest.fixture
+def fingerprinted(monkeypatch) -> list[str]:
+    """The names of the files each build fingerprints, as it asks the workers."""
+    asked: list[str] = []
+    original = workers.Workers.fingerprints
+
+    def spy(self, names):
+        asked.extend(names)
+        return original(self, names)
+
+    monkeypatch.setattr(workers.Workers, "fingerprints", spy)
+    return asked
+
+
+def pages(names: list[str]) -> list[str]:
+    return [name for name in names if name.endswith(".html")]
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    folder = tmp_path / "content"
+    shutil.copytree(SITE, folder)
+    return folder
+
+
+def indexed_out(content: Path, out: Path) -> None:
+    """OUT after a cold build and one incremental build (which keeps the index)."""
+    run(content, out)
+    append(content / "launch/tasks/L-01.md", "\nFirst note.\n")
+    run(content, out)
+
+
+@pytest.mark.parametrize(
+    "document, text",
+    [(REPORT, "\nOne more line.\n"), ("launch/tasks/L-03.md", "\nA note.\n")],
+)
+def test_an_edit_the_analysis_does_not_see_fingerprints_no_page(
+    document, text, content, tmp_path, monkeypatch, fingerprinted
+):
+    out = tmp_path / "out"
+    indexed_out(content, out)
+    fingerprinted.clear()
+    append(content / document, text)
+    reporter = run(content, out)
+    assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
+    assert fingerprinted and pages(fingerprinted) == []  # the data files only
+    assert 0 < reporter.written[1] < 30
+    # The pages that reach the edited file are made again, with no fingerprint on record.
+    state = OutputState.load(out)
+    remade = [name for name, known in state.files.items() if known.fingerprint == UNFINGERPRINTED]
+    assert remade == pages(remade) and 0 < len(remade) <= reporter.written[1]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c: edit(c / REPORT, "progress: 41", "progress: 12"),  # a value it computes with
+        lambda c: append(c / REPORT, "简" * 300 + "\n"),  # a brief over the limit: a finding
+        lambda c: edit(c / REPORT, "\n---\n", "\n\n---\n"),  # the body starts a line later
+        lambda c: (c / "launch/reports/2023-10-08-pat.md").write_text(  # a new file
+            (c / REPORT).read_text("utf-8").replace("2023-10-07", "2023-10-08"), "utf-8"
+        ),
+        lambda c: edit(c / "site.yaml", "title: Multi", "title: Many"),  # not a document
+    ],
+    ids=["progress", "long brief", "body line", "new report", "site title"],
+)
+def test_an_edit_the_analysis_sees_fingerprints_every_page(
+    change, content, tmp_path, monkeypatch, fingerprinted
+):
+    out = tmp_path / "out"
+    indexed_out(content, out)
+    fingerprinted.clear()
+    change(content)
+    run(content, out)
+    assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
+    assert len(pages(fingerprinted)) > 50
+
+
+def test_pages_made_without_a_fingerprint_are_made_again_by_the_next_full_comparison(
+    content, tmp_path, monkeypatch, fingerprinted
+):
+    out = tmp_path / "out"
+    indexed_out(content, out)
+    append(content / REPORT, "\nOne more line.\n")
+    run(content, out)  # the report's pages: made again, unfingerprinted
+    edit(content / REPORT, "progress: 41", "progress: 12")
+    run(content, out)
+    append(content / REPORT, "\nAnd another.\n")
+    run(content, out)
+    assert tree(out) == clean_build(content, tmp_path / "clean", monkeypatch)
+
+
+def test_the_index_belongs_to_one_build_and_says_which_files_changed(content, tmp_path):
+    out = tmp_path / "out"
+    indexed_out(content, out)
+    last = OutputState.load(out).last_build
+    assert last is not None
+    index = ReadIndex.load(out, last)
+    assert index is not None
+    assert index.edits(index.files) == {}
+    assert index.edits({**index.files, "launch/tasks/NEW.md": b"x"}) is None  # a file came
+    edited = {**index.files, REPORT: b"now"}
+    assert index.edits(edited) == {REPORT: index.files[REPORT]}
+    reaching = index.pages_reaching([REPORT])
+    assert "reports/launch/2023-10-07-pat.html" in reaching
+    assert "tasks/L-02.html" not in reaching and "risks/index.html" not in reaching
+    other = BuildRecord(b"other", last.code, last.as_of, last.public, last.timezone, ())
+    assert ReadIndex.load(out, other) is None  # another build's index is not used
