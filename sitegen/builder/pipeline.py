@@ -81,7 +81,7 @@ def _build(
     from sitegen.builder.analyse import analyse  # only now: see sitegen.builder.analyse
     from sitegen.builder.unseen import PagePlan
 
-    plan = PagePlan.before_analysis(root, state, contents.files) if state.files else None
+    plan = PagePlan.before_analysis(root, state, contents.files)
     jobs = jobs or os.cpu_count() or 1
     analysis = analyse(root, as_of, public, contents=contents, jobs=jobs, history=found)
     if fails(analysis.findings, strict):
@@ -98,8 +98,10 @@ def _build(
     )
     from sitegen.site.render import TemplateFailed  # templates: only when building
 
-    unchanged, edited = plan.unchanged_and_edited(root, analysis, build, last) if plan else ((), ())
-    reads = plan.reads if plan else None
+    unchanged, edited = plan.unchanged_and_edited(root, analysis, build, last)
+    # An incremental build finds which files each page reaches, for the builds after it;
+    # a cold one does not (see sitegen.builder.readindex).
+    reads = plan.reads if state.files else None
     try:
         written, total = write_output(analysis, state, jobs, None, reads, unchanged, edited)
     except OutputError as problem:
@@ -109,7 +111,7 @@ def _build(
     except TemplateFailed as failed:  # the content's theme: a finding, not a traceback
         failure = failed.finding(root, Messages(settings.language))
         return _finish(reporter, [*analysis.findings, failure], strict, out, 0, 0)
-    if plan is not None:
+    if reads is not None:
         plan.store(out, build, {*unchanged, *edited})
     return _finish(reporter, analysis.findings, strict, out, written, total)
 
