@@ -372,8 +372,14 @@ def test_content_workflow_reads_history_keeps_the_cache_and_notifies() -> None:
     caches = [s for s in _steps(workflow) if s.get("uses", "").startswith("actions/cache")]
     assert len(caches) == 2
     for cache in caches:
-        assert cache["with"]["path"] == "~/.cache/sitegen"
         assert "steps.install.outputs.version" in cache["with"]["key"]
+    check, site = caches
+    assert check["with"]["path"] == "~/.cache/sitegen"
+    # The build keeps OUT too, with its own key: only then is the next build incremental.
+    assert site["with"]["path"].split() == ["~/.cache/sitegen", "public"]
+    assert site["with"]["key"] != check["with"]["key"]
+    [built] = [s for s in workflow["jobs"]["build"]["steps"] if "sitegen build" in s.get("run", "")]
+    assert " -o public " in built["run"]
     build = workflow["jobs"]["build"]
     assert build["env"]["WEBHOOK"] == "${{ secrets.SITEGEN_WEBHOOK_URL }}"
     [digest] = [s for s in build["steps"] if "sitegen notify" in s.get("run", "")]
