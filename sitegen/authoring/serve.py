@@ -172,9 +172,9 @@ class PreviewServer:
         self._serve_early(renderer, first)
         state = OutputState.load(self.out)
         # no fork: this process has threads
-        unchanged = resident.unchanged_pages()
+        unchanged, edited = resident.unchanged_and_edited()
         self.written, self.total = write_output(
-            analysis, state, jobs=1, renderer=renderer, reads=resident.reads, unchanged=unchanged
+            analysis, state, 1, renderer, resident.reads, unchanged, edited
         )
         return True, []
 

@@ -127,11 +127,13 @@ class ResidentSite:
         self.changed = frozenset(old.source.file for old, _ in pairs)
         return earlier.analysis
 
-    def unchanged_pages(self) -> list[str]:
-        """The pages that cannot have changed since the last build: after an edit the
-        analysis does not see, those whose fingerprints reach none of the edited files.
-        (After any other edit, none: what they read is found again.)"""
-        return self.reads.after_edit(self.changed) if self.reused else []
+    def unchanged_and_edited(self) -> tuple[list[str], list[str]]:
+        """After an edit the analysis does not see: the pages that cannot have changed
+        since the last build (their fingerprints reach none of the edited files), and
+        those that reach one, to make again (each still reaches what it reached: the
+        analysis is the same). After any other edit, none of either: what the pages read
+        is found again."""
+        return self.reads.after_edit(self.changed) if self.reused else ([], [])
 
     def remember(
         self, loaded: LoadResult, analysis: Analysis, files: dict[str, bytes], *key: Any

@@ -169,10 +169,14 @@ class PageReads:
         self.tracer = FileTracingFingerprinter()
         self.files: dict[str, frozenset[str]] = {}  # page → the files its fingerprint reaches
 
-    def after_edit(self, changed: frozenset[str]) -> list[str]:
-        """Forget what ``changed`` files reach; the pages whose fingerprints reach none."""
+    def after_edit(self, changed: frozenset[str]) -> tuple[list[str], list[str]]:
+        """Forget what ``changed`` files reach; the pages whose fingerprints reach none,
+        and those that reach one."""
         self.tracer.forget(changed)
-        return [page for page, files in self.files.items() if not files & changed]
+        unchanged, edited = [], []
+        for page, files in self.files.items():
+            (edited if files & changed else unchanged).append(page)
+        return unchanged, edited
 
 
 _NO_FILES: frozenset[str] = frozenset()
