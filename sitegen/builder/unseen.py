@@ -5,9 +5,10 @@ lines and, of its body, only what `sitegen.engine.checks.body_as_analysed` says.
 every file edited since the last build is a document that reads the same by that rule,
 and the analysis reports what the last build reported, then every value the site
 computes is what it was, bar those documents' text. A page whose fingerprint reached
-none of those files (`sitegen.builder.readindex`) then has the fingerprint it had, and
-only the others need fingerprinting: the same rule the resident preview applies to its
-kept analysis (`sitegen.builder.resident`), from what a fresh process can read.
+none of those files (`sitegen.builder.readindex`) then has the fingerprint it had; the
+others are made again without being fingerprinted, as their inputs changed by
+construction. It is the rule the resident preview applies to its kept analysis
+(`sitegen.builder.resident`), from what a fresh process can read.
 
 What each edited file read before comes from the parse cache, which keeps one parse
 per file by the digest of its bytes; when that parse is gone (another command parsed
