@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sitegen.core.fingerprint import PageReads
     from sitegen.site.render import DataSources, SiteRenderer
 
-# Fingerprints by file, and the content files each page's reached (when traced).
+# Fingerprints by file, and the content files each page's fingerprint reached (if traced).
 Fingerprinted = tuple[dict[str, bytes], dict[str, frozenset[str]]]
 Task = TypeVar("Task")
 Result = TypeVar("Result")
