@@ -16,7 +16,7 @@ import pytest
 from sitegen.builder import workers
 from sitegen.builder.incremental import UNFINGERPRINTED, BuildRecord, OutputState
 from sitegen.builder.readindex import ReadIndex
-from tests.test_incremental import REPORT, SITE, append, clean_build, edit, run, tree
+from tests.test_incremental import AS_OF, REPORT, SITE, append, clean_build, edit, run, tree
 
 
 @pytest.fixture
@@ -127,3 +127,75 @@ def test_the_index_belongs_to_one_build_and_says_which_files_changed(content, tm
     assert "tasks/L-02.html" not in reaching and "risks/index.html" not in reaching
     other = BuildRecord(b"other", last.code, last.as_of, last.public, last.timezone, ())
     assert ReadIndex.load(out, other) is None  # another build's index is not used
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "content"
+SAMPLE_REPORT = "q3-launch/reports/2023-07-03-zhao-liu.md"
+
+
+def test_after_a_new_commit_that_shows_nothing_new_no_page_is_fingerprinted(
+    tmp_path, monkeypatch, fingerprinted
+):
+    """A push in CI: each build follows a new commit. When the history shows what it
+    showed (baselines, trends, findings) and the edit is one the analysis does not see,
+    the index still holds."""
+    from sample_history import sample_repository
+
+    repo = sample_repository(tmp_path / "repo", SAMPLE)
+    out = tmp_path / "out"
+    run(repo.content, out, as_of=None)
+    for number, when in enumerate(["2023-10-20T10:00:00+08:00", "2023-10-21T10:00:00+08:00"]):
+        fingerprinted.clear()
+        append(repo.content / SAMPLE_REPORT, f"\n补充 {number}。\n")
+        repo.commit(when)
+        run(repo.content, out, as_of=None)
+    assert pages(fingerprinted) == []  # the second build after a commit: from the index
+    assert tree(out) == clean_build(repo.content, tmp_path / "clean", monkeypatch, as_of=None)
+
+
+def test_commits_that_change_what_the_history_shows_fingerprint_every_page(
+    tmp_path, monkeypatch, fingerprinted
+):
+    """Between two builds a task's end moved and moved back: the files read the same as
+    at the last build but for a report's text, yet the history now shows two replans."""
+    from sample_history import sample_repository
+
+    repo = sample_repository(tmp_path / "repo", SAMPLE)
+    out = tmp_path / "out"
+    task = repo.content / "q3-launch/tasks/MKT-202307-001-01.md"
+    run(repo.content, out, as_of=None)
+    append(repo.content / SAMPLE_REPORT, "\n补充。\n")
+    repo.commit("2023-10-20T10:00:00+08:00")
+    run(repo.content, out, as_of=None)  # keeps the index
+    edit(task, "end: 2023-07-07", "end: 2023-07-10")
+    repo.commit("2023-10-21T10:00:00+08:00")
+    edit(task, "end: 2023-07-10", "end: 2023-07-07")
+    append(repo.content / SAMPLE_REPORT, "\n又补充。\n")
+    repo.commit("2023-10-22T10:00:00+08:00")
+    fingerprinted.clear()
+    run(repo.content, out, as_of=None)
+    assert len(pages(fingerprinted)) > 20
+    assert tree(out) == clean_build(repo.content, tmp_path / "clean", monkeypatch, as_of=None)
+
+
+def test_a_new_commit_keeps_the_index_only_if_the_history_shows_the_same(tmp_path):
+    """What the history shows besides findings (baselines, trends) is compared by digest;
+    a build of an earlier day reads a commit's files, so any new commit counts there."""
+    from dataclasses import replace
+
+    from sitegen.builder.analyse import analyse
+    from sitegen.builder.unseen import history_digest, same_reading
+    from sitegen.engine.history.facts import HistoryFacts
+    from sitegen.engine.history.trend import TrendPoint
+
+    analysis = analyse(SITE, AS_OF)
+    last = BuildRecord(b"then", b"code", AS_OF, False, "UTC", (), "commit-1")
+    now = replace(last, inputs=b"now", history="commit-2")
+    index = ReadIndex(last.key(), {}, {}, history_digest(analysis))
+    assert same_reading(analysis, now, last, index)
+    assert not same_reading(replace(analysis, from_commit=True), now, last, index)
+    point = TrendPoint(AS_OF, None, None)
+    shown = replace(analysis, history=HistoryFacts(True, {}, {"launch": (point,)}))
+    assert not same_reading(shown, now, last, index)
+    assert same_reading(shown, replace(now, history="commit-1"), last, index)  # no commit
+    assert not same_reading(analysis, replace(now, public=True), last, index)

@@ -114,7 +114,9 @@ def _analyse(
             document.source.forget_lines()
         else:
             document.source.release_lines()
-    analysis = Analysis(root, site, status, health, sort_findings(findings), theme, public, facts)
+    from_commit = folder != root
+    findings = sort_findings(findings)
+    analysis = Analysis(root, site, status, health, findings, theme, public, facts, from_commit)
     if resident is not None:
         resident.site.remember(loaded, analysis, resident.files, resident.history, day, today)
     return analysis

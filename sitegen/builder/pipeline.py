@@ -112,7 +112,7 @@ def _build(
         failure = failed.finding(root, Messages(settings.language))
         return _finish(reporter, [*analysis.findings, failure], strict, out, 0, 0)
     if reads is not None:
-        plan.store(out, build, {*unchanged, *edited})
+        plan.store(out, analysis, build, {*unchanged, *edited})
     return _finish(reporter, analysis.findings, strict, out, written, total)
 
 

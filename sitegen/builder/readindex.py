@@ -28,7 +28,7 @@ from sitegen import __version__
 from sitegen.builder.incremental import BuildRecord
 from sitegen.core.cachefiles import cache_file, read_sealed, write_sealed
 
-FORMAT = f"{__version__}/reads-1"
+FORMAT = f"{__version__}/reads-2"
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class ReadIndex:
     build: tuple[Any, ...]  # the build it belongs to (`BuildRecord.key`)
     files: Mapping[str, bytes]  # content file → digest of its bytes, as read
     pages: Mapping[str, frozenset[str]]  # page → the content files its fingerprint reached
+    history: bytes = b""  # a digest of what the git history showed (baselines, trends)
 
     @classmethod
     def load(cls, out: Path, build: BuildRecord) -> ReadIndex | None:
@@ -47,14 +48,14 @@ class ReadIndex:
             stored = msgpack.unpackb(payload) if payload is not None else {}
             if tuple(stored.get("build", ())) != build.key():
                 return None
-            files, names = stored["files"], stored["names"]
+            files, names, history = stored["files"], stored["names"], stored["history"]
             pages = {
                 page: frozenset(names[number] for number in reached)
                 for page, reached in stored["pages"].items()
             }
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):  # another shape
             return None
-        return cls(build.key(), files, pages)
+        return cls(build.key(), files, pages, history)
 
     def store(self, out: Path) -> None:
         """Keep this index for the next build into ``out`` (skipped if the cache is not
@@ -62,7 +63,13 @@ class ReadIndex:
         names = sorted(set().union(*self.pages.values())) if self.pages else []
         number = {name: index for index, name in enumerate(names)}
         pages = {page: sorted(number[name] for name in files) for page, files in self.pages.items()}
-        record = {"build": self.build, "files": dict(self.files), "names": names, "pages": pages}
+        record = {
+            "build": self.build,
+            "files": dict(self.files),
+            "names": names,
+            "pages": pages,
+            "history": self.history,
+        }
         # Packed at once: the pieces `write_record` packs one by one took ten times longer.
         write_sealed(_index_file(out), FORMAT, msgpack.packb(record))
 

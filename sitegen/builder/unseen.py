@@ -29,7 +29,7 @@ from sitegen.content.source import FrontMatterDoc, ReadError, parse_document
 from sitegen.content.textfile import read_bytes
 from sitegen.core.digests import bytes_digest
 from sitegen.core.findings import Finding
-from sitegen.core.fingerprint import PageReads
+from sitegen.core.fingerprint import Fingerprinter, PageReads
 from sitegen.engine.checks import body_read_as
 from sitegen.site.analysis import Analysis
 
@@ -63,21 +63,43 @@ class PagePlan:
         index, earlier = self.index, self.earlier
         if index is None or earlier is None or last is None:
             return set(), set()
-        if build.key()[1:] != last.key()[1:]:  # another sitegen, day or option
+        if not same_reading(analysis, build, last, index):
             return set(), set()
         if not edits_unseen(root, analysis, earlier, self.files, last.findings):
             return set(), set()
         edited = index.pages_reaching(earlier)
         return index.pages.keys() - edited, edited
 
-    def store(self, out: Path, build: BuildRecord, unfingerprinted: set[str]) -> None:
+    def store(
+        self, out: Path, analysis: Analysis, build: BuildRecord, unfingerprinted: set[str]
+    ) -> None:
         """Keep, for the next build, what each page reaches: as found by this build, or
         as the last build found it for the pages this one did not fingerprint."""
         pages = dict(self.reads.files)
         if self.index is not None:
             earlier = self.index.pages
             pages |= {page: earlier[page] for page in unfingerprinted if page in earlier}
-        ReadIndex(build.key(), self.files, pages).store(out)
+        ReadIndex(build.key(), self.files, pages, history_digest(analysis)).store(out)
+
+
+def same_reading(
+    analysis: Analysis, build: BuildRecord, last: BuildRecord, index: ReadIndex
+) -> bool:
+    """Whether this build reads the site as the last one did, bar the content's files:
+    the same sitegen, day and options, and the same history or, after new commits, one
+    that shows what it showed (the analysis reads commits for the baselines and trends,
+    and for findings, which `edits_unseen` compares; a build of an earlier day reads a
+    commit's files instead of the working tree's: then the history must be the same)."""
+    if build.key()[1:4] != last.key()[1:4]:  # code, day, public
+        return False
+    if build.history == last.history:
+        return True
+    return not analysis.from_commit and history_digest(analysis) == index.history
+
+
+def history_digest(analysis: Analysis) -> bytes:
+    """A digest of what the git history shows of the site (baselines and trends)."""
+    return Fingerprinter().digest(analysis.history)
 
 
 def earlier_parses(root: Path, edits: Mapping[str, bytes]) -> dict[str, FrontMatterDoc] | None:
@@ -131,4 +153,4 @@ def _parse(path: Path, digest: bytes) -> FrontMatterDoc | None:
         return None
 
 
-__all__ = ["earlier_parses", "edits_unseen"]
+__all__ = ["PagePlan", "earlier_parses", "edits_unseen", "history_digest", "same_reading"]

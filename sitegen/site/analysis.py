@@ -26,6 +26,7 @@ class Analysis:
     theme: Theme
     public: bool = False
     history: HistoryFacts = field(default_factory=HistoryFacts)  # baselines, trends
+    from_commit: bool = False  # the files read were a commit's (an earlier day's), not the tree's
 
     @property
     def failed(self) -> bool:
