@@ -144,10 +144,12 @@ class Workers:
         made = Made({}, {})
         for name in names:
             page = self.renderer.pages.get(name)
-            data = self.renderer.page(page) if page else self.data_sources[name][1]()
+            data = self.renderer.page(page) if page else self.data_sources[name].make()
             made.digests[name] = staging.write(name, data)
             if fingerprint:
                 made.fingerprints[name] = self.fingerprint(name, page)
+            if page is None:
+                self.data_sources[name].release()
         return made
 
     def _would_be_parallel(self, count: int, threshold: int) -> bool:
