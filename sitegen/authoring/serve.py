@@ -174,7 +174,7 @@ class PreviewServer:
         # no fork: this process has threads
         unchanged, edited = resident.unchanged_and_edited()
         self.written, self.total = write_output(
-            analysis, state, 1, renderer, resident.reads, unchanged, edited
+            analysis, state, 1, renderer, resident.reads, unchanged=unchanged, edited=edited
         )
         return True, []
 

@@ -103,7 +103,9 @@ def _build(
     # a cold one does not (see sitegen.builder.readindex).
     reads = plan.reads if state.files else None
     try:
-        written, total = write_output(analysis, state, jobs, None, reads, unchanged, edited)
+        written, total = write_output(
+            analysis, state, jobs, reads=reads, unchanged=unchanged, edited=edited
+        )
     except OutputError as problem:
         reporter.findings(analysis.findings)
         reporter.output_failed(problem.message(Messages(settings.language)))
