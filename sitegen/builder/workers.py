@@ -18,7 +18,8 @@ from sitegen.core.forking import _fork_context, _stoppable, split_evenly
 if TYPE_CHECKING:
     from sitegen.builder.output import StagingFolder
     from sitegen.core.fingerprint import PageReads
-    from sitegen.site.render import DataSources, SiteRenderer
+    from sitegen.site.datafiles import DataSources
+    from sitegen.site.render import SiteRenderer
 
 # Fingerprints by file, and the content files each page's fingerprint reached (if traced).
 Fingerprinted = tuple[dict[str, bytes], dict[str, frozenset[str]]]

@@ -24,7 +24,6 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
-from sitegen.content.schemas import SCHEMA_KINDS, schema_for
 from sitegen.core.cachefiles import cache_home, read_sealed, write_sealed
 from sitegen.core.digests import blake, code_digest, named_files_digest
 from sitegen.core.findings import Finding, severity_of
@@ -34,8 +33,7 @@ from sitegen.engine import metrics
 from sitegen.site.analysis import Analysis
 from sitegen.site.compiled import FOLLOWS, Macros, ReportContent
 from sitegen.site.compiled_task import TaskContent
-from sitegen.site.export import status_data, to_json
-from sitegen.site.feeds import atom_feed_xml, calendar_rows, feed_data, task_calendar, task_table
+from sitegen.site.datafiles import DataSources, data_files
 from sitegen.site.frame import Frames
 from sitegen.site.pages import Page, site_pages, task_path
 from sitegen.site.pages.lookups import Lookups
@@ -333,57 +331,6 @@ def _static_files(theme: Theme) -> dict[str, bytes]:
     return {f"static/{name}": path.read_bytes() for name, path in theme.static.items()}
 
 
-class DataFile:
-    """A file of the site that is not a page: what it is made from, worked out when first
-    asked for (and again after `release`), and how to make it from that.
-
-    Worked out where it is used: a full build makes these files on the workers, so the
-    main process (which every worker copies) never holds their data (6 MiB for the
-    status data of 15,000 files)."""
-
-    def __init__(self, inputs: Callable[[], Any], make: Callable[[Any], bytes]) -> None:
-        self._inputs = inputs
-        self._make = make
-
-    def inputs(self) -> Any:
-        return self._inputs()
-
-    def make(self) -> bytes:
-        return self._make(self.inputs())
-
-    def release(self) -> None:
-        """Let go of the data worked out for this file (see `Once`)."""
-        release = getattr(self._inputs, "release", None)
-        if release is not None:
-            release()
-
-
-class Once:
-    """A value worked out by ``work`` the first time it is asked for, kept until
-    `release`d, with the values it was ``made_from`` (the status data, which two data
-    files are made from)."""
-
-    def __init__(self, work: Callable[[], Any], made_from: tuple[Once, ...] = ()) -> None:
-        self._work = work
-        self._made_from = made_from
-        self._value: Any = None
-        self._made = False
-
-    def __call__(self) -> Any:
-        if not self._made:
-            self._value, self._made = self._work(), True
-        return self._value
-
-    def release(self) -> None:
-        self._value, self._made = None, False
-        for value in self._made_from:
-            value.release()
-
-
-# A file that is not a page → what it is made from, and how.
-DataSources = dict[str, DataFile]
-
-
 def compiled_contents(
     theme: Theme, env: Environment, lookup: Lookups
 ) -> dict[str, Callable[..., str]]:
@@ -504,30 +451,7 @@ class SiteRenderer:
 
     def data_sources(self) -> DataSources:
         """Every file that is not a page: what it is made from, and how to make it."""
-        analysis = self.analysis
-        settings, as_of = analysis.site.settings, analysis.status.as_of
-        data = Once(
-            partial(
-                status_data,
-                analysis.site,
-                analysis.status,
-                analysis.health,
-                analysis.findings,
-                analysis.history,
-            )
-        )
-        sources: DataSources = {
-            name: DataFile(partial(_same, content), bytes) for name, content in self.static.items()
-        }
-        sources["status.json"] = DataFile(data, to_json)
-        tasks = Once(lambda: {"tasks": data()["tasks"]}, made_from=(data,))
-        sources["tasks.csv"] = DataFile(tasks, task_table)
-        calendar = Once(lambda: (settings, as_of, calendar_rows(analysis)))
-        sources["calendar.ics"] = DataFile(calendar, lambda inputs: task_calendar(*inputs))
-        sources["feed.xml"] = DataFile(Once(partial(feed_data, analysis)), atom_feed_xml)
-        for kind in SCHEMA_KINDS:  # made by sitegen's code alone
-            sources[f"schemas/{kind}.json"] = DataFile(partial(_same, kind), _schema_file)
-        return sources
+        return data_files(self.analysis, self.static)
 
     def fingerprinter(
         self, data_sources: DataSources, reads: PageReads | None = None
@@ -566,14 +490,6 @@ class SiteRenderer:
 
 class Fingerprint(Protocol):
     def __call__(self, name: str, page: Page | None = None) -> bytes: ...
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _schema_file(kind: str) -> bytes:
-    return to_json(schema_for(kind))
 
 
 __all__ = ["Page", "SiteRenderer", "Theme", "render_markdown"]
