@@ -395,3 +395,18 @@ def test_a_build_of_unchanged_content_starts_without_the_model_engine_or_templat
         text=True,
     )
     assert again.stdout.split() == ["0"]
+
+
+def test_a_data_file_works_out_its_data_once_and_lets_it_go():
+    """Data files are made from data worked out where they are made (the workers, in a
+    full build), kept while fingerprinting and making reuse it, then let go."""
+    from sitegen.site.datafiles import DataFile, Once
+
+    worked: list[str] = []
+    status = Once(lambda: worked.append("status") or {"tasks": [1, 2]})
+    tasks = Once(lambda: {"tasks": status()["tasks"]}, made_from=(status,))
+    table = DataFile(tasks, lambda data: repr(data["tasks"]).encode())
+    assert table.inputs() == {"tasks": [1, 2]} and table.make() == b"[1, 2]"
+    assert worked == ["status"]  # once for both
+    table.release()  # the status data it was made from goes too
+    assert table.make() == b"[1, 2]" and worked == ["status", "status"]
