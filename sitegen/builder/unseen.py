@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sitegen.builder.incremental import BuildRecord, OutputState
 from sitegen.builder.readindex import ReadIndex
+from sitegen.builder.resident import documents_by_file
 from sitegen.content.load import is_document_path
 from sitegen.content.parsecache import ParseCache, same_front_matter
 from sitegen.content.source import FrontMatterDoc, ReadError, parse_document
@@ -34,7 +35,7 @@ from sitegen.engine.checks import body_read_as
 from sitegen.site.analysis import Analysis
 
 
-@dataclass(frozen=True)
+@dataclass
 class PagePlan:
     """Which pages an incremental build must fingerprint, and what it keeps for the next."""
 
@@ -42,6 +43,7 @@ class PagePlan:
     index: ReadIndex | None = None  # the last build's, if kept
     earlier: Mapping[str, FrontMatterDoc] | None = None  # each edited file, as then
     reads: PageReads = field(default_factory=PageReads)  # what this build's pages reach
+    _shown: bytes | None = field(default=None, init=False)  # `history_digest`, once made
 
     @classmethod
     def before_analysis(
@@ -63,7 +65,7 @@ class PagePlan:
         index, earlier = self.index, self.earlier
         if index is None or earlier is None or last is None:
             return set(), set()
-        if not same_reading(analysis, build, last, index):
+        if not same_reading(analysis, build, last, index, self._history_shown(analysis)):
             return set(), set()
         if not edits_unseen(root, analysis, earlier, self.files, last.findings):
             return set(), set()
@@ -79,22 +81,30 @@ class PagePlan:
         if self.index is not None:
             earlier = self.index.pages
             pages |= {page: earlier[page] for page in unfingerprinted if page in earlier}
-        ReadIndex(build.key(), self.files, pages, history_digest(analysis)).store(out)
+        ReadIndex(build.key(), self.files, pages, self._history_shown(analysis)).store(out)
+
+    def _history_shown(self, analysis: Analysis) -> bytes:
+        """`history_digest` of ``analysis``, made once: both the check and the index
+        need it."""
+        if self._shown is None:
+            self._shown = history_digest(analysis)
+        return self._shown
 
 
 def same_reading(
-    analysis: Analysis, build: BuildRecord, last: BuildRecord, index: ReadIndex
+    analysis: Analysis, build: BuildRecord, last: BuildRecord, index: ReadIndex, shown: bytes
 ) -> bool:
     """Whether this build reads the site as the last one did, bar the content's files:
     the same sitegen, day and options, and the same history or, after new commits, one
-    that shows what it showed (the analysis reads commits for the baselines and trends,
-    and for findings, which `edits_unseen` compares; a build of an earlier day reads a
-    commit's files instead of the working tree's: then the history must be the same)."""
+    that shows what it showed (``shown``: `history_digest` of ``analysis``; the analysis
+    reads commits for the baselines and trends, and for findings, which `edits_unseen`
+    compares; a build of an earlier day reads a commit's files instead of the working
+    tree's: then the history must be the same)."""
     if build.key()[1:4] != last.key()[1:4]:  # code, day, public
         return False
     if build.history == last.history:
         return True
-    return not analysis.from_commit and history_digest(analysis) == index.history
+    return not analysis.from_commit and shown == index.history
 
 
 def history_digest(analysis: Analysis) -> bytes:
@@ -130,8 +140,7 @@ def edits_unseen(
     those files (with its digest now in ``files``) reads the same to it as it did."""
     if tuple(analysis.findings) != tuple(findings_before):
         return False
-    wanted = earlier.keys()
-    documents = {d.source.file: d for d in analysis.site.documents() if d.source.file in wanted}
+    documents = documents_by_file(analysis.site, earlier)
     limit = analysis.site.settings.thresholds.brief_max_chars
     for name, before in earlier.items():
         document = documents.get(name)
