@@ -23,7 +23,7 @@ class DataFile:
     """A file of the site that is not a page: what it is made from (``inputs``, worked
     out when first asked for and again after `release`), and how to make it from that."""
 
-    def __init__(self, inputs: Callable[[], Any], make: Callable[[Any], bytes]) -> None:
+    def __init__(self, inputs: Once, make: Callable[[Any], bytes]) -> None:
         self._inputs = inputs
         self._make = make
 
@@ -35,9 +35,7 @@ class DataFile:
 
     def release(self) -> None:
         """Let go of the data worked out for this file (see `Once`)."""
-        release = getattr(self._inputs, "release", None)
-        if release is not None:
-            release()
+        self._inputs.release()
 
 
 class Once:
@@ -71,7 +69,9 @@ def data_files(analysis: Analysis, static: dict[str, bytes]) -> DataSources:
     settings, as_of = analysis.site.settings, analysis.status.as_of
     facts = (analysis.site, analysis.status, analysis.health, analysis.findings)
     data = Once(partial(status_data, *facts, analysis.history))
-    sources = {name: DataFile(partial(_same, content), bytes) for name, content in static.items()}
+    sources = {
+        name: DataFile(Once(partial(_same, content)), bytes) for name, content in static.items()
+    }
     sources["status.json"] = DataFile(data, to_json)
     tasks = Once(lambda: {"tasks": data()["tasks"]}, made_from=(data,))
     sources["tasks.csv"] = DataFile(tasks, task_table)
@@ -79,7 +79,7 @@ def data_files(analysis: Analysis, static: dict[str, bytes]) -> DataSources:
     sources["calendar.ics"] = DataFile(calendar, lambda inputs: task_calendar(*inputs))
     sources["feed.xml"] = DataFile(Once(partial(feed_data, analysis)), atom_feed_xml)
     for kind in SCHEMA_KINDS:  # made by sitegen's code alone
-        sources[f"schemas/{kind}.json"] = DataFile(partial(_same, kind), _schema_file)
+        sources[f"schemas/{kind}.json"] = DataFile(Once(partial(_same, kind)), _schema_file)
     return sources
 
 
