@@ -152,7 +152,8 @@ def write_output(
     ``reads``: filled with the content files each page fingerprinted reaches. After an
     edit the analysis does not see, the pages that reach none of the edited files are
     ``unchanged`` and keep the fingerprints OUT has; pages ``edited`` (that reach one)
-    are made again without being fingerprinted (see `sitegen.builder.unseen`)."""
+    are made again without being fingerprinted (see `sitegen.builder.unseen`); so are
+    the data files that show no document's text."""
     from sitegen.builder.workers import Workers
     from sitegen.site.render import SiteRenderer  # templates are only needed when building
 
@@ -170,7 +171,10 @@ def write_output(
         # Which files changed can only be known from their fingerprints; when all is
         # written anyway, the files are fingerprinted as they are made.
         if state.files:
-            fingerprints = _fingerprints(workers, names, state, set(unchanged), set(edited))
+            kept = set(unchanged)
+            if unchanged or edited:  # an edit the analysis does not see
+                kept.update(name for name, made in data_sources.items() if not made.shows_text)
+            fingerprints = _fingerprints(workers, names, state, kept, set(edited))
             stale = state.stale(fingerprints, set(edited))
         else:
             fingerprints, stale = {}, names

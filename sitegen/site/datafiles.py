@@ -21,11 +21,18 @@ from sitegen.site.feeds import atom_feed_xml, calendar_rows, feed_data, task_cal
 
 class DataFile:
     """A file of the site that is not a page: what it is made from (``inputs``, worked
-    out when first asked for and again after `release`), and how to make it from that."""
+    out when first asked for and again after `release`), and how to make it from that.
 
-    def __init__(self, inputs: Once, make: Callable[[Any], bytes]) -> None:
+    ``shows_text``: whether it shows the text of documents (their bodies) beyond what the
+    analysis reads of it. One that does not is made from the analysis alone, so an edit
+    the analysis does not see leaves it as it was (see `sitegen.builder.unseen`)."""
+
+    def __init__(
+        self, inputs: Once, make: Callable[[Any], bytes], shows_text: bool = False
+    ) -> None:
         self._inputs = inputs
         self._make = make
+        self.shows_text = shows_text
 
     def inputs(self) -> Any:
         return self._inputs()
@@ -77,7 +84,8 @@ def data_files(analysis: Analysis, static: dict[str, bytes]) -> DataSources:
     sources["tasks.csv"] = DataFile(tasks, task_table)
     calendar = Once(lambda: (settings, as_of, calendar_rows(analysis)))
     sources["calendar.ics"] = DataFile(calendar, lambda inputs: task_calendar(*inputs))
-    sources["feed.xml"] = DataFile(Once(partial(feed_data, analysis)), atom_feed_xml)
+    feed = Once(partial(feed_data, analysis))
+    sources["feed.xml"] = DataFile(feed, atom_feed_xml, shows_text=True)  # reports' bodies
     for kind in SCHEMA_KINDS:  # made by sitegen's code alone
         sources[f"schemas/{kind}.json"] = DataFile(Once(partial(_same, kind)), _schema_file)
     return sources
