@@ -242,7 +242,10 @@ def sitegen_command(rev: str | None) -> tuple[list[str], dict[str, str]]:
     """The command that runs sitegen: the installed (editable) one, or a committed revision
     exported with `git archive` into bench/out/sitegen-<sha>/ and put first on PYTHONPATH."""
     if not rev:
-        found = shutil.which("sitegen")
+        # The script pip installed beside this Python, not the first `sitegen` on PATH: a
+        # version manager's shim there (pyenv's is a bash script) adds ~0.1 s to each run.
+        script = Path(sys.executable).parent / "sitegen"
+        found = str(script) if script.is_file() else shutil.which("sitegen")
         return ([found] if found else [sys.executable, "-m", "sitegen.cli"]), {}
     sha = resolve(rev)
     where = OUT / f"sitegen-{sha[:12]}"
