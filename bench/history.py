@@ -47,12 +47,9 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import pairwise
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-OUT = BENCH / "out"
-sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import AS_OF, ensure_content, run_child  # noqa: E402
+from children import AS_OF, BENCH, OUT, REPO, ensure_content, run_child
 
 ZONE = timezone(timedelta(hours=8))
 PLANNED = datetime(2022, 12, 30, 10, 0, tzinfo=ZONE)

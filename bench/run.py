@@ -29,7 +29,6 @@ A Markdown report is printed on stdout and written to bench/out/report-<sizes>.m
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -38,18 +37,14 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-OUT = BENCH / "out"
-LOGS = OUT / "logs"
-AS_OF = "2023-12-31"
+from children import AS_OF, BENCH, LOGS, OUT, REPO, Run, ensure_content, run_child
+from history import ensure_history, git
+
 HUGO = shutil.which("hugo") or "/usr/bin/hugo"
 
 HUGO_CONFIG = """\
@@ -66,38 +61,6 @@ HUGO_LIST = (
     "<body><h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}"
     '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>\n'
 )
-
-
-# --- running one child ---------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    seconds: float
-    rss_kib: int
-    rc: int
-    log: Path
-    cpu: float = float("nan")  # user + system seconds of the child and its workers
-
-
-def run_child(
-    cmd: list[str], log: Path, env: dict[str, str] | None = None, timeout: float = 3600.0
-) -> Run:
-    """Spawn, reap with wait4 (for this child's own max RSS), time wall-clock."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "wb") as sink:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=REPO)
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
-        try:
-            _pid, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    cpu = usage.ru_utime + usage.ru_stime
-    return Run(seconds, usage.ru_maxrss, proc.returncode, log, cpu)
 
 
 @dataclass
@@ -128,33 +91,6 @@ class Row:
     @property
     def rss_mib(self) -> float:
         return max(r.rss_kib for r in self.runs) / 1024 if self.runs else float("nan")
-
-
-# --- content ------------------------------------------------------------------------------
-
-
-def file_hash(*paths: Path) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def ensure_content(size: str, seed: int) -> tuple[Path, float | None]:
-    content = OUT / f"content-{size}-s{seed}"
-    stamp = OUT / f"content-{size}-s{seed}.stamp"
-    want = file_hash(BENCH / "generate.py")
-    if content.is_dir() and stamp.exists() and stamp.read_text().strip() == want:
-        return content, None
-    stamp.unlink(missing_ok=True)
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, str(BENCH / "generate.py"), size, str(content), "--seed", str(seed)],
-        check=True,
-    )
-    took = time.perf_counter() - start
-    stamp.write_text(want + "\n")
-    return content, took
 
 
 def input_stats(content: Path) -> tuple[int, int, int]:
@@ -500,7 +436,6 @@ def history_steps(
     """The same content with a year of git history (bench/history.py): a cold build that
     reads it all, and a build after one new commit (a report's brief edited and committed
     that evening; the commit is taken back after each run)."""
-    from history import ensure_history, git
 
     print(f"[{size}] history ...", file=sys.stderr, flush=True)
     folder, _, _ = ensure_history(size, seed)
