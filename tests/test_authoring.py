@@ -328,8 +328,9 @@ def _wait_for(predicate, seconds: float = 6.0) -> bool:
 def test_serve_rebuilds_and_reloads_on_change(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from sitegen.authoring.preview_http import VERSION_PATH
     from sitegen.authoring.preview_push import EVENTS_PATH
-    from sitegen.authoring.serve import VERSION_PATH, PreviewServer
+    from sitegen.authoring.serve import PreviewServer
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     files_before = sorted(p.relative_to(content) for p in content.rglob("*"))
