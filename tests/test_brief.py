@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from test_gantt import link, state
 
 from sitegen.cli import main
-from sitegen.content.model import TaskStatus
+from sitegen.content.choices import TaskStatus
 from sitegen.core.i18n import Messages
 from sitegen.engine.health import Health
 from sitegen.engine.workdays import WorkCalendar

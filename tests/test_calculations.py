@@ -348,7 +348,7 @@ def test_nothing_to_weigh_is_no_progress():
 
 
 def test_a_parents_leaves_and_status_come_from_its_subtasks():
-    from sitegen.content.model import TaskStatus as S
+    from sitegen.content.choices import TaskStatus as S
     from sitegen.engine.compute import summary_status
     from sitegen.engine.progress import leaves_under
 

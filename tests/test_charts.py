@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sitegen.content.model import Priority, TaskStatus
+from sitegen.content.choices import Priority, TaskStatus
 from sitegen.engine.compute import TaskState
 from sitegen.engine.history.trend import TrendPoint
 from sitegen.engine.workdays import WorkCalendar

@@ -15,8 +15,9 @@ from pydantic import BaseModel, ValidationError
 from test_invalid_sites import AS_OF, VALID_SITE, check_json, errors_of, invoke, write_site
 
 from sitegen.authoring.scaffold import slug
-from sitegen.content.load import _Collector
-from sitegen.content.model import DOCUMENT_KINDS, IdProblem, id_problem
+from sitegen.content.ids import IdProblem, id_problem
+from sitegen.content.model import DOCUMENT_KINDS
+from sitegen.content.problems import Collector
 from sitegen.content.source import Source
 from sitegen.core.i18n import LANGUAGES, Messages
 
@@ -192,7 +193,7 @@ def _model_names() -> set[str]:
 def test_field_messages_never_name_the_programs_insides(tmp_path, language):
     """Every field of every kind, given values of every shape: the messages name the keys
     as written, never a class of the model or pydantic's wording."""
-    collector = _Collector(tmp_path, Messages(language))
+    collector = Collector(tmp_path, Messages(language))
     for kind, model in DOCUMENT_KINDS.items():
         for name in set(model.model_fields) - {"body", "source"}:  # not keys of a file
             for value in WRONG_SHAPES:

@@ -9,7 +9,8 @@ from fractions import Fraction
 
 import pytest
 
-from sitegen.content.model import Priority, TaskDoc, TaskStatus
+from sitegen.content.choices import Priority, TaskStatus
+from sitegen.content.model import TaskDoc
 from sitegen.core.i18n import Messages
 from sitegen.engine.compute import TaskState
 from sitegen.engine.workdays import WorkCalendar

@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 from test_gantt import AS_OF, NS, link, parse, render, state
 
-from sitegen.content.model import TaskKind
+from sitegen.content.choices import TaskKind
 from sitegen.core.i18n import Messages
 from sitegen.engine.workdays import WorkCalendar
 from sitegen.site.gantt import LABEL_W, PAD_DAYS, ROW_H, day_width, gantt_svg

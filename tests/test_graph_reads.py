@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.builder.analyse import analyse
-from sitegen.content.model import Project
+from sitegen.content.projects import Project
 from sitegen.site.render import SiteRenderer
 
 SITE = Path(__file__).resolve().parent / "sites" / "multi"

@@ -338,8 +338,10 @@ def test_which_files_a_day_reads(timeline: FixtureRepo) -> None:
 
 
 def test_todays_files_read_for_an_earlier_day() -> None:
+    from sitegen.content.choices import RiskStatus
     from sitegen.content.history.asof import as_dated_on
-    from sitegen.content.model import Project, ReportDoc, RetroDoc, RiskDoc, RiskStatus, Site
+    from sitegen.content.model import ReportDoc, RetroDoc, RiskDoc
+    from sitegen.content.projects import Project, Site
     from sitegen.content.settings import SiteSettings
 
     def risk(risk_id: str, **fields: str) -> RiskDoc:

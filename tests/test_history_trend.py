@@ -17,10 +17,12 @@ from gitrepo import FixtureRepo
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sitegen.content.choices import TaskKind, TaskStatus
 from sitegen.content.history import History, history_of
 from sitegen.content.history.documents import VersionReader
 from sitegen.content.load import load_site
-from sitegen.content.model import ReportDoc, Site, TaskDoc, TaskKind, TaskStatus
+from sitegen.content.model import ReportDoc, TaskDoc
+from sitegen.content.projects import Site
 from sitegen.engine import metrics
 from sitegen.engine.compute import compute
 from sitegen.engine.history.trend import (

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from sitegen.builder.analyse import analyse
 from sitegen.cli import main
 from sitegen.content import textfile
+from sitegen.content.choices import TaskStatus
 from sitegen.content.load import load_site
-from sitegen.content.model import TaskStatus
 from sitegen.content.source import parse_document
 from sitegen.content.textfile import NotRead, ReadError
 from sitegen.site.render import render_markdown

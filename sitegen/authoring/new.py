@@ -32,7 +32,9 @@ from sitegen.authoring.scaffold import (
     with_template,
     write_new,
 )
-from sitegen.content.model import MAX_ID_LENGTH, IdProblem, Priority, Project, Site, id_problem
+from sitegen.content.choices import Priority
+from sitegen.content.ids import MAX_ID_LENGTH, IdProblem, id_problem
+from sitegen.content.projects import Project, Site
 from sitegen.core.days import today_in
 from sitegen.core.i18n import Messages
 

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 import frontmatter
 
 from sitegen import __version__
-from sitegen.content.model import MAX_ID_LENGTH, Project, Site, is_safe_id
+from sitegen.content.ids import MAX_ID_LENGTH, is_safe_id
+from sitegen.content.projects import Project, Site
 from sitegen.content.settings import Thresholds
 from sitegen.core.i18n import Messages
 

@@ -29,8 +29,9 @@ from sitegen.content.inputs import (
 )
 from sitegen.content.load import LoadResult, is_document_path
 from sitegen.content.memo import ValidatedDocuments
-from sitegen.content.model import Document, Site
+from sitegen.content.model import Document
 from sitegen.content.parsecache import ParseCache
+from sitegen.content.projects import Site
 from sitegen.content.source import LineTable, Source
 from sitegen.core.fingerprint import PageReads
 from sitegen.engine.checks import body_as_analysed

@@ -6,11 +6,8 @@ and produce the JSON Schema that `sitegen schema` prints for editors.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -18,13 +15,22 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    WithJsonSchema,
 )
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 from pydantic.dataclasses import is_pydantic_dataclass
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
+from sitegen.content.choices import (
+    ImpactValue,
+    Priority,
+    PriorityValue,
+    RiskStatus,
+    RiskStatusValue,
+    TaskKind,
+    TaskKindValue,
+    TaskStatusValue,
+)
 from sitegen.content.fields import (
     Amount,
     Date,
@@ -43,50 +49,6 @@ from sitegen.content.source import Source
 Day = Date
 Timestamp = DateTime
 
-SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-# A file name holds 255 bytes; an id also names a report (<date>-<person>.html), and the
-# page's file name adds ".html". 64 leaves room for all of that and is easy to say.
-MAX_ID_LENGTH = 64
-
-
-# Ids that would name a list page (people/index.html, risks/index.html).
-RESERVED_IDS = frozenset({"index"})
-# Names Windows keeps for devices, with any extension (con.html is the console there).
-WINDOWS_DEVICE_NAMES = frozenset(
-    {"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))}
-)
-
-
-class IdProblem(StrEnum):
-    """Why an id cannot name a file; the values end the keys of the messages saying so."""
-
-    FORM = "form"  # characters other than letters, digits, '.', '_' and '-'
-    LONG = "long"  # more than MAX_ID_LENGTH characters
-    RESERVED = "reserved"  # the name of a list page
-    DEVICE = "device"  # a Windows device name
-
-
-def is_reserved_id(value: object) -> bool:
-    return isinstance(value, str) and value.lower() in RESERVED_IDS
-
-
-def id_problem(value: object) -> IdProblem | None:
-    """Why ``value`` cannot be a page's file name (next to the list pages, on any disk)."""
-    if not isinstance(value, str) or SAFE_ID.fullmatch(value) is None:
-        return IdProblem.FORM
-    if len(value) > MAX_ID_LENGTH:
-        return IdProblem.LONG
-    if is_reserved_id(value):
-        return IdProblem.RESERVED
-    if value.split(".", 1)[0].lower() in WINDOWS_DEVICE_NAMES:
-        return IdProblem.DEVICE
-    return None
-
-
-def is_safe_id(value: object) -> bool:
-    """Usable as a page's file name, next to the list pages."""
-    return id_problem(value) is None
-
 
 def is_model(kind: object) -> bool:
     """Whether ``kind`` is a class the loader validates mappings as: a model, or a
@@ -99,91 +61,6 @@ def fields_of(kind: type) -> dict[str, FieldInfo]:
     if issubclass(kind, BaseModel):
         return kind.model_fields
     return kind.__pydantic_fields__  # type: ignore[attr-defined,no-any-return]
-
-
-def _enumeration(kind: type[StrEnum], aliases: dict[str, tuple[str, ...]]) -> Any:
-    """An enumeration that also takes Chinese (Simplified and Traditional) names.
-
-    Its JSON Schema lists every accepted spelling, so editors do not flag `高`.
-    """
-    table = {member.value.lower(): member.value for member in kind}
-    for canonical, names in aliases.items():
-        table.update({name.lower(): canonical for name in names})
-
-    def normalise(value: object) -> object:
-        if isinstance(value, str):
-            return table.get(value.strip().lower().replace("-", "_").replace(" ", "_"), value)
-        return value
-
-    spellings = [m.value for m in kind] + [n for names in aliases.values() for n in names]
-    return Annotated[
-        kind,
-        BeforeValidator(normalise),
-        WithJsonSchema({"type": "string", "enum": list(dict.fromkeys(spellings))}),
-    ]
-
-
-class Impact(StrEnum):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-
-class RiskStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-
-
-class TaskStatus(StrEnum):
-    TODO = "todo"
-    DOING = "doing"
-    DONE = "done"
-    BLOCKED = "blocked"
-    CANCELLED = "cancelled"
-
-
-class TaskKind(StrEnum):
-    TASK = "task"
-    MILESTONE = "milestone"
-    HIDDEN = "hidden"
-
-
-class Priority(StrEnum):
-    P0 = "P0"
-    P1 = "P1"
-    P2 = "P2"
-    P3 = "P3"
-
-
-ImpactValue = _enumeration(Impact, {"high": ("高",), "medium": ("中",), "low": ("低",)})
-RiskStatusValue = _enumeration(
-    RiskStatus,
-    {
-        "open": ("待处理", "待處理"),
-        "in_progress": ("处理中", "處理中"),
-        "resolved": ("已解决", "已解決"),
-    },
-)
-TaskStatusValue = _enumeration(
-    TaskStatus,
-    {
-        "todo": ("待办", "待辦", "未开始", "未開始", "to_do"),
-        "doing": ("进行中", "進行中", "in_progress", "处理中", "處理中"),
-        "done": ("已完成", "完成"),
-        "blocked": ("受阻", "阻塞"),
-        "cancelled": ("已取消", "取消", "canceled"),
-    },
-)
-TaskKindValue = _enumeration(
-    TaskKind,
-    {
-        "task": ("任务", "任務"),
-        "milestone": ("里程碑",),
-        "hidden": ("隐性任务", "隱性任務", "隐性", "隱性"),
-    },
-)
-PriorityValue = _enumeration(Priority, {f"P{n}": (f"p{n}",) for n in range(4)})
 
 
 class Document(BaseModel):
@@ -573,72 +450,3 @@ DOCUMENT_KINDS: dict[str, type[BaseModel]] = {
     "risk": RiskDoc,
     "retro": RetroDoc,
 }
-
-
-# ---------------------------------------------------------------- the loaded site
-
-
-@dataclass
-class Project:
-    id: str
-    folder: str
-    doc: ProjectDoc | None
-    tasks: list[TaskDoc] = field(default_factory=list)
-    reports: list[ReportDoc] = field(default_factory=list)
-    risks: list[RiskDoc] = field(default_factory=list)
-    retro: RetroDoc | None = None
-    # File names (without .md) of reports that could not be read: they were still
-    # handed in, so their day is not a missing report (their errors say what to fix).
-    unreadable_reports: frozenset[str] = frozenset()
-
-    @property
-    def title(self) -> str:
-        return self.doc.title if self.doc else self.id
-
-    def fingerprint_parts(self) -> tuple[object, ...]:
-        """What pages read of a project through it: its id, files and retro. Its tasks,
-        reports and risks reach pages through what is computed from them, so a report's
-        brief does not re-render every page that shows the project (tests/test_graph_reads.py
-        checks that templates read nothing else of it)."""
-        return (self.id, self.folder, self.doc, self.retro, self.unreadable_reports)
-
-
-@dataclass
-class Site:
-    """Everything loaded from a content directory, in a stable (sorted) order."""
-
-    settings: SiteSettings
-    people: list[Person]
-    projects: list[Project]
-    team_source: Source = field(default_factory=lambda: Source("team.yaml"))
-    person_index: dict[str, Person] = field(init=False)
-    task_index: dict[str, TaskDoc] = field(init=False)
-    task_project: dict[str, str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.person_index = {p.id: p for p in self.people}
-        self.task_index = {}
-        self.task_project = {}
-        for project in self.projects:
-            for task in project.tasks:
-                self.task_index.setdefault(task.id, task)
-                self.task_project.setdefault(task.id, project.id)
-
-    @property
-    def tasks(self) -> list[TaskDoc]:
-        return [task for project in self.projects for task in project.tasks]
-
-    def documents(self) -> Iterator[Document]:
-        for project in self.projects:
-            yield from (doc for doc in (project.doc, project.retro) if doc is not None)
-            yield from project.tasks
-            yield from project.reports
-            yield from project.risks
-
-    @property
-    def reports(self) -> list[ReportDoc]:
-        return [report for project in self.projects for report in project.reports]
-
-    @property
-    def risks(self) -> list[RiskDoc]:
-        return [risk for project in self.projects for risk in project.risks]

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from sitegen.content.model import Document, RetroDoc, Site
+from sitegen.content.model import Document, RetroDoc
+from sitegen.content.projects import Site
 from sitegen.content.settings import SiteSettings
 from sitegen.core.findings import REPORT_DISCIPLINE_CODES, Finding
 from sitegen.core.i18n import Messages

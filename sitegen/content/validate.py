@@ -7,17 +7,10 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from sitegen.content.ids import MAX_ID_LENGTH, IdProblem, id_problem, is_safe_id
 from sitegen.content.load import LoadResult
-from sitegen.content.model import (
-    MAX_ID_LENGTH,
-    Document,
-    IdProblem,
-    Person,
-    Site,
-    TaskDoc,
-    id_problem,
-    is_safe_id,
-)
+from sitegen.content.model import Document, Person, TaskDoc
+from sitegen.content.projects import Site
 from sitegen.content.source import Source
 from sitegen.content.window import MAX_SHOWN_DAYS
 from sitegen.core.findings import Finding, severity_of

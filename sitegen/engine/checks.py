@@ -9,15 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sitegen.content.model import (
-    Document,
-    Impact,
-    ReportDoc,
-    Site,
-    TaskKind,
-    TaskStatus,
-    person_name,
-)
+from sitegen.content.choices import Impact, TaskKind, TaskStatus
+from sitegen.content.model import Document, ReportDoc, person_name
+from sitegen.content.projects import Site
 from sitegen.content.source import Source
 from sitegen.core.findings import Finding, Severity, severity_of
 from sitegen.core.i18n import Messages

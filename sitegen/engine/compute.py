@@ -12,18 +12,9 @@ from datetime import date
 from fractions import Fraction
 from operator import attrgetter
 
-from sitegen.content.model import (
-    Entry,
-    Kpi,
-    Person,
-    Priority,
-    Project,
-    ReportDoc,
-    Site,
-    TaskDoc,
-    TaskKind,
-    TaskStatus,
-)
+from sitegen.content.choices import Priority, TaskKind, TaskStatus
+from sitegen.content.model import Entry, Kpi, Person, ReportDoc, TaskDoc
+from sitegen.content.projects import Project, Site
 from sitegen.engine import metrics
 from sitegen.engine.progress import Progress, leaves_under, project_progress
 from sitegen.engine.schedule import total_float

@@ -17,7 +17,9 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
-from sitegen.content.model import Impact, Priority, RiskDoc, Site, person_name
+from sitegen.content.choices import Impact, Priority
+from sitegen.content.model import RiskDoc, person_name
+from sitegen.content.projects import Site
 from sitegen.core.findings import WARNING_CODES, Finding, Severity
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics

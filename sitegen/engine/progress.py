@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from sitegen.content.model import TaskDoc, TaskKind, TaskStatus
+from sitegen.content.choices import TaskKind, TaskStatus
+from sitegen.content.model import TaskDoc
 from sitegen.engine import metrics
 from sitegen.engine.workdays import WorkCalendar
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.content.model import Site
+from sitegen.content.projects import Site
 from sitegen.core.findings import Finding, fails, has_errors
 from sitegen.engine.compute import Status
 from sitegen.engine.health import ProjectHealth

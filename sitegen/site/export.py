@@ -6,7 +6,7 @@ import json
 from fractions import Fraction
 from typing import Any
 
-from sitegen.content.model import Site
+from sitegen.content.projects import Site
 from sitegen.core.findings import Finding
 from sitegen.engine import metrics
 from sitegen.engine.compute import Status

@@ -30,13 +30,9 @@ from functools import partial
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sitegen.content.model import (
-    Project,
-    ReportDoc,
-    TaskKind,
-    TaskStatus,
-    person_name,
-)
+from sitegen.content.choices import TaskKind, TaskStatus
+from sitegen.content.model import ReportDoc, person_name
+from sitegen.content.projects import Project
 from sitegen.content.settings import SiteSettings
 from sitegen.core.findings import Finding
 from sitegen.core.i18n import Messages

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sitegen.content.model import Site, TaskStatus
+from sitegen.content.choices import TaskStatus
+from sitegen.content.projects import Site
 from sitegen.core.findings import Finding, Severity
 from sitegen.site.pages.paths import person_path, project_path, task_path
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from sitegen.content.model import RiskDoc, RiskStatus, Site
+from sitegen.content.choices import RiskStatus
+from sitegen.content.model import RiskDoc
+from sitegen.content.projects import Site
 from sitegen.content.public import _changed as changed_copy
 
 

@@ -26,7 +26,7 @@ from sitegen.content.history.snapshot import (
     site_timezone,
     snapshot_of,
 )
-from sitegen.content.model import Site
+from sitegen.content.projects import Site
 from sitegen.core.findings import Finding, severity_of
 from sitegen.core.i18n import Messages
 from sitegen.engine.checks import Rules

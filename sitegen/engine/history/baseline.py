@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 from sitegen.content.history.documents import VersionReader
 from sitegen.content.history.model import Commit, History, Version
 from sitegen.content.history.snapshot import end_of_day
-from sitegen.content.model import Site, TaskDoc
+from sitegen.content.model import TaskDoc
+from sitegen.content.projects import Site
 from sitegen.core.findings import Finding, Severity
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics

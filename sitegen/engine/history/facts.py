@@ -15,7 +15,7 @@ from sitegen.content.history.documents import VersionReader
 from sitegen.content.history.model import History
 from sitegen.content.history.reader import unchanged_files
 from sitegen.content.history.snapshot import Reading, day_of, site_timezone
-from sitegen.content.model import Site
+from sitegen.content.projects import Site
 from sitegen.core.findings import Finding
 from sitegen.core.i18n import Messages
 from sitegen.engine.compute import Status

@@ -25,11 +25,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from sitegen.content.choices import TaskKind, TaskStatus
 from sitegen.content.history.documents import VersionReader
 from sitegen.content.history.model import History
 from sitegen.content.history.snapshot import day_of, end_of_day
 from sitegen.content.load import is_document_path
-from sitegen.content.model import ReportDoc, Site, TaskDoc, TaskKind, TaskStatus
+from sitegen.content.model import ReportDoc, TaskDoc
+from sitegen.content.projects import Site
 from sitegen.content.settings import SiteSettings
 from sitegen.content.source import ReadError, decode_text, parse_yaml
 from sitegen.engine import metrics

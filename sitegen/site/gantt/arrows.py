@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sitegen.content.model import TaskKind
+from sitegen.content.choices import TaskKind
 from sitegen.engine.compute import TaskState
 from sitegen.site.gantt.axis import Axis
 from sitegen.site.gantt.bars import ends

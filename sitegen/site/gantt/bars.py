@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from sitegen.content.model import TaskKind
+from sitegen.content.choices import TaskKind
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics
 from sitegen.engine.compute import TaskState

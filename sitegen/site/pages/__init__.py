@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
-from sitegen.content.model import TaskKind
+from sitegen.content.choices import TaskKind
 from sitegen.core.findings import CONTENT_WARNING_CODES, RULE_NOTICE_CODES, WARNING_CODES
 from sitegen.core.i18n import Messages
 from sitegen.engine.health import REPORT_GRACE_DAYS

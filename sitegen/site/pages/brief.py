@@ -17,7 +17,7 @@ from sitegen.engine.health import Health
 from sitegen.site.pages.paths import brief_path, week_key, week_monday
 
 if TYPE_CHECKING:
-    from sitegen.content.model import Project
+    from sitegen.content.projects import Project
     from sitegen.core.i18n import Messages
     from sitegen.engine.compute import KpiState, TaskState
     from sitegen.engine.health import ProjectHealth

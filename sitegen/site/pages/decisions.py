@@ -20,7 +20,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sitegen.content.model import Impact, Priority, person_name
+from sitegen.content.choices import Impact, Priority
+from sitegen.content.model import person_name
 from sitegen.core.findings import Finding
 from sitegen.core.i18n import Messages
 from sitegen.engine.health import REPORT_CODES, OpenMatters
@@ -29,7 +30,8 @@ from sitegen.site.pages.paths import person_path, project_path, risk_path
 from sitegen.site.pages.summary import is_behind
 
 if TYPE_CHECKING:
-    from sitegen.content.model import Person, Project
+    from sitegen.content.model import Person
+    from sitegen.content.projects import Project
     from sitegen.engine.compute import PersonState, TaskState
 
 NAMED = 3  # tasks or people a decision names before "…"

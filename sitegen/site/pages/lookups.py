@@ -17,7 +17,8 @@ from sitegen.engine import metrics
 from sitegen.site.pages.paths import report_path
 
 if TYPE_CHECKING:
-    from sitegen.content.model import Person, ReportDoc, Site
+    from sitegen.content.model import Person, ReportDoc
+    from sitegen.content.projects import Site
     from sitegen.engine.compute import EntryState, Status
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import IntEnum
 from fractions import Fraction
 
-from sitegen.content.model import Priority
+from sitegen.content.choices import Priority
 from sitegen.engine import metrics
 from sitegen.engine.compute import TaskState
 from sitegen.engine.workload import Load

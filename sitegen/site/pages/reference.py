@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sitegen.content.model import Priority
+from sitegen.content.choices import Priority
 from sitegen.engine import metrics
 from sitegen.engine.progress import weighted_mean
 from sitegen.site.pages.view import SiteView

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from sitegen.content.model import TaskKind, TaskStatus
+from sitegen.content.choices import TaskKind, TaskStatus
 from sitegen.engine import metrics
 from sitegen.engine.compute import TaskState
 from sitegen.site.pages.view import Alert, SiteView

@@ -12,14 +12,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sitegen.content.model import TaskKind
+from sitegen.content.choices import TaskKind
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics
 from sitegen.site.pages.lookups import Link
 from sitegen.site.pages.paths import project_path, task_path
 
 if TYPE_CHECKING:
-    from sitegen.content.model import Project
+    from sitegen.content.projects import Project
     from sitegen.engine.compute import KpiState, TaskState
     from sitegen.engine.health import ProjectHealth
     from sitegen.engine.progress import Progress

@@ -15,7 +15,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sitegen.content.model import Impact, RiskStatus
+from sitegen.content.choices import Impact, RiskStatus
 from sitegen.content.window import shown_window
 from sitegen.core.findings import Finding, Severity
 from sitegen.engine import metrics
@@ -30,7 +30,8 @@ from sitegen.site.pages.paths import (
 )
 
 if TYPE_CHECKING:
-    from sitegen.content.model import Person, Project, ProjectDoc, ReportDoc, RiskDoc
+    from sitegen.content.model import Person, ProjectDoc, ReportDoc, RiskDoc
+    from sitegen.content.projects import Project
     from sitegen.engine.compute import EntryState, KpiState, TaskState
     from sitegen.engine.health import ProjectHealth
     from sitegen.engine.progress import Progress

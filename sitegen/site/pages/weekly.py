@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sitegen.content.model import TaskStatus
+from sitegen.content.choices import TaskStatus
 from sitegen.content.window import clip
 from sitegen.site.pages.paths import week_key, week_monday
 from sitegen.site.pages.view import SPOT_FIRST, Alert, SiteView
