@@ -130,6 +130,29 @@ def test_the_index_belongs_to_one_build_and_says_which_files_changed(content, tm
     assert ReadIndex.load(out, other) is None  # another build's index is not used
 
 
+def test_an_index_keeps_what_kept_pages_reached_and_adds_what_traced_pages_did(tmp_path):
+    build = BuildRecord(b"in", b"code", AS_OF, False, "UTC", ())
+    files = {"a.md": b"1", "b.md": b"2", "c.md": b"3"}
+    traced = {"x.html": frozenset({"a.md"}), "y.html": frozenset({"a.md", "b.md"})}
+    first = ReadIndex.of(build.key(), files, traced)
+    # y.html kept as it was; z.html traced anew, reaching a file the first never named
+    traced = {"z.html": frozenset({"b.md", "c.md"})}
+    later = ReadIndex.of(build.key(), files, traced, b"h", first, {"y.html"})
+    for index in (later, _stored_and_loaded(later, tmp_path / "out", build)):
+        assert set(index.pages()) == {"y.html", "z.html"}  # x.html: neither kept nor traced
+        assert index.pages_reaching(["a.md"]) == {"y.html"}
+        assert index.pages_reaching(["b.md"]) == {"y.html", "z.html"}
+        assert index.pages_reaching(["c.md", "d.md"]) == {"z.html"}
+        assert index.files == files and index.history == b"h"
+
+
+def _stored_and_loaded(index: ReadIndex, out: Path, build: BuildRecord) -> ReadIndex:
+    index.store(out)
+    loaded = ReadIndex.load(out, build)
+    assert loaded is not None
+    return loaded
+
+
 SAMPLE = Path(__file__).resolve().parent.parent / "content"
 SAMPLE_REPORT = "q3-launch/reports/2023-07-03-zhao-liu.md"
 
@@ -193,7 +216,7 @@ def test_a_new_commit_keeps_the_index_only_if_the_history_shows_the_same(tmp_pat
     last = BuildRecord(b"then", b"code", AS_OF, False, "UTC", (), "commit-1")
     now = replace(last, inputs=b"now", history="commit-2")
     digest = history_digest(analysis)
-    index = ReadIndex(last.key(), {}, {}, digest)
+    index = ReadIndex(last.key(), {}, [], {}, digest)
     assert same_reading(analysis, now, last, index, digest)
     assert not same_reading(replace(analysis, from_commit=True), now, last, index, digest)
     point = TrendPoint(AS_OF, None, None)

@@ -17,8 +17,7 @@ cannot spare. The first incremental build makes it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, KeysView, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +27,55 @@ from sitegen import __version__
 from sitegen.builder.incremental import BuildRecord
 from sitegen.core.cachefiles import cache_file, read_sealed, write_sealed
 
-FORMAT = f"{__version__}/reads-2"
+FORMAT = f"{__version__}/reads-3"
 
 
-@dataclass(frozen=True)
 class ReadIndex:
-    """The content files one build read, and which of them each page reached."""
+    """The content files one build read, and which of them each page reached.
 
-    build: tuple[Any, ...]  # the build it belongs to (`BuildRecord.key`)
-    files: Mapping[str, bytes]  # content file → digest of its bytes, as read
-    pages: Mapping[str, frozenset[str]]  # page → the content files its fingerprint reached
-    history: bytes = b""  # a digest of what the git history showed (baselines, trends)
+    Pages name files by number (a summary page reaches thousands), and the index keeps
+    them so: the next build asks only which pages reach a few edited files, and then
+    keeps most pages' entries as they were, so none is turned back into names."""
+
+    def __init__(
+        self,
+        build: tuple[Any, ...],
+        files: Mapping[str, bytes],
+        names: list[str],
+        pages: dict[str, list[int]],
+        history: bytes = b"",
+    ) -> None:
+        self.build = build  # the build it belongs to (`BuildRecord.key`)
+        self.files = files  # content file → digest of its bytes, as read
+        self._names = names  # the content files pages reached, by number
+        self._pages = pages  # page → the numbers of the files its fingerprint reached
+        self.history = history  # a digest of what the git history showed (baselines, trends)
+
+    @classmethod
+    def of(
+        cls,
+        build: tuple[Any, ...],
+        files: Mapping[str, bytes],
+        pages: Mapping[str, frozenset[str]],
+        history: bytes = b"",
+        earlier: ReadIndex | None = None,
+        kept: Iterable[str] = (),
+    ) -> ReadIndex:
+        """The index of a build that traced ``pages`` (page → the content files it
+        reached) and, for the pages ``kept`` unfingerprinted, reached what they reached
+        in the ``earlier`` index."""
+        names: list[str] = []
+        numbered: dict[str, list[int]] = {}
+        if earlier is not None:
+            names = list(earlier._names)
+            numbered = {page: earlier._pages[page] for page in kept if page in earlier._pages}
+        number = {name: index for index, name in enumerate(names)}
+        for page, reached in pages.items():
+            for name in reached.difference(number):
+                number[name] = len(names)
+                names.append(name)
+            numbered[page] = sorted(number[name] for name in reached)
+        return cls(build, files, names, numbered, history)
 
     @classmethod
     def load(cls, out: Path, build: BuildRecord) -> ReadIndex | None:
@@ -48,30 +85,36 @@ class ReadIndex:
             stored = msgpack.unpackb(payload) if payload is not None else {}
             if tuple(stored.get("build", ())) != build.key():
                 return None
-            files, names, history = stored["files"], stored["names"], stored["history"]
-            pages = {
-                page: frozenset(names[number] for number in reached)
-                for page, reached in stored["pages"].items()
-            }
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError):  # another shape
+            files, names, pages = stored["files"], stored["names"], stored["pages"]
+            history = stored["history"]
+            if not (isinstance(files, dict) and isinstance(names, list)):
+                return None
+            count = len(names)  # each page's numbers are sorted: the last is the largest
+            if not isinstance(pages, dict) or any(
+                type(reached) is not list or (reached and reached[-1] >= count)
+                for reached in pages.values()
+            ):
+                return None
+        except (ValueError, KeyError, TypeError, AttributeError):  # another shape
             return None
-        return cls(build.key(), files, pages, history)
+        return cls(build.key(), files, names, pages, history)
 
     def store(self, out: Path) -> None:
         """Keep this index for the next build into ``out`` (skipped if the cache is not
-        writable). Pages name files by number: a summary page reaches thousands."""
-        names = sorted(set().union(*self.pages.values())) if self.pages else []
-        number = {name: index for index, name in enumerate(names)}
-        pages = {page: sorted(number[name] for name in files) for page, files in self.pages.items()}
+        writable)."""
         record = {
             "build": self.build,
             "files": dict(self.files),
-            "names": names,
-            "pages": pages,
+            "names": self._names,
+            "pages": self._pages,
             "history": self.history,
         }
         # Packed at once: the pieces `write_record` packs one by one took ten times longer.
         write_sealed(_index_file(out), FORMAT, msgpack.packb(record))
+
+    def pages(self) -> KeysView[str]:
+        """The pages the index knows what they reached of."""
+        return self._pages.keys()
 
     def edits(self, files: Mapping[str, bytes]) -> dict[str, bytes] | None:
         """The files of ``files`` (content file → digest now) edited since: each with its
@@ -83,8 +126,9 @@ class ReadIndex:
 
     def pages_reaching(self, files: Iterable[str]) -> set[str]:
         """The pages whose fingerprints reached any of ``files``."""
-        edited = frozenset(files)
-        return {page for page, reached in self.pages.items() if reached & edited}
+        wanted = frozenset(files)
+        numbers = {index for index, name in enumerate(self._names) if name in wanted}
+        return {page for page, reached in self._pages.items() if not numbers.isdisjoint(reached)}
 
 
 def _index_file(out: Path) -> Path:

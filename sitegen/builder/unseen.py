@@ -70,18 +70,17 @@ class PagePlan:
         if not edits_unseen(root, analysis, earlier, self.files, last.findings):
             return set(), set()
         edited = index.pages_reaching(earlier)
-        return index.pages.keys() - edited, edited
+        return index.pages() - edited, edited
 
     def store(
         self, out: Path, analysis: Analysis, build: BuildRecord, unfingerprinted: set[str]
     ) -> None:
         """Keep, for the next build, what each page reaches: as found by this build, or
         as the last build found it for the pages this one did not fingerprint."""
-        pages = dict(self.reads.files)
-        if self.index is not None:
-            earlier = self.index.pages
-            pages |= {page: earlier[page] for page in unfingerprinted if page in earlier}
-        ReadIndex(build.key(), self.files, pages, self._history_shown(analysis)).store(out)
+        shown = self._history_shown(analysis)
+        traced = self.reads.files
+        kept = unfingerprinted - traced.keys()
+        ReadIndex.of(build.key(), self.files, traced, shown, self.index, kept).store(out)
 
     def _history_shown(self, analysis: Analysis) -> bytes:
         """`history_digest` of ``analysis``, made once: both the check and the index
