@@ -175,7 +175,7 @@ def resolve(rev: str) -> str:
 
 
 def sitegen_command(rev: str | None) -> tuple[list[str], dict[str, str]]:
-    """The command that runs sitegen: the installed (editable) one, or a committed revision
+    """The command that runs sitegen: the installed one, or a committed revision
     exported with `git archive` into bench/out/sitegen-<sha>/ and put first on PYTHONPATH."""
     if not rev:
         # The script pip installed beside this Python, not the first `sitegen` on PATH: a
@@ -545,7 +545,7 @@ def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> st
         f"- sitegen under test: git {rev[:7]} (exported with git archive when the run began;"
         " the line above is the checkout's state when it ended)"
         if rev
-        else ("- sitegen under test: the installed (editable) working tree")
+        else f"- sitegen under test: the `sitegen` installed beside {sys.executable}"
     )
     out = [
         "# sitegen benchmark",
