@@ -23,13 +23,12 @@ class DataFile:
     """A file of the site that is not a page: what it is made from (``inputs``, worked
     out when first asked for and again after `release`), and how to make it from that.
 
-    ``shows_text``: whether it shows the text of documents (their bodies) beyond what the
-    analysis reads of it. One that does not is made from the analysis alone, so an edit
-    the analysis does not see leaves it as it was (see `sitegen.builder.unseen`)."""
+    ``shows_text``: whether it may show the text of documents (their bodies) beyond what
+    the analysis reads of it. One declared not to is made from the analysis alone, so an
+    edit the analysis does not see leaves it as it was (see `sitegen.builder.unseen`);
+    a new kind of file is taken to show text until it says otherwise."""
 
-    def __init__(
-        self, inputs: Once, make: Callable[[Any], bytes], shows_text: bool = False
-    ) -> None:
+    def __init__(self, inputs: Once, make: Callable[[Any], bytes], shows_text: bool = True) -> None:
         self._inputs = inputs
         self._make = make
         self.shows_text = shows_text
@@ -76,18 +75,22 @@ def data_files(analysis: Analysis, static: dict[str, bytes]) -> DataSources:
     settings, as_of = analysis.site.settings, analysis.status.as_of
     facts = (analysis.site, analysis.status, analysis.health, analysis.findings)
     data = Once(partial(status_data, *facts, analysis.history))
-    sources = {
-        name: DataFile(Once(partial(_same, content)), bytes) for name, content in static.items()
+    sources = {  # the theme's files: no content at all
+        name: DataFile(Once(partial(_same, content)), bytes, shows_text=False)
+        for name, content in static.items()
     }
-    sources["status.json"] = DataFile(data, to_json)
+    sources["status.json"] = DataFile(data, to_json, shows_text=False)
     tasks = Once(lambda: {"tasks": data()["tasks"]}, made_from=(data,))
-    sources["tasks.csv"] = DataFile(tasks, task_table)
+    sources["tasks.csv"] = DataFile(tasks, task_table, shows_text=False)
     calendar = Once(lambda: (settings, as_of, calendar_rows(analysis)))
-    sources["calendar.ics"] = DataFile(calendar, lambda inputs: task_calendar(*inputs))
+    sources["calendar.ics"] = DataFile(
+        calendar, lambda inputs: task_calendar(*inputs), shows_text=False
+    )
     feed = Once(partial(feed_data, analysis))
-    sources["feed.xml"] = DataFile(feed, atom_feed_xml, shows_text=True)  # reports' bodies
+    sources["feed.xml"] = DataFile(feed, atom_feed_xml)  # reports' bodies
     for kind in SCHEMA_KINDS:  # made by sitegen's code alone
-        sources[f"schemas/{kind}.json"] = DataFile(Once(partial(_same, kind)), _schema_file)
+        schema = Once(partial(_same, kind))
+        sources[f"schemas/{kind}.json"] = DataFile(schema, _schema_file, shows_text=False)
     return sources
 
 
