@@ -245,7 +245,7 @@ def test_a_cache_folder_of_another_user_is_not_used(tmp_path, monkeypatch):
 
 
 def test_parses_keep_every_kind_of_value_exactly():
-    from sitegen.content.parsecache import _packed_parse, _unpacked_parse
+    from sitegen.content.parsecache import packed_parse, unpacked_parse
     from sitegen.content.source import split_front_matter
 
     text = (
@@ -256,12 +256,12 @@ def test_parses_keep_every_kind_of_value_exactly():
         "map: {a: {b: [x, {c: 0.1}]}}\n---\nBody **text**\n"
     )
     doc = split_front_matter(text)
-    again = _unpacked_parse(_packed_parse(doc))
+    again = unpacked_parse(packed_parse(doc))
     assert again is not None
     assert repr(again.data) == repr(doc.data)  # types too: Decimal('1.50'), not 1.5
     assert dict(again.lines) == dict(doc.lines)
     assert (again.body, again.body_line) == (doc.body, doc.body_line)
-    assert _unpacked_parse(b"\xc1 not a parse") is None
+    assert unpacked_parse(b"\xc1 not a parse") is None
 
 
 def test_a_parse_the_format_cannot_hold_is_returned_but_not_cached(tmp_path, monkeypatch):
@@ -269,7 +269,7 @@ def test_a_parse_the_format_cannot_hold_is_returned_but_not_cached(tmp_path, mon
     from sitegen.content.source import FrontMatterDoc, LineTable
 
     odd = FrontMatterDoc({"title": "half a pair \ud800", "kinds": {1, 2}}, LineTable({}), "", 2)
-    assert cache._packed_parse(odd) is None
+    assert cache.packed_parse(odd) is None
     monkeypatch.setattr(cache, "parse_document", lambda data: odd)
     document = tmp_path / "task.md"
     document.write_text("---\ntitle: x\n---\n", "utf-8")

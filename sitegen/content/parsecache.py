@@ -93,7 +93,7 @@ class ParseCache:
             if doc is not None:
                 return digest, doc
         doc = parse_document(data)
-        packed = _packed_parse(doc)
+        packed = packed_parse(doc)
         if packed is not None:
             self._used[relative] = (digest, packed)
             self._changed = True
@@ -111,10 +111,10 @@ class ParseCache:
     def earlier_parse(self, relative: str, digest: bytes) -> FrontMatterDoc | None:
         """The parse kept for ``relative`` when that file's bytes had ``digest``."""
         cached = self._entries.get(relative)
-        return _unpacked_parse(cached[1]) if cached is not None and cached[0] == digest else None
+        return unpacked_parse(cached[1]) if cached is not None and cached[0] == digest else None
 
     def _reuse(self, relative: str, cached: Entry) -> FrontMatterDoc | None:
-        doc = _unpacked_parse(cached[1])
+        doc = unpacked_parse(cached[1])
         if doc is not None:
             self._used[relative] = cached
         return doc
@@ -156,12 +156,12 @@ def _packed(row: list[Any]) -> bytes | None:
         return None
 
 
-def _packed_parse(doc: FrontMatterDoc) -> bytes | None:
+def packed_parse(doc: FrontMatterDoc) -> bytes | None:
     data, lines, body_line, notes = _front_parts(doc)
     return _packed([data, lines, doc.body, body_line, notes])
 
 
-def _unpacked_parse(packed: bytes) -> FrontMatterDoc | None:
+def unpacked_parse(packed: bytes) -> FrontMatterDoc | None:
     try:
         data, lines, body, body_line, notes = msgpack.unpackb(packed, ext_hook=_from_extension)
         read_notes = tuple(ReadNote(str(c), str(reason), int(line)) for c, reason, line in notes)
@@ -195,7 +195,7 @@ def _parse_files(task: tuple[str, list[str]]) -> bytes:
     for relative in relatives:
         try:
             data = read_bytes(os.path.join(root, relative))
-            packed = _packed_parse(parse_document(data))
+            packed = packed_parse(parse_document(data))
         except Exception:
             continue
         if packed is not None:
@@ -203,4 +203,14 @@ def _parse_files(task: tuple[str, list[str]]) -> bytes:
     return msgpack.packb(parsed)
 
 
-__all__ = ["ParseCache", "ReadError", "cache_file", "cache_home", "read_record", "write_record"]
+__all__ = [
+    "ParseCache",
+    "ReadError",
+    "cache_file",
+    "cache_home",
+    "packed_parse",
+    "read_record",
+    "same_front_matter",
+    "unpacked_parse",
+    "write_record",
+]

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.content.history.documents import VersionReader
+from sitegen.content.history.documents import VersionCache, VersionReader
 from sitegen.content.history.model import History
 from sitegen.content.history.reader import unchanged_files
 from sitegen.content.history.snapshot import Reading, day_of, site_timezone
@@ -57,7 +57,8 @@ def history_facts(
     history = reading.history
     if history is None or not reading.covers or reading.latest is None:
         return HistoryFacts(), []
-    reader = VersionReader(history)
+    cache = VersionCache.for_content(root)
+    reader = VersionReader(history, cache)
     try:
         _known_versions(reader, history, reading, root, loaded)
         baselines = task_baselines(site, history, reader, status.calendar, reading.latest)
@@ -68,6 +69,8 @@ def history_facts(
         trends = project_trends(site, history, reader, status.as_of, newest, hidden, zone)
     except UNREADABLE:  # a version git cannot give: as without history (the notice says so)
         return HistoryFacts(), []
+    finally:
+        cache.save()
     facts = HistoryFacts(True, baselines, {key: tuple(points) for key, points in trends.items()})
     return facts, baseline_findings(site, status, baselines, messages)
 
