@@ -93,7 +93,7 @@ class History:
         latest = combined[-1].effective if combined else None
         for revision in revisions:
             latest = revision.commit.time if latest is None else max(latest, revision.commit.time)
-            combined.append(replace(revision, effective=latest, changes=tuple(revision.changes)))
+            combined.append(Revision(revision.commit, latest, tuple(revision.changes)))
         arrivals = dict(self.arrivals)
         for path, commit in arrived["arrivals"].items():
             known = arrivals.get(path)
@@ -183,12 +183,21 @@ class History:
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> History:
-        revisions = [
-            Revision(_commit(row[:3]), _commit(row[:3]).time, [Change(*c) for c in row[3]])
-            for row in stored["revisions"]
-        ]
+        # A commit that brought files in is one of the revisions, mostly: made once.
+        commits: dict[str, Commit] = {}
+
+        def commit(row: list[str]) -> Commit:
+            made = commits.get(row[0])
+            if made is None:
+                made = commits[row[0]] = _commit(row)
+            return made
+
+        revisions = []
+        for row in stored["revisions"]:
+            made = commit(row)
+            revisions.append(Revision(made, made.time, [Change(*c) for c in row[3]]))
         arrived = {
-            "arrivals": {path: _commit(row) for path, row in stored["arrivals"].items()},
+            "arrivals": {path: commit(row) for path, row in stored["arrivals"].items()},
             "renamed_from": dict(stored["renamed_from"]),
         }
         return cls.made(str(stored["head"]), revisions, arrived, None)
