@@ -31,66 +31,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import queue
 import shutil
-import statistics
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from children import AS_OF, BENCH, LOGS, OUT, REPO, Run, ensure_content, run_child
 from history import ensure_history, git
-
-HUGO = shutil.which("hugo") or "/usr/bin/hugo"
-
-HUGO_CONFIG = """\
-baseURL = "http://example.org/"
-title = "sitegen bench"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
-"""
-HUGO_SINGLE = (
-    "<!doctype html><html><head><meta charset=utf-8><title>{{ .Title }}</title></head>"
-    "<body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n"
-)
-HUGO_LIST = (
-    "<!doctype html><html><head><meta charset=utf-8><title>{{ .Title }}</title></head>"
-    "<body><h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}"
-    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>\n'
-)
-
-
-@dataclass
-class Row:
-    label: str
-    runs: list[Run] = field(default_factory=list)
-    pages: str = ""
-    note: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.runs) and all(r.rc == 0 for r in self.runs)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(r.seconds for r in self.runs) if self.runs else float("nan")
-
-    @property
-    def cpu(self) -> float:
-        return statistics.median(r.cpu for r in self.runs) if self.runs else float("nan")
-
-    @property
-    def spread(self) -> str:
-        if len(self.runs) < 2:
-            return ""
-        return f"{min(r.seconds for r in self.runs):.2f}–{max(r.seconds for r in self.runs):.2f}"
-
-    @property
-    def rss_mib(self) -> float:
-        return max(r.rss_kib for r in self.runs) / 1024 if self.runs else float("nan")
+from hugo import HUGO, ensure_hugo_site
+from report import Row, SizeResult, render
 
 
 def input_stats(content: Path) -> tuple[int, int, int]:
@@ -114,43 +66,7 @@ def count_files(folder: Path, suffix: str = ".html") -> tuple[int, int]:
     return html, total
 
 
-def ensure_hugo_site(size: str, seed: int, content: Path) -> tuple[Path, str]:
-    """bench/out/hugo-<size>/ with content/ hard-linking every .md file of `content`."""
-    site = OUT / f"hugo-{size}"
-    stamp = site / ".mirror-stamp"
-    want = (OUT / f"content-{size}-s{seed}.stamp").read_text().strip()
-    how = "hard links"
-    if not (stamp.exists() and stamp.read_text().strip() == want):
-        if site.exists():
-            shutil.rmtree(site)
-        (site / "layouts" / "_default").mkdir(parents=True)
-        (site / "hugo.toml").write_text(HUGO_CONFIG)
-        (site / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE)
-        (site / "layouts" / "_default" / "list.html").write_text(HUGO_LIST)
-        for path in sorted(content.rglob("*.md")):
-            target = site / "content" / path.relative_to(content)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copy2(path, target)
-                how = "copies"
-        stamp.write_text(want + "\n")
-    return site, how
-
-
 # --- measuring one size ------------------------------------------------------------------
-
-
-@dataclass
-class SizeResult:
-    size: str
-    content: Path
-    gen_seconds: float | None
-    inputs: tuple[int, int, int]
-    rows: dict[str, Row]
-    findings: dict[str, int]
-    problems: list[str]
 
 
 def _touch(path: Path, original: bytes, what: str, n: int) -> None:
@@ -472,173 +388,6 @@ def history_steps(
     ]
 
 
-# --- report -------------------------------------------------------------------------------
-
-
-def machine() -> list[str]:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    try:
-        hugo = subprocess.run([HUGO, "version"], capture_output=True, text=True).stdout.strip()
-    except OSError:
-        hugo = "not found"
-    sitegen_version = "?"
-    try:
-        from importlib.metadata import version
-
-        sitegen_version = version("sitegen")
-    except Exception:
-        pass
-    head = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-    ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--", "sitegen", "themes"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    mem = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem = f"{int(line.split()[1]) // 1024} MiB"
-    except OSError:
-        pass
-    load = (
-        " ".join(Path("/proc/loadavg").read_text().split()[:3])
-        if Path("/proc/loadavg").exists()
-        else "?"
-    )
-    return [
-        f"- load average when the report was written (1/5/15 min): {load}"
-        " (other processes share this machine; compare rows of one run, not runs)",
-        f"- machine: nproc={nproc}, CPU: {cpu}, RAM: {mem}, "
-        f"{platform.system()} {platform.release()}",
-        f"- Python {platform.python_version()} ({sys.executable})",
-        f"- {hugo}",
-        f"- sitegen {sitegen_version}, git {head}"
-        + (
-            f" + {len(dirty.splitlines())} uncommitted file(s) in sitegen/ or themes/"
-            if dirty
-            else ""
-        ),
-    ]
-
-
-def fmt_ratio(a: float, b: float) -> str:
-    if not (a == a and b == b) or b == 0:  # NaN checks
-        return "n/a"
-    ratio = a / b
-    return f"{ratio:.2f}×" if ratio < 0.1 else f"{ratio:.1f}×"
-
-
-def render(results: list[SizeResult], repeat: int, rev: str | None = None) -> str:
-    what = (
-        f"- sitegen under test: git {rev[:7]} (exported with git archive when the run began;"
-        " the line above is the checkout's state when it ended)"
-        if rev
-        else f"- sitegen under test: the `sitegen` installed beside {sys.executable}"
-    )
-    out = [
-        "# sitegen benchmark",
-        "",
-        *machine(),
-        what,
-        f"- --as-of {AS_OF}; median of {repeat} run(s);"
-        " peak RSS = max over runs of the child's own ru_maxrss from os.wait4();"
-        " CPU = median of the child's user + system time (with the workers it waited"
-        " for), which other processes on the machine disturb less than the wall clock",
-        "",
-    ]
-    by_size = {r.size: r for r in results}
-    for res in results:
-        rows = res.rows
-        files, md, size = res.inputs
-        gen = (
-            f", generated in {res.gen_seconds:.1f}s" if res.gen_seconds is not None else " (cached)"
-        )
-        out += [
-            f"## {res.size}",
-            "",
-            f"Input: {files} files ({md} Markdown), {size / 1e6:.1f} MB, "
-            f"`{res.content.relative_to(REPO)}`{gen}."
-            + (
-                " Findings (check): "
-                + ", ".join(f"{v} {k}" for k, v in sorted(res.findings.items()))
-                if res.findings
-                else ""
-            ),
-            "",
-            "| measurement | seconds (median) | min–max | CPU s | peak RSS MiB | output | ratio |",
-            "|---|---:|---:|---:|---:|---|---|",
-        ]
-        hugo = rows.get("hugo")
-        hugo_s = hugo.median if hugo and hugo.ok else float("nan")
-        hugo_m = hugo.rss_mib if hugo and hugo.ok else float("nan")
-        hugo_cpu = hugo.cpu if hugo and hugo.ok else float("nan")
-        full = rows.get("full")
-        full_s = full.median if full and full.ok else float("nan")
-        for key, row in rows.items():
-            ratio = ""
-            if not row.ok:
-                pass
-            elif key == "full":
-                time_ratio = fmt_ratio(row.median, hugo_s)
-                ratio = (
-                    f"{time_ratio} Hugo full (CPU {fmt_ratio(row.cpu, hugo_cpu)});"
-                    f" mem {fmt_ratio(row.rss_mib, hugo_m)} Hugo"
-                )
-            elif key in ("noop", "task", "history", "commit"):
-                ratio = f"{fmt_ratio(row.median, full_s)} of own full build"
-            elif key in ("report", "report-again"):
-                ratio = (
-                    f"{fmt_ratio(row.median, hugo_s)} Hugo full; "
-                    f"{fmt_ratio(row.median, full_s)} of own full build"
-                )
-            elif key in ("serve", "serve-all", "serve-progress") and "hugo-serve" in rows:
-                live = rows["hugo-serve"]
-                ratio = (
-                    f"{fmt_ratio(row.median, live.median)} hugo server"
-                    f" (CPU {fmt_ratio(row.cpu, live.cpu)})"
-                )
-            elif key == "floor" and full_s == full_s:
-                ratio = f"sitegen full = {fmt_ratio(full_s, row.median)} floor"
-            secs = f"{row.median:.2f}" if row.ok else f"FAILED (rc {row.runs[-1].rc})"
-            label = row.label + (f" ({row.note})" if row.note else "")
-            cpu = f"{row.cpu:.2f}" if row.ok else ""
-            out.append(
-                f"| {label} | {secs} | {row.spread} | {cpu} | {row.rss_mib:.0f} | {row.pages}"
-                f" | {ratio} |"
-            )
-        out.append("")
-        if res.problems:
-            out += ["Problems:", "", *res.problems, ""]
-    if "large" in by_size and "xl" in by_size:
-        out += [
-            "## xl / large",
-            "",
-            "| measurement | large s | xl s | xl/large | CPU xl/large |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        for key in ROWS:
-            a, b = by_size["large"].rows.get(key), by_size["xl"].rows.get(key)
-            if a and b and a.ok and b.ok:
-                growth, cpu_growth = fmt_ratio(b.median, a.median), fmt_ratio(b.cpu, a.cpu)
-                out.append(
-                    f"| {a.label} | {a.median:.2f} | {b.median:.2f} | {growth} | {cpu_growth} |"
-                )
-        out.append("")
-    return "\n".join(out)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark sitegen against Hugo and an I/O floor.")
     parser.add_argument("--size", default="large", help="one size (default: large)")
@@ -677,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         measure(s, args.seed, max(1, args.repeat), args.timeout, args.skip_hugo, tested, rows)
         for s in sizes
     ]
-    report = render(results, max(1, args.repeat), tested)
+    report = render(results, max(1, args.repeat), ROWS, tested)
     tag = "-".join(sizes) + (f"-{args.sitegen_rev}" if args.sitegen_rev else "")
     tag += "" if rows == ROWS else "-" + "-".join(rows)
     (OUT / f"report-{tag}.md").write_text(report + "\n", encoding="utf-8")
