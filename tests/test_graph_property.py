@@ -6,7 +6,7 @@ as it was).
 The edits are those that move things between the parts of the dependency graph: a
 report's brief (short, or over the length limit) or progress, any document's body, a
 task's id (alone, so references dangle, or everywhere) or dates, a task moved to another
-project, a file deleted, a file added.
+project, a file deleted, a file added, a person renamed, the report deadline moved.
 
 The same holds for the resident preview (`sitegen serve`), which keeps the analysed site
 between saves and, after an edit the analysis does not see, only renders again.
@@ -49,6 +49,8 @@ edits = st.one_of(
     st.tuples(st.just("delete"), index, st.none()),
     st.tuples(st.just("add report"), index, st.integers(1, 3)),
     st.tuples(st.just("add task"), index, st.integers(1, 9)),
+    st.tuples(st.just("rename person"), index, st.sampled_from(["Olga P.", "王五"])),
+    st.tuples(st.just("deadline"), index, st.sampled_from(["09:00", "18:30"])),
 )
 
 
@@ -127,6 +129,15 @@ def apply(content: Path, kind: str, number: int, value: object) -> None:
         day = date.fromisoformat(report.name[:10]) + timedelta(days=int(str(value)))
         text = _text(report).replace(report.name[:10], day.isoformat())
         (report.parent / f"{day.isoformat()}{report.name[10:]}").write_text(text, "utf-8")
+    elif kind == "rename person":
+        team = content / "team.yaml"
+        names = re.findall(r"^    name: .*$", _text(team), flags=re.M)
+        old = names[number % len(names)]
+        team.write_text(_text(team).replace(old, f"    name: {value}", 1), "utf-8")
+    elif kind == "deadline":
+        settings = content / "site.yaml"
+        text = re.sub(r"^thresholds:\n  report_deadline: .*\n", "", _text(settings), flags=re.M)
+        settings.write_text(f'{text}thresholds:\n  report_deadline: "{value}"\n', "utf-8")
     elif kind == "add task" and task:
         old, new = _task_id(task), f"{_task_id(task)}-{value}"
         (task.parent / f"{new}.md").write_text(_text(task).replace(f"id: {old}", f"id: {new}"))
@@ -232,6 +243,11 @@ def test_the_edits_keep_the_site_buildable_or_fail_it_as_a_cold_build(tmp_path):
     apply(content, "task id", 1, True)
     apply(content, "progress", 0, 55)
     apply(content, "brief", 0, "Short.")
+    apply(content, "rename person", 1, "王五")
+    apply(content, "deadline", 0, "09:00")
+    apply(content, "deadline", 0, "18:30")
+    assert "name: 王五" in _text(content / "team.yaml")
+    assert _text(content / "site.yaml").endswith('thresholds:\n  report_deadline: "18:30"\n')
     assert (content / "ops/tasks/B-01.md").is_file()
     assert (content / "brand/tasks/B-02X.md").is_file()
     assert built(content, tmp_path / "out", tmp_path / "cache")

@@ -101,6 +101,43 @@ def test_an_edit_the_analysis_sees_analyses_the_site_again(
         assert tree(preview.out) == tree(cold)
 
 
+def test_an_analysis_again_remakes_only_the_values_of_the_saved_report(
+    preview: PreviewServer, content: Path
+) -> None:
+    """Findings and entry states made from one report are kept for the next analysis
+    while the report is unchanged; the saved report's are made again, and a change to
+    what they read besides the report (here a person's name) remakes them all."""
+    resident = preview.resident
+
+    def again():
+        contents = resident.read_contents(content)
+        return analyse(content, AS_OF, contents=contents, history=False, resident=resident)
+
+    earlier = again()
+    edit(content, REPORT, r"progress: \d+", "progress: 5")
+    later = again()
+    assert not resident.reused
+
+    def by_file(findings, file):
+        return [f for f in findings if f.file == file and f.code != "missing-report"]
+
+    other = next(f.file for f in earlier.findings if "/reports/" in f.file and f.file != REPORT)
+    before, after = by_file(earlier.findings, other), by_file(later.findings, other)
+    assert before and all(a is b for a, b in zip(before, after, strict=True))
+    entries = {id(e) for e in earlier.status.entries}
+    saved = [e for e in later.status.entries if e.report.source.file == REPORT]
+    assert saved and all(id(e) not in entries for e in saved)
+    assert saved[0].entry.progress == 5
+    kept = [e for e in later.status.entries if e.report.source.file == other]
+    assert kept and all(id(e) in entries for e in kept)
+
+    edit(content, "team.yaml", r"name: 李四", "name: 李小四")
+    renamed = again()
+    named = [f for f in renamed.findings if f.code in ("deviation", "late-report")]
+    assert len(named) == 4
+    assert all(f.message.startswith("李小四 ") for f in named if f.person == "li-si")
+
+
 def test_a_new_file_or_a_settings_edit_analyses_the_site_again(
     preview: PreviewServer, content: Path
 ) -> None:

@@ -98,8 +98,9 @@ def _analyse(
         findings = [f for f in findings if f.file not in hidden]
         site = redact(site)
     site = past.dated_on(site, reading, day, today)
-    status = compute(site, day)
-    findings += run_checks(site, status, messages)
+    derived = resident.site.derived if resident is not None else None
+    status = compute(site, day, derived)
+    findings += run_checks(site, status, messages, derived)
     settings_file = "site.yaml" if (folder / "site.yaml").is_file() else "."
     findings += past.history_findings(reading, site, status, messages, today, settings_file)
     facts, history_said = history_facts(reading, root, loaded.site, site, status, messages)

@@ -35,6 +35,7 @@ from sitegen.content.projects import Site
 from sitegen.content.source import LineTable, Source
 from sitegen.core.fingerprint import PageReads
 from sitegen.engine.checks import body_as_analysed
+from sitegen.engine.memo import DerivedMemo
 from sitegen.site.analysis import Analysis
 
 
@@ -51,6 +52,8 @@ class ResidentSite:
 
     def __init__(self) -> None:
         self.documents = ValidatedDocuments()
+        # Values made from one document each, kept for the next analysis.
+        self.derived = DerivedMemo()
         self._earlier: _Earlier | None = None
         self.reused = False  # whether the last analysis was the earlier one
         self.changed: frozenset[str] = frozenset()  # the files it changed, if so
@@ -140,6 +143,7 @@ class ResidentSite:
         self, loaded: LoadResult, analysis: Analysis, files: dict[str, bytes], *key: Any
     ) -> None:
         """A new analysis (see `earlier_analysis`): what its pages read is found anew."""
+        self.derived.finish()
         self._earlier = _Earlier(files, key, loaded, analysis)
         self.reads = PageReads()
 

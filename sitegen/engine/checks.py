@@ -16,7 +16,8 @@ from sitegen.content.source import Source
 from sitegen.core.findings import Finding, Severity, severity_of
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics
-from sitegen.engine.compute import Status, TaskState
+from sitegen.engine.compute import EntryState, Status, TaskState
+from sitegen.engine.memo import DerivedMemo
 from sitegen.engine.workdays import ONE_DAY
 from sitegen.engine.workload import day_runs
 
@@ -54,8 +55,8 @@ class Rules:
         )
 
 
-def _entry_deviation(rules: Rules) -> Iterator[Finding]:
-    for state in rules.status.entries:
+def _entry_deviation(rules: Rules, states: list[EntryState]) -> Iterator[Finding]:
+    for state in states:
         if state.day > rules.status.as_of:
             continue  # not yet reported on the as-of day
         if metrics.is_alert(state.deviation, rules.thresholds.deviation):
@@ -281,12 +282,6 @@ def _days_off(rules: Rules) -> Iterator[Finding]:
                 links = {"project": state.project, "task": task.id, "person": task.owner}
                 yield rules.finding("non-working-day", task.source, (key,), **links,
                                     field=key, date=day, id=task.id)  # fmt: skip
-    for project in rules.site.projects:
-        for report in project.reports:
-            if not calendar.is_working(report.date) and report.date <= rules.status.as_of:
-                links = {"project": project.id, "person": report.author}
-                yield rules.finding("non-working-day", report.source, ("date",), **links,
-                                    field="date", date=report.date, id=report.id)  # fmt: skip
 
 
 def brief_over_limit(body: str, limit: int) -> int | None:
@@ -318,51 +313,81 @@ def body_read_as(kind: type[Document], body: str, limit: int) -> int | None:
     return brief_over_limit(body, limit) if issubclass(kind, ReportDoc) else None
 
 
-def _report_rules(rules: Rules) -> Iterator[Finding]:
+def _report_rules(rules: Rules, report: ReportDoc, project: str) -> Iterator[Finding]:
     limits = rules.thresholds
-    zone = ZoneInfo(rules.site.settings.timezone)
-    hour, minute = (int(part) for part in limits.report_deadline.split(":"))
+    links = {"project": project, "person": report.author, "day": report.date.isoformat()}
+    if report.submitted is not None and report.date <= rules.status.as_of:
+        zone = ZoneInfo(rules.site.settings.timezone)
+        hour, minute = (int(part) for part in limits.report_deadline.split(":"))
+        submitted = report.submitted
+        if submitted.tzinfo is None:
+            submitted = submitted.replace(tzinfo=zone)
+        deadline = datetime.combine(report.date, time(hour, minute), zone)
+        if submitted > deadline:
+            local = submitted.astimezone(zone)
+            yield rules.finding(
+                "late-report",
+                report.source,
+                ("submitted",),
+                **links,
+                who=rules.name(report.author),
+                date=report.date,
+                # 17:00:01 is late for a 17:00 deadline: show the seconds then
+                at=local.strftime("%Y-%m-%d %H:%M" + (":%S" if local.second else "")),
+                deadline=limits.report_deadline,
+                zone=rules.site.settings.timezone,
+            )
+    length = brief_over_limit(report.body, limits.brief_max_chars)
+    if length is not None:
+        yield Finding(
+            "brief-too-long",
+            Severity.WARNING,
+            report.source.file,
+            report.source.body_line,
+            rules.msg("brief-too-long", chars=length, limit=limits.brief_max_chars),
+            **links,
+        )
+    for index, entry in enumerate(report.entries):
+        if entry.progress is not None and not entry.evidence:
+            yield rules.finding(
+                "no-evidence",
+                report.source,
+                ("entries", index, "progress"),
+                **links,
+                task=entry.task,
+            )
+    if not rules.status.calendar.is_working(report.date) and report.date <= rules.status.as_of:
+        links = {"project": project, "person": report.author}
+        yield rules.finding("non-working-day", report.source, ("date",), **links,
+                            field="date", date=report.date, id=report.id)  # fmt: skip
+
+
+def _report_findings(rules: Rules, memo: DerivedMemo) -> Iterator[Finding]:
+    """What the rules say about each report and its entries: a function of the report
+    (and its entries' states, which are its own) and of `_report_context`."""
+    table = memo.table("report-findings", _report_context(rules))
+    by_report: dict[int, list[EntryState]] = defaultdict(list)
+    for state in rules.status.entries:
+        by_report[id(state.report)].append(state)
     for project in rules.site.projects:
         for report in project.reports:
-            links = {"project": project.id, "person": report.author, "day": report.date.isoformat()}
-            if report.submitted is not None and report.date <= rules.status.as_of:
-                submitted = report.submitted
-                if submitted.tzinfo is None:
-                    submitted = submitted.replace(tzinfo=zone)
-                deadline = datetime.combine(report.date, time(hour, minute), zone)
-                if submitted > deadline:
-                    local = submitted.astimezone(zone)
-                    yield rules.finding(
-                        "late-report",
-                        report.source,
-                        ("submitted",),
-                        **links,
-                        who=rules.name(report.author),
-                        date=report.date,
-                        # 17:00:01 is late for a 17:00 deadline: show the seconds then
-                        at=local.strftime("%Y-%m-%d %H:%M" + (":%S" if local.second else "")),
-                        deadline=limits.report_deadline,
-                        zone=rules.site.settings.timezone,
-                    )
-            length = brief_over_limit(report.body, limits.brief_max_chars)
-            if length is not None:
-                yield Finding(
-                    "brief-too-long",
-                    Severity.WARNING,
-                    report.source.file,
-                    report.source.body_line,
-                    rules.msg("brief-too-long", chars=length, limit=limits.brief_max_chars),
-                    **links,
-                )
-            for index, entry in enumerate(report.entries):
-                if entry.progress is not None and not entry.evidence:
-                    yield rules.finding(
-                        "no-evidence",
-                        report.source,
-                        ("entries", index, "progress"),
-                        **links,
-                        task=entry.task,
-                    )
+
+            def make(report: ReportDoc = report, project: str = project.id) -> list[Finding]:
+                states = by_report.get(id(report), ())
+                return [
+                    *_entry_deviation(rules, states),
+                    *_report_rules(rules, report, project),
+                ]
+
+            yield from table.get(report, project.id, make)
+
+
+def _report_context(rules: Rules) -> tuple[object, ...]:
+    """All a report's findings read besides the report: the day, the settings, the
+    language, people's names and which project each task is in."""
+    names = {person_id: rules.name(person_id) for person_id in rules.site.person_index}
+    site = rules.site
+    return (rules.status.as_of, site.settings, rules.msg.language, names, site.task_project)
 
 
 def _risk_rules(rules: Rules) -> Iterator[Finding]:
@@ -381,11 +406,15 @@ def _risk_rules(rules: Rules) -> Iterator[Finding]:
                 )
 
 
-def run_checks(site: Site, status: Status, messages: Messages) -> list[Finding]:
+def run_checks(
+    site: Site, status: Status, messages: Messages, memo: DerivedMemo | None = None
+) -> list[Finding]:
+    """``memo``: values a resident preview kept from its last analysis (see
+    `sitegen.engine.memo`)."""
     rules = Rules(site, status, messages)
-    findings = list(_entry_deviation(rules))
+    findings = list(_report_findings(rules, memo or DerivedMemo()))
     for state in status.tasks.values():
         findings.extend(_task_rules(rules, state))
-    for rule in (_overload, _missing_reports, _report_rules, _risk_rules, _days_off):
+    for rule in (_overload, _missing_reports, _risk_rules, _days_off):
         findings.extend(rule(rules))
     return findings

@@ -10,12 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date
 from fractions import Fraction
+from functools import partial
 from operator import attrgetter
 
 from sitegen.content.choices import Priority, TaskKind, TaskStatus
 from sitegen.content.model import Entry, Kpi, Person, ReportDoc, TaskDoc
 from sitegen.content.projects import Project, Site
 from sitegen.engine import metrics
+from sitegen.engine.memo import DerivedMemo
 from sitegen.engine.progress import Progress, leaves_under, project_progress
 from sitegen.engine.schedule import total_float
 from sitegen.engine.workdays import WorkCalendar
@@ -32,12 +34,9 @@ class EntryState:
     index: int
     entry: Entry
     project: str
+    day: date  # the report's
     completion: Fraction | None
     deviation: Fraction | None
-
-    @property
-    def day(self) -> date:
-        return self.report.date
 
     def fingerprint_parts(self) -> tuple[object, ...]:
         # What pages read of the report through one of its entries: the entry, and the
@@ -121,23 +120,39 @@ class Status:
     progress: dict[str, Progress]  # by project id
 
 
-def _entries_by_task(site: Site) -> dict[str, list[EntryState]]:
+def _report_entries(report: ReportDoc, project: str) -> tuple[EntryState, ...]:
+    return tuple(
+        EntryState(
+            report=report,
+            index=index,
+            entry=entry,
+            project=project,
+            day=report.date,
+            completion=metrics.ratio(entry.actual, entry.planned),
+            deviation=metrics.deviation(entry.actual, entry.planned),
+        )
+        for index, entry in enumerate(report.entries)
+    )
+
+
+def _all_entries(site: Site, memo: DerivedMemo) -> tuple[EntryState, ...]:
+    """Every report entry in the order pages and checks read them: by day, then report
+    file, then place in the report."""
+    table = memo.table("entries")
+    filed = [(report, project.id) for project in site.projects for report in project.reports]
+    filed.sort(key=lambda pair: (pair[0].date, pair[0].source.file))
+    return tuple(
+        state
+        for report, project in filed
+        for state in table.get(report, project, partial(_report_entries, report, project))
+    )
+
+
+def _entries_by_task(entries: tuple[EntryState, ...]) -> dict[str, list[EntryState]]:
+    """``entries`` (in their order) by the task they are about."""
     by_task: dict[str, list[EntryState]] = defaultdict(list)
-    for project in site.projects:
-        for report in project.reports:
-            for index, entry in enumerate(report.entries):
-                by_task[entry.task].append(
-                    EntryState(
-                        report=report,
-                        index=index,
-                        entry=entry,
-                        project=project.id,
-                        completion=metrics.ratio(entry.actual, entry.planned),
-                        deviation=metrics.deviation(entry.actual, entry.planned),
-                    )
-                )
-    for entries in by_task.values():
-        entries.sort(key=lambda e: (e.day, e.report.source.file, e.index))
+    for state in entries:
+        by_task[state.entry.task].append(state)
     return by_task
 
 
@@ -203,9 +218,12 @@ def _floats(
     return result
 
 
-def compute(site: Site, as_of: date) -> Status:
+def compute(site: Site, as_of: date, memo: DerivedMemo | None = None) -> Status:
+    """``memo``: values a resident preview kept from its last analysis (see
+    `sitegen.engine.memo`)."""
     calendar = WorkCalendar.from_settings(site.settings.calendar)
-    entries = _entries_by_task(site)
+    all_entries = _all_entries(site, memo or DerivedMemo())
+    entries = _entries_by_task(all_entries)
     reported = {task for task, history in entries.items() if history[0].day <= as_of}
     children = children_of(site.tasks)
     leaves = {parent: leaves_under(children, parent) for parent in children}
@@ -266,12 +284,6 @@ def compute(site: Site, as_of: date) -> Status:
 
     people = _people(site, tasks, calendar)
     kpis = {project.id: _kpis(project, as_of) for project in site.projects}
-    all_entries = tuple(
-        sorted(
-            (e for history in entries.values() for e in history),
-            key=lambda e: (e.day, e.report.source.file, e.index),
-        )
-    )
     progress = {
         project.id: project_progress(project.tasks, as_of, calendar, actual.get, planned.get)
         for project in site.projects
