@@ -4,13 +4,14 @@ ISO week when a month alone is too long to read (a big team files 1,000 a month)
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
 from sitegen.core.i18n import Messages
 from sitegen.site.pages.page import Page, PageMaker, PlannedPage
-from sitegen.site.pages.paths import week_key
+from sitegen.site.pages.paths import report_path, week_key
 from sitegen.site.pages.view import SiteView
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ MONTH_LIMIT = 200  # and by week when a month holds more than this many
 
 
 def report_page(view: SiteView, page: PageMaker, report: ReportDoc) -> Page:
-    link = view.file_pages[report.source.file]  # its path and label, made once
+    link = view.report_link(report)
     return page(
         link.path,
         "report.html",
@@ -75,10 +76,7 @@ def report_section(view: SiteView, page: PageMaker, ui: Messages) -> list[Planne
     planned = []
     one_report = partial(report_page, view, page)
     for key, items in periods.items():
-        planned += [
-            PlannedPage(view.file_pages[r.source.file].path, "report.html", one_report, r)
-            for r in items
-        ]
+        planned += [PlannedPage(report_path(r), "report.html", one_report, r) for r in items]
         if split:
             path = f"reports/{key}.html"
             make = partial(stream_page, path, title(key), {key: items})
@@ -91,15 +89,23 @@ def report_section(view: SiteView, page: PageMaker, ui: Messages) -> list[Planne
 def stream_periods(reports: list[ReportDoc]) -> tuple[str, dict[str, list[ReportDoc]]]:
     """The stream's pages, in the order of ``reports``: ("month", {"2023-09": [...]}), or
     ("week", {"2023-W37": [...]}) when some month holds more than MONTH_LIMIT reports."""
-    months: dict[str, list[ReportDoc]] = defaultdict(list)
-    for report in reports:
-        months[report.date.strftime("%Y-%m")].append(report)
+    months = _grouped(reports, lambda day: day.strftime("%Y-%m"))
     if all(len(items) <= MONTH_LIMIT for items in months.values()):
-        return "month", dict(months)
-    weeks: dict[str, list[ReportDoc]] = defaultdict(list)
+        return "month", months
+    return "week", _grouped(reports, week_key)
+
+
+def _grouped(reports: list[ReportDoc], key: Callable[[date], str]) -> dict[str, list[ReportDoc]]:
+    """``reports`` by the period ``key`` gives their day (worked out once per day)."""
+    periods: dict[str, list[ReportDoc]] = defaultdict(list)
+    period_of: dict[date, str] = {}
     for report in reports:
-        weeks[week_key(report.date)].append(report)
-    return "week", dict(weeks)
+        day = report.date
+        period = period_of.get(day)
+        if period is None:
+            period = period_of[day] = key(day)
+        periods[period].append(report)
+    return dict(periods)
 
 
 def _by_day(reports: list[ReportDoc]) -> list[tuple[date, list[ReportDoc]]]:

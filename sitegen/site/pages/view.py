@@ -152,44 +152,95 @@ class SiteView:
             for risk in project.risks:
                 self.risks.setdefault(risk.id, risk)
                 self.risk_project.setdefault(risk.id, project.id)
-        self.reports: list[ReportDoc] = sorted(
-            site.reports, key=lambda r: (r.date, r.source.file), reverse=True
-        )
-        self.report_project = {r.source.file: p.id for p in site.projects for r in p.reports}
-        self._entries_by_report: dict[str, list[EntryState]] = defaultdict(list)
-        for entry in status.entries:
-            self._entries_by_report[entry.report.source.file].append(entry)
-        self._finding_index: dict[str, dict[str, list[Alert]]] = {}
-        # source file -> page, for findings that only know their file
-        self.file_pages: dict[str, Link] = {}
-        for report in site.reports:
-            self.file_pages[report.source.file] = self.lookup.report_link(report)
+        self.findings = [f for f in analysis.findings if f.severity is not Severity.ERROR]
+        self.dependents = {tid: s.dependents for tid, s in self.tasks.items()}
+        self._alerts_made: dict[int, Alert] = {}  # by id of the finding
+        self._finding_index: dict[str, dict[str, list[Finding]]] = {}
+        self._report_links: dict[str, Link] = {}
+        # What one page needs of the whole site is looked up when a page first needs it:
+        # the preview makes the saved file's page before any other (see the properties).
+
+    @cached_property
+    def reports(self) -> list[ReportDoc]:
+        """Every report, newest first (by day, then file)."""
+        return sorted(self.site.reports, key=lambda r: (r.date, r.source.file), reverse=True)
+
+    @cached_property
+    def report_project(self) -> dict[str, str]:
+        """Report file → the project it is filed in."""
+        return {r.source.file: p.id for p in self.site.projects for r in p.reports}
+
+    @cached_property
+    def _entries_by_report(self) -> dict[str, list[EntryState]]:
+        by_report: dict[str, list[EntryState]] = defaultdict(list)
+        for entry in self.status.entries:
+            by_report[entry.report.source.file].append(entry)
+        return by_report
+
+    @cached_property
+    def _reports_by_file(self) -> dict[str, ReportDoc]:
+        return {report.source.file: report for report in self.site.reports}
+
+    @cached_property
+    def _other_file_pages(self) -> dict[str, Link]:
+        """Source file → its page, for the files that are not reports."""
+        pages: dict[str, Link] = {}
         for risk_id, risk in self.risks.items():
-            self.file_pages.setdefault(risk.source.file, Link(risk_path(risk_id), risk_id))
+            pages.setdefault(risk.source.file, Link(risk_path(risk_id), risk_id))
         for task_id, state in self.tasks.items():
-            self.file_pages.setdefault(state.task.source.file, Link(task_path(task_id), task_id))
-        for project in site.projects:
+            pages.setdefault(state.task.source.file, Link(task_path(task_id), task_id))
+        for project in self.site.projects:
             if project.doc is not None:
-                self.file_pages.setdefault(
+                pages.setdefault(
                     project.doc.source.file, Link(project_path(project.id), project.title)
                 )
             if project.retro is not None:
-                self.file_pages.setdefault(
+                pages.setdefault(
                     project.retro.source.file, Link(retro_path(project.id), project.title)
                 )
-        self.findings = [f for f in analysis.findings if f.severity is not Severity.ERROR]
-        self.alerts = [self.alert(f) for f in self.findings if f.severity is Severity.WARNING]
-        self.notices = [self.alert(f) for f in self.findings if f.severity is Severity.NOTICE]
-        # Whether a warning still counts on the as-of day, as the projects' health counts it.
-        self.matters = OpenMatters.of(site, status)
-        self._project_alerts: dict[str | None, list[Alert]] = defaultdict(list)
+        return pages
+
+    def file_page(self, file: str) -> Link | None:
+        """The page of the source ``file``, for findings that only know their file."""
+        report = self._reports_by_file.get(file)
+        if report is not None:
+            return self.report_link(report)
+        return self._other_file_pages.get(file)
+
+    def report_link(self, report: ReportDoc) -> Link:
+        """A report's page and label, made once."""
+        link = self._report_links.get(report.source.file)
+        if link is None:
+            link = self._report_links[report.source.file] = self.lookup.report_link(report)
+        return link
+
+    @cached_property
+    def alerts(self) -> list[Alert]:
+        return [self.alert(f) for f in self.findings if f.severity is Severity.WARNING]
+
+    @cached_property
+    def notices(self) -> list[Alert]:
+        return [self.alert(f) for f in self.findings if f.severity is Severity.NOTICE]
+
+    @cached_property
+    def matters(self) -> OpenMatters:
+        """Whether a warning still counts on the as-of day, as the projects' health counts it."""
+        return OpenMatters.of(self.site, self.status)
+
+    @cached_property
+    def _project_alerts(self) -> dict[str | None, list[Alert]]:
+        by_project: dict[str | None, list[Alert]] = defaultdict(list)
         for alert in self.alerts:
-            self._project_alerts[alert.finding.project].append(alert)
-        self.dependents = {tid: s.dependents for tid, s in self.tasks.items()}
-        self.risks_by_task: dict[str, list[RiskDoc]] = defaultdict(list)
+            by_project[alert.finding.project].append(alert)
+        return by_project
+
+    @cached_property
+    def risks_by_task(self) -> dict[str, list[RiskDoc]]:
+        by_task: dict[str, list[RiskDoc]] = defaultdict(list)
         for risk in self.risks.values():
             for task_id in risk.tasks:
-                self.risks_by_task[task_id].append(risk)
+                by_task[task_id].append(risk)
+        return by_task
 
     # ---- names and links
 
@@ -231,7 +282,13 @@ class SiteView:
     # ---- findings
 
     def alert(self, finding: Finding) -> Alert:
-        file_page = self.file_pages.get(finding.file)
+        made = self._alerts_made.get(id(finding))
+        if made is None or made.finding is not finding:
+            made = self._alerts_made[id(finding)] = self._alert(finding)
+        return made
+
+    def _alert(self, finding: Finding) -> Alert:
+        file_page = self.file_page(finding.file)
         task = self.task_link(finding.task) if finding.task else None
         person = self.person_link(finding.person)
         if finding.code in ("overload", "missing-report"):
@@ -301,19 +358,24 @@ class SiteView:
         return list(self._project_alerts.get(project_id, ()))
 
     def findings_for(self, **match: str) -> list[Alert]:
-        """Alerts and notices whose finding has every given field value, in display order."""
+        """Alerts and notices whose finding has every given field value, in display order
+        (alerts first). Only the matching findings are made alerts."""
         if not match:
             return list(self.alerts + self.notices)
         field, value = next(iter(match.items()))
         candidates = self._findings_by(field).get(value, [])
-        return [a for a in candidates if all(getattr(a.finding, k) == v for k, v in match.items())]
+        return [
+            self.alert(f) for f in candidates if all(getattr(f, k) == v for k, v in match.items())
+        ]
 
-    def _findings_by(self, field: str) -> dict[str, list[Alert]]:
+    def _findings_by(self, field: str) -> dict[str, list[Finding]]:
         index = self._finding_index.get(field)
         if index is None:
             index = defaultdict(list)
-            for alert in self.alerts + self.notices:
-                index[getattr(alert.finding, field)].append(alert)
+            for severity in (Severity.WARNING, Severity.NOTICE):
+                for finding in self.findings:
+                    if finding.severity is severity:
+                        index[getattr(finding, field)].append(finding)
             self._finding_index[field] = index
         return index
 
