@@ -53,6 +53,22 @@ def test_count_agrees_with_walking_day_by_day(first, length):
     assert NATIONAL_DAY.count(first, last) == len(list(NATIONAL_DAY.days(first, last)))
 
 
+some_days = st.frozensets(st.dates(min_value=D("2023-09-01"), max_value=D("2023-11-30")))
+
+
+@given(
+    st.frozensets(st.integers(min_value=0, max_value=6), max_size=6),
+    some_days,
+    some_days,
+    st.dates(min_value=D("2023-08-01"), max_value=D("2023-12-31")),
+    st.integers(min_value=0, max_value=120),
+)
+def test_count_agrees_with_walking_on_any_calendar(weekend, holidays, workdays, first, length):
+    calendar = WorkCalendar(weekend=weekend, holidays=holidays, workdays=workdays)
+    last = first + timedelta(days=length)
+    assert calendar.count(first, last) == len(list(calendar.days(first, last)))
+
+
 # ---------------------------------------------------------------- deviation, completion, KPI
 
 

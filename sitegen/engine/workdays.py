@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from sitegen.content.settings import CalendarSettings, expand_dates
 
@@ -46,15 +48,32 @@ class WorkCalendar:
         full_weeks, rest = divmod(total_days, 7)
         working_weekdays = 7 - len(self.weekend)
         count = full_weeks * working_weekdays
-        start_weekday = first.weekday()
-        count += sum(1 for i in range(rest) if (start_weekday + i) % 7 not in self.weekend)
-        count -= sum(
-            1
-            for d in self.holidays
-            if first <= d <= last and d.weekday() not in self.weekend and d not in self.workdays
-        )
-        count += sum(1 for d in self.workdays if first <= d <= last and d.weekday() in self.weekend)
+        count += self._working_in_part_week[first.weekday()][rest]
+        count -= _within(self._weekday_holidays, first, last)
+        count += _within(self._weekend_workdays, first, last)
         return count
+
+    @cached_property
+    def _working_in_part_week(self) -> tuple[tuple[int, ...], ...]:
+        """[weekday][n]: the weekdays not in the weekend among the n days from weekday."""
+        return tuple(
+            tuple(
+                sum(1 for i in range(rest) if (start + i) % 7 not in self.weekend)
+                for rest in range(7)
+            )
+            for start in range(7)
+        )
+
+    @cached_property
+    def _weekday_holidays(self) -> tuple[date, ...]:
+        """The holidays that take a working day off, in order."""
+        off = (d for d in self.holidays if d.weekday() not in self.weekend)
+        return tuple(sorted(d for d in off if d not in self.workdays))
+
+    @cached_property
+    def _weekend_workdays(self) -> tuple[date, ...]:
+        """The make-up working days that fall on a weekend, in order."""
+        return tuple(sorted(d for d in self.workdays if d.weekday() in self.weekend))
 
     def between(self, after: date, until: date) -> int:
         """Working days in (after, until]: the guide's wd(a, D)."""
@@ -68,3 +87,8 @@ class WorkCalendar:
                 return day
             day -= ONE_DAY
         return day
+
+
+def _within(days: tuple[date, ...], first: date, last: date) -> int:
+    """How many of the sorted ``days`` fall in ``first``..``last``."""
+    return bisect_right(days, last) - bisect_left(days, first)
