@@ -56,6 +56,11 @@ if TYPE_CHECKING:
 
 # Milliseconds without a change after which the watcher reports the quiet (see `_tidy`).
 QUIET_MS = 5000
+# Milliseconds without an event after which a save's events are handed over as one batch.
+# A save is a few events within a millisecond or two (an editor's temporary file and
+# rename included); the watcher looks twice, so a save waits about 2 × this before its
+# build starts (watchfiles' default of 50 ms made it about 100 ms).
+STEP_MS = 20
 
 
 class PreviewServer:
@@ -259,8 +264,8 @@ class PreviewServer:
         return self.port
 
     def _watch(self, watch, git_dir: Path | None) -> None:
-        # One batch per save: the watcher waits for 50 ms without events before it hands
-        # them over, and gathers what happens during a build into the next batch.
+        # One batch per save: the watcher hands over the events once STEP_MS pass without
+        # one, and gathers what happens during a build into the next batch.
         folders = [self.content, *([git_dir] if git_dir else [])]
         self._watching.set()  # (the watcher itself starts a few milliseconds later)
         for changes in watch(
@@ -270,6 +275,7 @@ class PreviewServer:
             raise_interrupt=False,
             yield_on_timeout=True,
             rust_timeout=QUIET_MS,
+            step=STEP_MS,
         ):
             if not changes:
                 self._tidy()
