@@ -288,7 +288,7 @@ def load_site(
     With ``jobs`` > 1, a cache's missing parses of many documents are made in parallel.
     ``documents``: those an earlier load of ``root`` validated, kept across loads.
     """
-    if cache is not None:
+    if cache is not None and jobs > 1:
         cache.parse_ahead(root, [path for path in cache.known if is_document_path(path)], jobs)
     settings, findings, _ = _load_settings(root)
     collector = Collector(root, Messages(settings.language), cache, documents)

@@ -199,12 +199,14 @@ def _references(check: _Checker) -> Iterator[Finding]:
             yield from check.task(task, ("parent",), task.parent, **links)
             for index, dependency in enumerate(task.depends_on):
                 yield from check.task(task, ("depends_on", index), dependency, **links)
-        for report in project.reports:
-            yield from check.person(report, ("author",), report.author, project=project.id)
+        for report in project.reports:  # thousands: the known ones are passed over here
+            if report.author not in check.known_people:
+                yield from check.person(report, ("author",), report.author, project=project.id)
             for index, entry in enumerate(report.entries):
-                yield from check.task(
-                    report, ("entries", index, "task"), entry.task, project=project.id
-                )
+                if entry.task not in check.known_tasks:
+                    yield from check.task(
+                        report, ("entries", index, "task"), entry.task, project=project.id
+                    )
         for risk in project.risks:
             yield from check.person(risk, ("owner",), risk.owner, project=project.id)
             for index, task_id in enumerate(risk.tasks):

@@ -135,12 +135,17 @@ def _report_entries(report: ReportDoc, project: str) -> tuple[EntryState, ...]:
     )
 
 
-def _all_entries(site: Site, memo: DerivedMemo) -> tuple[EntryState, ...]:
-    """Every report entry in the order pages and checks read them: by day, then report
-    file, then place in the report."""
-    table = memo.table("entries")
+def _reports_in_order(site: Site) -> list[tuple[ReportDoc, str]]:
+    """Every report with its project's id, by day, then file: the order pages and checks
+    read reports and entries in."""
     filed = [(report, project.id) for project in site.projects for report in project.reports]
     filed.sort(key=lambda pair: (pair[0].date, pair[0].source.file))
+    return filed
+
+
+def _all_entries(filed: list[tuple[ReportDoc, str]], memo: DerivedMemo) -> tuple[EntryState, ...]:
+    """Every entry of the reports ``filed`` (in order), then by place in its report."""
+    table = memo.table("entries")
     return tuple(
         state
         for report, project in filed
@@ -218,11 +223,24 @@ def _floats(
     return result
 
 
+def _plan(task: TaskDoc, as_of: date, calendar: WorkCalendar) -> tuple[int, Fraction | None]:
+    planned = metrics.planned_progress(task.first_day, task.end, as_of, calendar, task.plan)
+    return duration(task, calendar), planned
+
+
 def compute(site: Site, as_of: date, memo: DerivedMemo | None = None) -> Status:
     """``memo``: values a resident preview kept from its last analysis (see
     `sitegen.engine.memo`)."""
     calendar = WorkCalendar.from_settings(site.settings.calendar)
-    all_entries = _all_entries(site, memo or DerivedMemo())
+    memo = memo or DerivedMemo()
+    filed = _reports_in_order(site)
+    all_entries = _all_entries(filed, memo)
+    plans = memo.table("task-plans", (as_of, calendar))
+
+    def plan_of(task: TaskDoc) -> tuple[int, Fraction | None]:
+        """The task's duration and planned progress: a function of the task alone."""
+        return plans.get(task, None, partial(_plan, task, as_of, calendar))
+
     entries = _entries_by_task(all_entries)
     reported = {task for task, history in entries.items() if history[0].day <= as_of}
     children = children_of(site.tasks)
@@ -242,9 +260,7 @@ def compute(site: Site, as_of: date, memo: DerivedMemo | None = None) -> Status:
     for task in unique:
         status = statuses[task.id]
         history = entries.get(task.id, [])
-        planned[task.id] = metrics.planned_progress(
-            task.first_day, task.end, as_of, calendar, task.plan
-        )
+        planned[task.id] = plan_of(task)[1]
         actual[task.id] = metrics.actual_progress(
             ((e.day, e.entry.progress) for e in history if e.entry.progress is not None),
             as_of,
@@ -272,7 +288,7 @@ def compute(site: Site, as_of: date, memo: DerivedMemo | None = None) -> Status:
                 project=project.id,
                 status=statuses[task.id],
                 priority=task.effective_priority,
-                duration=duration(task, calendar),
+                duration=plan_of(task)[0],
                 planned=planned[task.id],
                 actual=actual[task.id],
                 schedule_deviation=metrics.deviation(actual[task.id], planned[task.id]),
@@ -282,7 +298,7 @@ def compute(site: Site, as_of: date, memo: DerivedMemo | None = None) -> Status:
                 entries=tuple(entries.get(task.id, [])),
             )
 
-    people = _people(site, tasks, calendar)
+    people = _people(site, tasks, calendar, [report for report, _ in filed])
     kpis = {project.id: _kpis(project, as_of) for project in site.projects}
     progress = {
         project.id: project_progress(project.tasks, as_of, calendar, actual.get, planned.get)
@@ -292,13 +308,16 @@ def compute(site: Site, as_of: date, memo: DerivedMemo | None = None) -> Status:
 
 
 def _people(
-    site: Site, tasks: dict[str, TaskState], calendar: WorkCalendar
+    site: Site,
+    tasks: dict[str, TaskState],
+    calendar: WorkCalendar,
+    reports_in_order: list[ReportDoc],
 ) -> dict[str, PersonState]:
     owned: dict[str, list[TaskState]] = defaultdict(list)
     for state in tasks.values():
         owned[state.task.owner].append(state)
     reports: dict[str, list[ReportDoc]] = defaultdict(list)
-    for report in site.reports:
+    for report in reports_in_order:
         reports[report.author].append(report)
     default_limit = site.settings.thresholds.max_concurrent
     people = {}
@@ -313,9 +332,7 @@ def _people(
             person=person,
             load=daily_load(spans, calendar, person.max_concurrent or default_limit),
             tasks=tuple(sorted(s.task.id for s in mine)),
-            reports=tuple(
-                sorted(reports.get(person.id, []), key=lambda r: (r.date, r.source.file))
-            ),
+            reports=tuple(reports.get(person.id, ())),
         )
     return people
 
