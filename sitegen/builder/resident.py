@@ -9,7 +9,9 @@ documents' bodies and sources are then moved into the documents the analysis hol
 that every value and page made from them shows the new text, and only the pages whose
 fingerprints reach an edited file are fingerprinted and rendered again (`PageReads`).
 Any other change (a new or deleted file, site.yaml, team.yaml, the theme, a new commit,
-a new day) analyses the site again.
+a new day) analyses the site again; values made from one document alone (a report's
+entry states and findings, a task's planned progress) are then taken from `derived`
+while their document is the same object (`sitegen.engine.memo`).
 """
 
 from __future__ import annotations
