@@ -64,6 +64,10 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
+def files_in(folder: Path) -> set[Path]:
+    return {path for path in folder.rglob("*") if path.is_file()}
+
+
 def documents(content: Path, kind: str) -> list[Path]:
     return sorted(content.glob(f"*/{kind}/*.md"))
 
@@ -216,12 +220,12 @@ def test_the_resident_preview_equals_cold_builds_after_any_edits(steps):
             try:
                 assert preview.rebuild()
 
-                listed = set(content.rglob("*.md"))
+                listed = files_in(content)
 
                 def saved() -> bool:
                     # What a watcher hands over: say every file, the deleted ones too.
                     nonlocal listed
-                    now = set(content.rglob("*.md"))
+                    now = files_in(content)
                     changed, listed = sorted(listed | now), now
                     return preview.rebuild(changed)
 
