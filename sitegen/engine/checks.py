@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sitegen.content.choices import Impact, TaskKind, TaskStatus
@@ -31,6 +32,15 @@ class Rules:
     @property
     def thresholds(self):
         return self.site.settings.thresholds
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.site.settings.timezone)
+
+    @cached_property
+    def report_deadline(self) -> time:
+        hour, minute = (int(part) for part in self.thresholds.report_deadline.split(":"))
+        return time(hour, minute)
 
     def pct(self, value) -> str:
         return metrics.percent_text(value)
@@ -317,12 +327,11 @@ def _report_rules(rules: Rules, report: ReportDoc, project: str) -> Iterator[Fin
     limits = rules.thresholds
     links = {"project": project, "person": report.author, "day": report.date.isoformat()}
     if report.submitted is not None and report.date <= rules.status.as_of:
-        zone = ZoneInfo(rules.site.settings.timezone)
-        hour, minute = (int(part) for part in limits.report_deadline.split(":"))
+        zone = rules.zone
         submitted = report.submitted
         if submitted.tzinfo is None:
             submitted = submitted.replace(tzinfo=zone)
-        deadline = datetime.combine(report.date, time(hour, minute), zone)
+        deadline = datetime.combine(report.date, rules.report_deadline, zone)
         if submitted > deadline:
             local = submitted.astimezone(zone)
             yield rules.finding(
