@@ -219,3 +219,46 @@ def test_with_history_a_brief_edit_is_reused_and_matches_a_cold_build(
         assert tree(server.out) == tree(cold)
     finally:
         server.stop()
+
+
+def test_with_history_an_edit_the_analysis_sees_does_not_replay_the_history_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trends replay the history day by day up to the working tree: the preview keeps
+    that replay between saves, and replays again only after a new commit. Either way
+    every page is what a cold build makes."""
+    from sample_history import sample_repository
+
+    from sitegen.engine.history import trend
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = sample_repository(tmp_path / "repo", REPO / "content")
+    replayed: list[str] = []
+    change = trend._Replay.change
+
+    def counted(self, path: str, blob: str | None) -> None:
+        replayed.append(path)
+        change(self, path, blob)
+
+    monkeypatch.setattr(trend._Replay, "change", counted)
+    server = PreviewServer(repo.content, port=0)
+    try:
+        assert server.rebuild()
+        assert replayed
+        for number, progress in enumerate((35, 90)):
+            replayed.clear()
+            path = edit(repo.content, REPORT, r"progress: \d+", f"progress: {progress}")
+            assert server.rebuild([path])
+            assert not server.resident.reused
+            assert replayed == []
+            cold = tmp_path / f"cold-{number}"
+            assert build(repo.content, cold, BufferedReporter(), jobs=1)
+            assert tree(server.out) == tree(cold)
+        repo.commit("2023-07-21T18:00:00+08:00", "progress")
+        assert server.rebuild([path])
+        assert replayed
+        cold = tmp_path / "cold-committed"
+        assert build(repo.content, cold, BufferedReporter(), jobs=1)
+        assert tree(server.out) == tree(cold)
+    finally:
+        server.stop()

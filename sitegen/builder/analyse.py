@@ -103,7 +103,7 @@ def _analyse(
     findings += run_checks(site, status, messages, derived)
     settings_file = "site.yaml" if (folder / "site.yaml").is_file() else "."
     findings += past.history_findings(reading, site, status, messages, today, settings_file)
-    facts, history_said = history_facts(reading, root, loaded.site, site, status, messages)
+    facts, history_said = history_facts(reading, root, loaded.site, site, status, messages, derived)
     findings += history_said
     if public:
         findings = public_findings(findings, site.settings)

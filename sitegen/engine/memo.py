@@ -45,6 +45,7 @@ class DerivedMemo:
 
     def __init__(self) -> None:
         self._tables: dict[str, DerivedTable] = {}
+        self._slots: dict[str, tuple[object, Any]] = {}
 
     def table(self, kind: str, context: object = None) -> DerivedTable:
         """The table of ``kind`` for an analysis in ``context``: empty when the context
@@ -53,6 +54,15 @@ class DerivedMemo:
         if table is None or table.context != context:
             table = self._tables[kind] = DerivedTable(context)
         return table
+
+    def kept(self, kind: str, context: object) -> Any | None:
+        """The one value of ``kind`` kept in an equal ``context`` (see `keep`), or None."""
+        slot = self._slots.get(kind)
+        return slot[1] if slot is not None and slot[0] == context else None
+
+    def keep(self, kind: str, context: object, value: object) -> None:
+        """Keep ``value``, a function of ``context`` alone, as the one value of ``kind``."""
+        self._slots[kind] = (context, value)
 
     def finish(self) -> None:
         """End an analysis: forget the values it did not use (their documents changed

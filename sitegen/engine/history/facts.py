@@ -22,6 +22,7 @@ from sitegen.engine.compute import Status
 from sitegen.engine.history.analysis import UNREADABLE
 from sitegen.engine.history.baseline import TaskBaseline, baseline_findings, task_baselines
 from sitegen.engine.history.trend import Hidden, TrendPoint, project_trends
+from sitegen.engine.memo import DerivedMemo
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,17 @@ class HistoryFacts:
 
 
 def history_facts(
-    reading: Reading, root: Path, loaded: Site, site: Site, status: Status, messages: Messages
+    reading: Reading,
+    root: Path,
+    loaded: Site,
+    site: Site,
+    status: Status,
+    messages: Messages,
+    memo: DerivedMemo | None = None,
 ) -> tuple[HistoryFacts, list[Finding]]:
     """Baselines, trends and their findings for ``site`` (the site shown: ``loaded``
-    as read from ``root``, redacted for a public build) as ``reading`` reads it."""
+    as read from ``root``, redacted for a public build) as ``reading`` reads it.
+    ``memo``: what a resident preview kept from its last analysis."""
     history = reading.history
     if history is None or not reading.covers or reading.latest is None:
         return HistoryFacts(), []
@@ -66,7 +74,7 @@ def history_facts(
         zone = site_timezone(root)
         newest = day_of(history.revisions[-1].effective, zone)
         hidden = Hidden.between(loaded, site)
-        trends = project_trends(site, history, reader, status.as_of, newest, hidden, zone)
+        trends = project_trends(site, history, reader, status.as_of, newest, hidden, zone, memo)
     except UNREADABLE:  # a version git cannot give: as without history (the notice says so)
         return HistoryFacts(), []
     finally:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -35,6 +35,7 @@ from sitegen.content.projects import Site
 from sitegen.content.settings import SiteSettings
 from sitegen.content.source import ReadError, decode_text, parse_yaml
 from sitegen.engine import metrics
+from sitegen.engine.memo import DerivedMemo
 from sitegen.engine.workdays import ONE_DAY, WorkCalendar
 
 HUNDRED = Fraction(100)
@@ -226,6 +227,21 @@ class ProgressInputs:
             project.curve = PlannedCurve(members, self.ordinals)
         return project.curve.total(day) / project.weight, project.actual / project.weight
 
+    def copy(self) -> ProgressInputs:
+        """An independent copy: its changes do not reach this one (the documents, the
+        counted tasks, the curves and the working-day ordinals are shared: none of them
+        is changed in place)."""
+        twin = object.__new__(ProgressInputs)
+        twin.day, twin.calendar, twin.ordinals = self.day, self.calendar, self.ordinals
+        twin.tasks, twin.reports = dict(self.tasks), dict(self.reports)
+        twin._paths = defaultdict(set, {key: set(v) for key, v in self._paths.items()})
+        twin._children = defaultdict(int, self._children)
+        twin._progress = defaultdict(dict, {key: dict(v) for key, v in self._progress.items()})
+        twin._counted = dict(self._counted)
+        twin._projects = defaultdict(_Project, {k: replace(v) for k, v in self._projects.items()})
+        twin._agenda = defaultdict(set, {key: set(v) for key, v in self._agenda.items()})
+        return twin
+
     # Bookkeeping
 
     def _refresh_id(self, task_id: str) -> None:
@@ -387,6 +403,16 @@ def first_days(history: History, zone: ZoneInfo) -> dict[str, date]:
     return found
 
 
+@dataclass(frozen=True)
+class _BeforeLive:
+    """The replay of the history up to the first day the working tree shows."""
+
+    inputs: ProgressInputs
+    applied: int  # revisions applied
+    trends: dict[str, list[TrendPoint]]  # the points of the days before
+    day_index: int  # of that day, among the days of the trend
+
+
 def project_trends(
     site: Site,
     history: History,
@@ -395,12 +421,14 @@ def project_trends(
     live_from: date | None = None,
     hidden: Hidden = Hidden(),
     zone: ZoneInfo | None = None,
+    memo: DerivedMemo | None = None,
 ) -> dict[str, list[TrendPoint]]:
     """The trend of every project of ``site`` (the content as of ``as_of``): one point
     per working day from its start (or its first commit, if later) to ``as_of``.
     ``live_from``: the day from which the working tree shows (the newest commit's day);
     ``site`` is then what it shows. ``hidden``: what a public build leaves out.
-    ``zone``: the one that says which commits end a day (default: the site's)."""
+    ``zone``: the one that says which commits end a day (default: the site's).
+    ``memo``: what a resident preview kept from its last analysis."""
     zone = zone or ZoneInfo(site.settings.timezone)
     calendar = WorkCalendar.from_settings(site.settings.calendar)
     appeared = first_days(history, zone)
@@ -417,14 +445,25 @@ def project_trends(
         return trends
     days = list(calendar.days(min(firsts.values()), as_of))
     inputs = ProgressInputs(WorkCalendar(), days[0] if days else as_of)
-    replay = _Replay(inputs, reader, hidden)
     revisions = history.revisions
     applied = 0
     is_live = False
-    for day in days:
+    # All before the working tree shows is the history's: a preview keeps it between
+    # its analyses, as it stood on the first day the working tree shows.
+    context = (history.head, len(revisions), days, live_from, zone, firsts, hidden)
+    kept: _BeforeLive | None = memo.kept("trend", context) if memo is not None else None
+    if kept is not None:
+        inputs, applied = kept.inputs.copy(), kept.applied
+        trends = {project.id: list(kept.trends.get(project.id, ())) for project in site.projects}
+        days = days[kept.day_index :]
+    replay = _Replay(inputs, reader, hidden)
+    for index, day in enumerate(days):
         inputs.move_to(day)
         if live_from is not None and day >= live_from:
             if not is_live:
+                if memo is not None and kept is None:
+                    points = {key: list(points) for key, points in trends.items()}
+                    memo.keep("trend", context, _BeforeLive(inputs.copy(), applied, points, index))
                 replay.live(site)
                 is_live = True
         else:
