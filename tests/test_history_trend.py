@@ -25,14 +25,8 @@ from sitegen.content.model import ReportDoc, TaskDoc
 from sitegen.content.projects import Site
 from sitegen.engine import metrics
 from sitegen.engine.compute import compute
-from sitegen.engine.history.trend import (
-    Counted,
-    Ordinals,
-    PlannedCurve,
-    ProgressInputs,
-    project_trends,
-    trend_rows,
-)
+from sitegen.engine.history.progress_inputs import Counted, Ordinals, PlannedCurve, ProgressInputs
+from sitegen.engine.history.trend import project_trends, trend_rows
 from sitegen.engine.workdays import WorkCalendar
 
 D = date.fromisoformat

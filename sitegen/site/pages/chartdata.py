@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from sitegen.content.model import TaskDoc
 from sitegen.engine.history.baseline import TaskBaseline
-from sitegen.engine.history.trend import Counted, Ordinals, PlannedCurve, TrendPoint
+from sitegen.engine.history.progress_inputs import Counted, Ordinals, PlannedCurve
+from sitegen.engine.history.trend import TrendPoint
 from sitegen.engine.progress import weighing_leaves
 from sitegen.engine.workdays import ONE_DAY, WorkCalendar
 from sitegen.site.pages.charts import Heatmap, SCurve, heat_days, load_heatmap, s_curve, sparkline
