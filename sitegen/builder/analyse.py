@@ -102,7 +102,9 @@ def _analyse(
     status = compute(site, day, derived)
     findings += run_checks(site, status, messages, derived)
     settings_file = "site.yaml" if (folder / "site.yaml").is_file() else "."
-    findings += past.history_findings(reading, site, status, messages, today, settings_file)
+    findings += past.history_findings(
+        reading, site, status, messages, today, settings_file, derived
+    )
     facts, history_said = history_facts(reading, root, loaded.site, site, status, messages, derived)
     findings += history_said
     if public:

@@ -32,6 +32,7 @@ from sitegen.core.i18n import Messages
 from sitegen.engine.checks import Rules
 from sitegen.engine.compute import Status
 from sitegen.engine.history.reports import report_findings
+from sitegen.engine.memo import DerivedMemo
 
 # What reading a file of the history can raise.
 UNREADABLE = (GitError, OSError, LookupError)
@@ -67,15 +68,23 @@ def dated_on(site: Site, reading: Reading, day: date, today: date) -> Site:
 
 
 def history_findings(
-    reading: Reading, site: Site, status: Status, messages: Messages, today: date, file: str
+    reading: Reading,
+    site: Site,
+    status: Status,
+    messages: Messages,
+    today: date,
+    file: str,
+    memo: DerivedMemo | None = None,
 ) -> list[Finding]:
     """What history says of the site; without history for the day, the one notice
-    that says why (on ``file``: site.yaml, or '.' without one)."""
+    that says why (on ``file``: site.yaml, or '.' without one). ``memo``: what a
+    resident preview kept from its last analysis."""
     if not reading.covers:
         return [no_history_notice(reading, site, messages, status.as_of, today, file)]
     assert reading.history is not None and reading.latest is not None
     try:
-        return report_findings(reading.history, reading.latest, Rules(site, status, messages))
+        rules = Rules(site, status, messages)
+        return report_findings(reading.history, reading.latest, rules, memo)
     except UNREADABLE:  # a blob git cannot give (a partial clone offline, a damaged store)
         unreadable = Reading(None, NoHistory("unreadable"), reading.day)
         return [no_history_notice(unreadable, site, messages, status.as_of, today, file)]

@@ -18,9 +18,10 @@ Only commits that had taken effect by the end of the as-of day count.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sitegen.content.history.documents import VersionReader
@@ -29,6 +30,7 @@ from sitegen.content.model import Entry, ReportDoc
 from sitegen.content.settings import SiteSettings
 from sitegen.core.findings import Finding, severity_of
 from sitegen.engine.checks import Rules
+from sitegen.engine.memo import DerivedMemo
 
 BACKDATED_AFTER = timedelta(minutes=60)
 WATCHED_FIELDS = ("planned", "actual", "progress", "done")
@@ -126,10 +128,20 @@ class ReportHistory:
         self.first_day = history.revisions[0].effective.astimezone(self.zone).date()
         self.versions = VersionReader(history)
 
-    def findings(self) -> Iterator[Finding]:
+    def findings(self, memo: DerivedMemo) -> Iterator[Finding]:
+        """What the history says of each report: a function of the report, its project
+        and what `_context` holds."""
+        table = memo.table("report-history", self._context())
         for project in self.site.projects:
             for report in project.reports:
-                yield from self._report(project.id, report)
+                made = partial(_listed, self._report, project.id, report)
+                yield from table.get(report, project.id, made)
+
+    def _context(self) -> tuple[object, ...]:
+        history, site = self.history, self.site
+        names = {person_id: self._name(person_id) for person_id in site.person_index}
+        head = (history.head, len(history.revisions))
+        return (head, self.latest, site.settings, self.msg.language, names)
 
     def submission(self, report: ReportDoc) -> Commit | None:
         """The first commit that contained ``report``, when history knows its day."""
@@ -218,12 +230,19 @@ def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
-def report_findings(history: History, latest: datetime, rules: Rules) -> list[Finding]:
+def _listed(make: Callable[[str, ReportDoc], Iterator[Finding]], *arguments) -> list[Finding]:
+    return list(make(*arguments))
+
+
+def report_findings(
+    history: History, latest: datetime, rules: Rules, memo: DerivedMemo | None = None
+) -> list[Finding]:
     """Submission times, backdated and edited reports of ``rules.site`` from ``history``,
-    counting the commits that took effect up to ``latest``."""
+    counting the commits that took effect up to ``latest``. ``memo``: what a resident
+    preview kept from its last analysis."""
     if not history.revisions:
         return []
-    return list(ReportHistory(history, latest, rules).findings())
+    return list(ReportHistory(history, latest, rules).findings(memo or DerivedMemo()))
 
 
 __all__ = ["EntryChange", "ReportHistory", "deadline_of", "entry_changes", "report_findings"]
