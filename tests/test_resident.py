@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 AS_OF = date(2023, 7, 20)
 REPORT = "q3-launch/reports/2023-07-03-zhao-liu.md"
 REPORT_PAGE = "reports/q3-launch/2023-07-03-zhao-liu.html"
+TASK = "q3-launch/tasks/MKT-202307-001-02.md"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -254,8 +255,9 @@ def test_with_history_an_edit_the_analysis_sees_does_not_replay_the_history_agai
             cold = tmp_path / f"cold-{number}"
             assert build(repo.content, cold, BufferedReporter(), jobs=1)
             assert tree(server.out) == tree(cold)
-        repo.commit("2023-07-21T18:00:00+08:00", "progress")
-        assert server.rebuild([path])
+        task = edit(repo.content, TASK, r"^end: .*$", "end: 2023-07-25")  # a replan
+        repo.commit("2023-07-21T18:00:00+08:00", "progress, and a task replanned")
+        assert server.rebuild([path, task])
         assert replayed
         cold = tmp_path / "cold-committed"
         assert build(repo.content, cold, BufferedReporter(), jobs=1)

@@ -28,6 +28,7 @@ from sitegen.core.findings import Finding, Severity
 from sitegen.core.i18n import Messages
 from sitegen.engine import metrics
 from sitegen.engine.compute import Status
+from sitegen.engine.memo import DerivedMemo
 from sitegen.engine.workdays import WorkCalendar
 
 SCHEDULE_KEYS = ("start", "end", "plan")
@@ -137,10 +138,19 @@ def has_slipped(slip: int, baseline_duration: int, threshold: Decimal | Fraction
 class TaskTimelines:
     """The steps of task files in a history, up to a moment, following renames."""
 
-    def __init__(self, history: History, reader: VersionReader, until: datetime | None) -> None:
+    def __init__(
+        self,
+        history: History,
+        reader: VersionReader,
+        until: datetime | None,
+        known: dict[str, list[Step]] | None = None,
+    ) -> None:
+        """``known``: the steps of files worked out before in the same history up to the
+        same moment (a resident preview keeps them); new ones are added to it."""
         self.history = history
         self.reader = reader
         self.until = until
+        self.known = {} if known is None else known
         self._order = {revision.commit.id: n for n, revision in enumerate(history.revisions)}
 
     def versions(self, path: str) -> list[tuple[str, Version]]:
@@ -164,6 +174,12 @@ class TaskTimelines:
         return versions
 
     def steps(self, path: str) -> list[Step]:
+        known = self.known.get(path)
+        if known is None:
+            known = self.known[path] = self._steps(path)
+        return known
+
+    def _steps(self, path: str) -> list[Step]:
         steps: list[Step] = []
         for version_path, version in self.versions(path):
             revision = version.revision
@@ -182,10 +198,18 @@ def task_baselines(
     reader: VersionReader,
     calendar: WorkCalendar,
     until: datetime | None = None,
+    memo: DerivedMemo | None = None,
 ) -> dict[str, TaskBaseline]:
-    """The baseline of every task of ``site`` that history knows, by task id."""
+    """The baseline of every task of ``site`` that history knows, by task id.
+    ``memo``: what a resident preview kept from its last analysis."""
     zone = ZoneInfo(site.settings.timezone)
-    timelines = TaskTimelines(history, reader, until)
+    history_read = (history.head, len(history.revisions), until)
+    known = memo.kept("task-steps", history_read) if memo is not None else None
+    if known is None:
+        known = {}
+        if memo is not None:
+            memo.keep("task-steps", history_read, known)
+    timelines = TaskTimelines(history, reader, until, known)
     found: dict[str, TaskBaseline] = {}
     for project in site.projects:
         day = project.doc.baseline if project.doc is not None else None

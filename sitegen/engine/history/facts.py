@@ -69,7 +69,7 @@ def history_facts(
     reader = VersionReader(history, cache)
     try:
         _known_versions(reader, history, reading, root, loaded)
-        baselines = task_baselines(site, history, reader, status.calendar, reading.latest)
+        baselines = task_baselines(site, history, reader, status.calendar, reading.latest, memo)
         # The zone that chose the commit read (the working tree's) says where days end.
         zone = site_timezone(root)
         newest = day_of(history.revisions[-1].effective, zone)
