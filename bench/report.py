@@ -188,7 +188,7 @@ def render(
                     f"{fmt_ratio(row.median, hugo_s)} Hugo full; "
                     f"{fmt_ratio(row.median, full_s)} of own full build"
                 )
-            elif key in ("serve", "serve-all", "serve-progress") and "hugo-serve" in rows:
+            elif key.startswith("serve") and "hugo-serve" in rows:
                 live = rows["hugo-serve"]
                 ratio = (
                     f"{fmt_ratio(row.median, live.median)} hugo server"

@@ -18,6 +18,7 @@ each row per round), so that a drifting machine load hits every row alike:
   I/O floor                        bench/iofloor.py: read every input, write one HTML per input
   sitegen serve: save → page       resident `sitegen serve`, end to end over HTTP (bench/live.py)
   … a progress figure → page       the same save changing a progress figure (the analysis sees it)
+  … content in git                 the same progress save on the content with a year of history
   hugo server: save → page         the same with `hugo server`
 
 Wall-clock time is time.perf_counter() around spawning and reaping the child.
@@ -126,9 +127,10 @@ ROWS = (
     "serve",
     "serve-all",
     "serve-progress",
+    "serve-history",
     "hugo-serve",
 )
-LIVE_ROWS = ("serve", "serve-all", "serve-progress", "hugo-serve")
+LIVE_ROWS = ("serve", "serve-all", "serve-progress", "serve-history", "hugo-serve")
 
 
 Step = tuple[
@@ -319,17 +321,26 @@ def live_rows(
             rows[key].note = relative
     except (RuntimeError, OSError, ValueError, queue.Empty) as error:
         problems.append(f"{size} / sitegen serve: {error} ({log})\n```\n{tail(log)}\n```")
-    log = LOGS / f"{size}-serve-progress.log"
-    print(f"[{size}] sitegen serve: save a progress figure → page ...", file=sys.stderr)
-    try:
-        served, _, rss, rc = live.sitegen_serve(
-            base, env, content, report, page, AS_OF, repeat, log, REPO, progress=True
-        )
-        label = "sitegen serve: save a progress figure → changed page served"
-        rows["serve-progress"] = Row(label, [Run(t.seconds, rss, rc, log, t.cpu) for t in served])
-        rows["serve-progress"].note = "an edit the analysis sees"
-    except (RuntimeError, OSError, ValueError, queue.Empty) as error:
-        problems.append(f"{size} / sitegen serve: {error} ({log})\n```\n{tail(log)}\n```")
+    label = "sitegen serve{}: save a progress figure → changed page served"
+    for key, where, note in (
+        ("serve-progress", "", "an edit the analysis sees"),
+        ("serve-history", ", content in git", "the same edit, with a year of history read"),
+    ):
+        log = LOGS / f"{size}-{key}.log"
+        print(f"[{size}] {label.format(where)} ...", file=sys.stderr, flush=True)
+        try:
+            folder = ensure_history(size, seed)[0] if where else content
+            served, _, rss, rc = live.sitegen_serve(
+                base, env, folder, folder / relative, page, AS_OF, repeat, log, REPO, progress=True
+            )
+            rows[key] = Row(
+                label.format(where), [Run(t.seconds, rss, rc, log, t.cpu) for t in served]
+            )
+            rows[key].note = note
+        except (RuntimeError, OSError, ValueError, queue.Empty) as error:
+            problems.append(
+                f"{size} / {label.format(where)}: {error} ({log})\n```\n{tail(log)}\n```"
+            )
     if skip_hugo:
         return rows
     hugo_site, _how = ensure_hugo_site(size, seed, content)
