@@ -119,7 +119,9 @@ class _Replay:
     def live(self, site: Site) -> None:
         """Switch to the documents of the loaded site (the working tree)."""
         inputs = self.inputs
-        inputs.set_calendar(WorkCalendar.from_settings(site.settings.calendar))
+        calendar = WorkCalendar.from_settings(site.settings.calendar)
+        if calendar != inputs.calendar:  # (every task would be counted again)
+            inputs.set_calendar(calendar)
         tasks = {t.source.file: t for t in site.tasks}
         reports = {r.source.file: r for r in site.reports}
         for path in set(inputs.tasks) | set(tasks):
