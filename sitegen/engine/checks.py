@@ -52,6 +52,12 @@ class Rules:
         """How an alert names a person: by their name (李四), not their id (li-si)."""
         return person_name(self.site.person_index, person_id)
 
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Every person's name as alerts show it, by id: what a kept finding that names
+        someone depends on (see `sitegen.engine.memo`)."""
+        return {person_id: self.name(person_id) for person_id in self.site.person_index}
+
     def finding(self, code: str, source: Source, path: tuple, **values) -> Finding:
         """A finding whose message is the catalog entry named like its code."""
         links = {k: values[k] for k in ("project", "task", "person", "day") if k in values}
@@ -394,9 +400,8 @@ def _report_findings(rules: Rules, memo: DerivedMemo) -> Iterator[Finding]:
 def _report_context(rules: Rules) -> tuple[object, ...]:
     """All a report's findings read besides the report: the day, the settings, the
     language, people's names and which project each task is in."""
-    names = {person_id: rules.name(person_id) for person_id in rules.site.person_index}
     site = rules.site
-    return (rules.status.as_of, site.settings, rules.msg.language, names, site.task_project)
+    return (rules.status.as_of, site.settings, rules.msg.language, rules.names, site.task_project)
 
 
 def _risk_rules(rules: Rules) -> Iterator[Finding]:

@@ -123,6 +123,7 @@ class ReportHistory:
         self.site = rules.site
         self.msg = rules.msg
         self._name = rules.name
+        self._names = rules.names
         self.settings = rules.site.settings
         self.zone = ZoneInfo(self.settings.timezone)
         self.first_day = history.revisions[0].effective.astimezone(self.zone).date()
@@ -138,10 +139,9 @@ class ReportHistory:
                 yield from table.get(report, project.id, made)
 
     def _context(self) -> tuple[object, ...]:
-        history, site = self.history, self.site
-        names = {person_id: self._name(person_id) for person_id in site.person_index}
+        history = self.history
         head = (history.head, len(history.revisions))
-        return (head, self.latest, site.settings, self.msg.language, names)
+        return (head, self.latest, self.settings, self.msg.language, self._names)
 
     def submission(self, report: ReportDoc) -> Commit | None:
         """The first commit that contained ``report``, when history knows its day."""
