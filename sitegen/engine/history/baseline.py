@@ -203,12 +203,12 @@ def task_baselines(
     """The baseline of every task of ``site`` that history knows, by task id.
     ``memo``: what a resident preview kept from its last analysis."""
     zone = ZoneInfo(site.settings.timezone)
+    memo = memo or DerivedMemo()
     history_read = (history.head, len(history.revisions), until)
-    known = memo.kept("task-steps", history_read) if memo is not None else None
+    known = memo.kept("task-steps", history_read)
     if known is None:
         known = {}
-        if memo is not None:
-            memo.keep("task-steps", history_read, known)
+        memo.keep("task-steps", history_read, known)
     timelines = TaskTimelines(history, reader, until, known)
     found: dict[str, TaskBaseline] = {}
     for project in site.projects:
