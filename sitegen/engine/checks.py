@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cached_property
+from functools import cached_property, partial
 from zoneinfo import ZoneInfo
 
 from sitegen.content.choices import Impact, TaskKind, TaskStatus
@@ -386,15 +386,15 @@ def _report_findings(rules: Rules, memo: DerivedMemo) -> Iterator[Finding]:
         by_report[id(state.report)].append(state)
     for project in rules.site.projects:
         for report in project.reports:
+            states = by_report.get(id(report), [])
+            made = partial(_findings_of_report, rules, states, report, project.id)
+            yield from table.get(report, project.id, made)
 
-            def make(report: ReportDoc = report, project: str = project.id) -> list[Finding]:
-                states = by_report.get(id(report), ())
-                return [
-                    *_entry_deviation(rules, states),
-                    *_report_rules(rules, report, project),
-                ]
 
-            yield from table.get(report, project.id, make)
+def _findings_of_report(
+    rules: Rules, states: list[EntryState], report: ReportDoc, project: str
+) -> list[Finding]:
+    return [*_entry_deviation(rules, states), *_report_rules(rules, report, project)]
 
 
 def _report_context(rules: Rules) -> tuple[object, ...]:

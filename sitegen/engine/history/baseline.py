@@ -204,7 +204,7 @@ def task_baselines(
     ``memo``: what a resident preview kept from its last analysis."""
     zone = ZoneInfo(site.settings.timezone)
     memo = memo or DerivedMemo()
-    history_read = (history.head, len(history.revisions), until)
+    history_read = (history.head, until)
     known = memo.kept("task-steps", history_read)
     if known is None:
         known = {}

@@ -139,9 +139,7 @@ class ReportHistory:
                 yield from table.get(report, project.id, made)
 
     def _context(self) -> tuple[object, ...]:
-        history = self.history
-        head = (history.head, len(history.revisions))
-        return (head, self.latest, self.settings, self.msg.language, self._names)
+        return (self.history.head, self.latest, self.settings, self.msg.language, self._names)
 
     def submission(self, report: ReportDoc) -> Commit | None:
         """The first commit that contained ``report``, when history knows its day."""

@@ -190,7 +190,7 @@ def project_trends(
     is_live = False
     # All before the working tree shows is the history's: a preview keeps it between
     # its analyses, as it stood on the first day the working tree shows.
-    context = (history.head, len(revisions), days, live_from, zone, firsts, hidden)
+    context = (history.head, days, live_from, zone, firsts, hidden)
     kept: _BeforeLive | None = memo.kept("trend", context) if memo is not None else None
     if kept is not None:
         inputs, applied = kept.inputs.copy(), kept.applied
