@@ -29,6 +29,7 @@ class Run:
     rc: int
     log: Path
     cpu: float = float("nan")  # user + system seconds of the child and its workers
+    system: float = float("nan")  # of which system: the kernel's, mostly creating files
 
 
 def run_child(
@@ -48,7 +49,7 @@ def run_child(
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(seconds, usage.ru_maxrss, proc.returncode, log, cpu)
+    return Run(seconds, usage.ru_maxrss, proc.returncode, log, cpu, usage.ru_stime)
 
 
 # --- content ------------------------------------------------------------------------------
