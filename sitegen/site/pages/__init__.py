@@ -18,6 +18,7 @@ from sitegen.core.i18n import Messages
 from sitegen.engine.health import REPORT_GRACE_DAYS
 from sitegen.engine.history.trend import weekly_points
 from sitegen.site.pages.alerts import alert_pages
+from sitegen.site.pages.breakdown import WbsRow, budget, gantt_order, project_cards, wbs
 from sitegen.site.pages.brief import brief_pages
 from sitegen.site.pages.chartdata import person_summary, project_curves, team_heatmap, week_changes
 from sitegen.site.pages.decisions import (
@@ -45,14 +46,7 @@ from sitegen.site.pages.reference import priority_matrix, worked_examples
 from sitegen.site.pages.reports import report_section
 from sitegen.site.pages.retro import Measure, retro_measures, retro_team_and_outputs
 from sitegen.site.pages.summary import ProjectRow, project_rows
-from sitegen.site.pages.view import (
-    Alert,
-    AlertGroup,
-    Link,
-    SiteView,
-    WbsRow,
-    newest_first,
-)
+from sitegen.site.pages.view import Alert, AlertGroup, Link, SiteView, newest_first
 from sitegen.site.pages.weekly import Week, build_week, has_problem, site_weeks
 
 if TYPE_CHECKING:
@@ -173,7 +167,7 @@ def _summary_pages(
     rows = summary_rows(view, ui)
 
     weeks = site_weeks(view)
-    cards = view.project_cards()
+    cards = project_cards(view)
     curves = project_curves(analysis)
     baselines = gantt_baselines(analysis.history.baselines, site.tasks)
     # On the dashboard and alerts.html: what is still open, then what no longer counts.
@@ -216,9 +210,9 @@ def _summary_pages(
             health=analysis.health[project.id],
             progress=status.progress[project.id],
             kpis=kpis,
-            wbs=view.wbs(project.id),
-            tasks=view.gantt_order(project.id),
-            budget=view.budget(project.id, project.doc),
+            wbs=wbs(view, project.id),
+            tasks=gantt_order(view, project.id),
+            budget=budget(view, project.id, project.doc),
             risks=view.sorted_risks(project.risks),
             groups=view.alert_groups(view.current(view.project_alerts(project.id))),
             settled=view.settled(view.project_alerts(project.id)),

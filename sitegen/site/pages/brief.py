@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sitegen.engine.health import Health
+from sitegen.site.pages.breakdown import gantt_order
 from sitegen.site.pages.paths import brief_path, week_key, week_monday
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def brief_pages(
     shown = charted(rows)
     share = max(2, BRIEF_GANTT_TASKS // max(len(shown), 1))
     parts = [
-        (row, *tasks_in_window(view.gantt_order(row.project.id), window, share)) for row in shown
+        (row, *tasks_in_window(gantt_order(view, row.project.id), window, share)) for row in shown
     ]
     yield page(
         brief_path(None),
@@ -135,7 +136,7 @@ def brief_pages(
         **common,
     )
     for row in rows:
-        tasks, hidden = tasks_in_window(view.gantt_order(row.project.id), window)
+        tasks, hidden = tasks_in_window(gantt_order(view, row.project.id), window)
         yield page(
             brief_path(row.project.id),
             "brief.html",

@@ -1,8 +1,8 @@
-"""What every page can look up: links, alerts, task and risk orderings, load charts.
+"""What every page can look up: links, alerts, task and risk orderings.
 
 `SiteView` prepares in Python what a template needs that is not a plain field of the
-model (groupings, orderings, derived figures through `sitegen.engine.metrics`); templates only
-present it.
+model (groupings, orderings); templates only present it. How a project's own page and
+card break down its tasks is `sitegen.site.pages.breakdown`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sitegen.content.choices import Impact, RiskStatus
 from sitegen.content.window import shown_window
 from sitegen.core.findings import Finding, Severity
-from sitegen.engine import metrics
 from sitegen.engine.health import OpenMatters, subject_of
 from sitegen.site.pages.lookups import Link, Lookups
 from sitegen.site.pages.paths import (
@@ -30,11 +29,9 @@ from sitegen.site.pages.paths import (
 )
 
 if TYPE_CHECKING:
-    from sitegen.content.model import Person, ProjectDoc, ReportDoc, RiskDoc
+    from sitegen.content.model import Person, ReportDoc, RiskDoc
     from sitegen.content.projects import Project
-    from sitegen.engine.compute import EntryState, KpiState, TaskState
-    from sitegen.engine.health import ProjectHealth
-    from sitegen.engine.progress import Progress
+    from sitegen.engine.compute import EntryState, TaskState
     from sitegen.site.analysis import Analysis
 
 #: Alert groups on the dashboard, in the order a reader should see them.
@@ -53,7 +50,6 @@ SPOT_FIRST = ("report-edited", "backdated-report")
 REPORT_PAGE_FIRST = ("late-report", "brief-too-long", "no-evidence", "open-high-risk", *SPOT_FIRST)
 IMPACT_ORDER = {Impact.HIGH: 0, Impact.MEDIUM: 1, Impact.LOW: 2}
 RISK_STATUS_ORDER = {RiskStatus.OPEN: 0, RiskStatus.IN_PROGRESS: 1, RiskStatus.RESOLVED: 2}
-GANTT_FOCUS = 30  # tasks a dashboard Gantt shows before it narrows to those needing attention
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,33 +72,6 @@ class ProjectRef:
     fingerprint_memo = False  # made for each page that shows it (see Fingerprinter)
     id: str
     title: str
-
-
-@dataclass(frozen=True)
-class ProjectCard:
-    """A project on the dashboard: its health, KPIs and (focused) Gantt chart."""
-
-    project: Project
-    health: ProjectHealth
-    progress: Progress
-    kpis: tuple[KpiState, ...]
-    chart: GanttFocus
-
-
-@dataclass(frozen=True)
-class WbsRow:
-    level: int  # 1 module, 2 task, 3+ subtask
-    code: str  # WBS number, e.g. 2.1.1
-    module: str | None
-    state: TaskState | None
-
-
-@dataclass(frozen=True)
-class GanttFocus:
-    """The tasks a summary Gantt shows, and how many it leaves to the full chart."""
-
-    tasks: tuple[TaskState, ...]
-    hidden: int
 
 
 def start_key(state: TaskState) -> tuple[date, date, str]:
@@ -396,87 +365,6 @@ class SiteView:
             grouped[task_project.get(entry.entry.task, entry.project)].append(entry)
         return grouped
 
-    def wbs(self, project_id: str) -> list[WbsRow]:
-        """Project → module → task → subtask (via ``parent``), numbered 1, 1.1, 1.1.1."""
-        states = self.project_tasks(project_id)
-        ids = {s.task.id for s in states}
-        children: dict[str, list[TaskState]] = defaultdict(list)
-        roots: list[TaskState] = []
-        for state in states:
-            parent = state.task.parent
-            if parent and parent in ids and parent != state.task.id:
-                children[parent].append(state)
-            else:
-                roots.append(state)
-        by_module: dict[str, list[TaskState]] = defaultdict(list)
-        for state in roots:
-            by_module[state.task.module or ""].append(state)
-        order = sorted(by_module, key=lambda m: (m == "", m))
-        # modules in the order their first task starts
-        first_start = {m: min((s.task.first_day, s.task.id) for s in by_module[m]) for m in order}
-        order.sort(key=lambda m: (m == "", first_start[m]))
-        rows: list[WbsRow] = []
-        seen: set[str] = set()
-
-        def key(s: TaskState) -> tuple:
-            return (s.task.first_day, s.task.end, s.task.id)
-
-        def walk(state: TaskState, code: str, level: int) -> None:
-            if state.task.id in seen:
-                return
-            seen.add(state.task.id)
-            rows.append(WbsRow(level, code, state.task.module, state))
-            for n, child in enumerate(sorted(children[state.task.id], key=key), 1):
-                walk(child, f"{code}.{n}", level + 1)
-
-        for m_index, module in enumerate(order, 1):
-            rows.append(WbsRow(1, str(m_index), module or None, None))
-            mine = sorted(by_module[module], key=key)
-            for n, state in enumerate(mine, 1):
-                walk(state, f"{m_index}.{n}", 2)
-        return rows
-
-    def gantt_order(self, project_id: str) -> list[TaskState]:
-        """The project's tasks as the Gantt chart lists them: by module, then WBS order."""
-        return [row.state for row in self.wbs(project_id) if row.state is not None]
-
-    def project_cards(self) -> list[ProjectCard]:
-        return [
-            ProjectCard(
-                project,
-                self.analysis.health[project.id],
-                self.status.progress[project.id],
-                tuple(self.status.kpis.get(project.id, ())),
-                self.gantt_focus(project.id),
-            )
-            for project in self.site.projects
-        ]
-
-    def gantt_focus(self, project_id: str, limit: int = GANTT_FOCUS) -> GanttFocus:
-        """A project's Gantt for the dashboard: all of it when small, else what needs eyes.
-
-        Beyond ``limit`` tasks the chart keeps open tasks that are late or behind, then
-        those under way on the as-of day, then critical ones, in Gantt order.
-        """
-        ordered = self.gantt_order(project_id)
-        if len(ordered) <= limit:
-            return GanttFocus(tuple(ordered), 0)
-
-        def urgency(state: TaskState) -> int | None:
-            if not state.is_open:
-                return None
-            if state.late_or_behind(self.as_of, self.lookup.threshold):
-                return 0
-            if state.task.first_day <= self.as_of <= state.task.end:
-                return 1
-            return 2 if state.critical else None
-
-        ranked = [
-            (rank, index) for index, s in enumerate(ordered) if (rank := urgency(s)) is not None
-        ]
-        chosen = sorted(index for _rank, index in sorted(ranked)[:limit])
-        return GanttFocus(tuple(ordered[i] for i in chosen), len(ordered) - len(chosen))
-
     def sorted_tasks(self, states: Iterable[TaskState] | None = None) -> list[TaskState]:
         """``states`` (all tasks if None) in start order."""
         if states is None:
@@ -494,24 +382,6 @@ class SiteView:
     def is_alert(self, value: Fraction | None) -> bool:
         return self.lookup.is_alert(value)
 
-    def budget(self, project_id: str, doc: ProjectDoc | None) -> dict[str, Any] | None:
-        figures = [
-            s.task.budget for s in self.project_tasks(project_id) if s.task.budget is not None
-        ]
-        project_budget = doc.budget if doc else None
-        if not figures and project_budget is None:
-            return None
-        total = sum(figures) if figures else None
-        return {
-            "tasks": total,
-            "project": project_budget,
-            "share": metrics.ratio(total, project_budget),
-            "rest": (project_budget - total)
-            if total is not None and project_budget is not None
-            else None,
-            "count": len(figures),
-        }
-
     # ---- time
 
     @cached_property
@@ -525,8 +395,6 @@ class SiteView:
                 days += [day for day in (project.doc.start, project.doc.end) if day]
         days += [report.date for report in self.reports if report.date <= self.as_of]
         return shown_window(days, self.as_of)
-
-    # ---- people
 
     # ---- risks
 
