@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -160,28 +160,56 @@ def cache_in(folder: Path) -> Iterator[None]:
             os.environ["XDG_CACHE_HOME"] = saved
 
 
-def preview_of(content: Path) -> PreviewServer:
-    """A preview that builds but does not serve (``rebuild`` is what a save runs)."""
-    return PreviewServer(content, port=0, as_of=AS_OF, history=False)
+@contextmanager
+def saving_preview(
+    content: Path, history: bool = False
+) -> Iterator[tuple[Callable[[], bool], Path]]:
+    """What a save runs in a preview of ``content`` (built, not serving), and its OUT.
+    A save hands over every file, the deleted ones too, as the watcher does."""
+    preview = PreviewServer(content, port=0, as_of=AS_OF, history=history)
+    try:
+        assert preview.rebuild()
+        listed = files_in(content)
+
+        def saved() -> bool:
+            nonlocal listed
+            now = files_in(content)
+            changed, listed = sorted(listed | now), now
+            return preview.rebuild(changed)
+
+        yield saved, preview.out
+    finally:
+        preview.stop()
+        shutil.rmtree(preview.workdir, ignore_errors=True)
 
 
-def built(content: Path, out: Path, cache: Path) -> bool:
+def built(content: Path, out: Path, cache: Path, history: bool = False) -> bool:
     with cache_in(cache):
-        return build(content, out, BufferedReporter(), as_of=AS_OF, jobs=1, history=False)
+        return build(content, out, BufferedReporter(), as_of=AS_OF, jobs=1, history=history)
+
+
+Edit = Callable[[Path, str, int, object], None]
 
 
 def each_edit_builds_as_cold(
-    work: Path, content: Path, steps: list[tuple[str, int, object]], rebuild, out: Path
+    work: Path,
+    content: Path,
+    steps: list[tuple[str, int, object]],
+    rebuild: Callable[[], bool],
+    out: Path,
+    edit: Edit = apply,
+    history: bool = False,
 ) -> None:
-    """Apply ``steps`` one by one; after each, ``rebuild()`` must succeed or fail as a
-    cold build of the content does, and leave in ``out`` what that build makes (or, when
-    it fails, what ``out`` held)."""
+    """Make the ``steps`` one by one with ``edit``; after each, ``rebuild()`` must succeed
+    or fail as a cold build of the content does, and leave in ``out`` what that build
+    makes (or, when it fails, what ``out`` held)."""
     for number, (kind, which, value) in enumerate(steps):
-        apply(content, kind, which, value)
+        edit(content, kind, which, value)
         before = tree(out)
         ok = rebuild()
         cold = work / f"cold-{number}"
-        assert ok == built(content, cold / "out", cold / "cache"), (kind, which, value)
+        expected_ok = built(content, cold / "out", cold / "cache", history)
+        assert ok == expected_ok, (kind, which, value)
         expected = tree(cold / "out") if ok else before
         assert tree(out) == expected, (kind, which, value)
 
@@ -215,24 +243,8 @@ def test_the_resident_preview_equals_cold_builds_after_any_edits(steps):
         work = Path(scratch)
         content = work / "content"
         shutil.copytree(SITE, content)
-        with cache_in(work / "cache"):
-            preview = preview_of(content)
-            try:
-                assert preview.rebuild()
-
-                listed = files_in(content)
-
-                def saved() -> bool:
-                    # What a watcher hands over: say every file, the deleted ones too.
-                    nonlocal listed
-                    now = files_in(content)
-                    changed, listed = sorted(listed | now), now
-                    return preview.rebuild(changed)
-
-                each_edit_builds_as_cold(work, content, steps, saved, preview.out)
-            finally:
-                preview.stop()
-                shutil.rmtree(preview.workdir, ignore_errors=True)
+        with cache_in(work / "cache"), saving_preview(content) as (saved, out):
+            each_edit_builds_as_cold(work, content, steps, saved, out)
 
 
 def test_the_edits_keep_the_site_buildable_or_fail_it_as_a_cold_build(tmp_path):
