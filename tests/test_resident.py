@@ -264,3 +264,52 @@ def test_with_history_an_edit_the_analysis_sees_does_not_replay_the_history_agai
         assert tree(server.out) == tree(cold)
     finally:
         server.stop()
+
+
+def test_with_history_git_is_asked_once_for_the_staged_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which files git has staged as they are is asked once per preview: a document
+    kept since was read from the same bytes, so it stands for the same blob. A brief
+    edit moves its text into the kept document with a new source: that document stands
+    for no blob from then on. Each analysis equals a cold build."""
+    from sample_history import sample_repository
+
+    from sitegen.content.history.documents import VersionReader
+    from sitegen.engine.history import facts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = sample_repository(tmp_path / "repo", REPO / "content")
+    asked: list[Path] = []
+    standing: set[str] = set()  # the files whose documents stand for a blob
+    unchanged_files, remember = facts.unchanged_files, VersionReader.remember
+
+    def counted(root: Path) -> dict[str, str]:
+        asked.append(root)
+        return unchanged_files(root)
+
+    def noted(reader: VersionReader, blob: str, document) -> None:
+        standing.add(document.source.file)
+        remember(reader, blob, document)
+
+    monkeypatch.setattr(facts, "unchanged_files", counted)
+    monkeypatch.setattr(VersionReader, "remember", noted)
+    server = PreviewServer(repo.content, port=0)
+    try:
+        assert server.rebuild()
+        assert len(asked) == 1 and REPORT in standing and TASK in standing
+        brief = repo.content / REPORT
+        brief.write_text(brief.read_text("utf-8").rstrip("\n") + "\n\n（补充）\n", "utf-8")
+        assert server.rebuild([brief])
+        assert server.resident.reused
+        standing.clear()
+        task = edit(repo.content, TASK, r"^end: .*$", "end: 2023-07-25")
+        assert server.rebuild([task])
+        assert not server.resident.reused
+        assert len(asked) == 1
+        assert REPORT not in standing and TASK not in standing and standing
+        cold = tmp_path / "cold"
+        assert build(repo.content, cold, BufferedReporter(), jobs=1)
+        assert tree(server.out) == tree(cold)
+    finally:
+        server.stop()

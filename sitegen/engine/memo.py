@@ -36,6 +36,11 @@ class DerivedTable:
         self._used[slot] = (document, value)
         return value
 
+    @property
+    def inherited(self) -> bool:
+        """Whether an earlier analysis in this context left values here."""
+        return bool(self._kept)
+
     def _finish(self) -> None:
         self._kept, self._used = self._used, {}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sitegen.content.history.documents import VersionCache, VersionReader
@@ -67,8 +68,9 @@ def history_facts(
         return HistoryFacts(), []
     cache = VersionCache.for_content(root)
     reader = VersionReader(history, cache)
+    memo = memo or DerivedMemo()
     try:
-        _known_versions(reader, history, reading, root, loaded)
+        _known_versions(reader, history, reading, root, loaded, memo)
         baselines = task_baselines(site, history, reader, status.calendar, reading.latest, memo)
         # The zone that chose the commit read (the working tree's) says where days end.
         zone = site_timezone(root)
@@ -84,16 +86,34 @@ def history_facts(
 
 
 def _known_versions(
-    reader: VersionReader, history: History, reading: Reading, root: Path, loaded: Site
+    reader: VersionReader,
+    history: History,
+    reading: Reading,
+    root: Path,
+    loaded: Site,
+    memo: DerivedMemo,
 ) -> None:
     """Let the documents loaded stand for the blobs they were read from, so that a
-    version that is still the one read is not parsed again."""
+    version that is still the one read is not parsed again.
+
+    Which working-tree files git has staged as they are takes two git calls over the
+    whole folder. A preview asks once: a document it keeps was read from the same bytes
+    as before, and so from the same blob (its source is new when its file was read
+    again, a text moved in included). A document read since is not made to stand for a
+    blob: it is almost always an edit not yet staged, and the version is parsed if asked
+    for."""
     if reading.snapshot is not None and reading.latest is not None:
-        blobs = history.files_at(reading.latest) or {}
-    else:
-        blobs = unchanged_files(root)
+        committed = history.files_at(reading.latest) or {}
+        for document in loaded.documents():
+            blob = committed.get(document.source.file)
+            if blob is not None:
+                reader.remember(blob, document)
+        return
+    table = memo.table("staged-blob")
+    staged = {} if table.inherited else unchanged_files(root)
     for document in loaded.documents():
-        blob = blobs.get(document.source.file)
+        file = document.source.file
+        blob = table.get(document.source, file, partial(staged.get, file))
         if blob is not None:
             reader.remember(blob, document)
 
