@@ -68,9 +68,8 @@ def history_facts(
         return HistoryFacts(), []
     cache = VersionCache.for_content(root)
     reader = VersionReader(history, cache)
-    memo = memo or DerivedMemo()
     try:
-        _known_versions(reader, history, reading, root, loaded, memo)
+        _known_versions(reader, history, reading, root, loaded, memo or DerivedMemo())
         baselines = task_baselines(site, history, reader, status.calendar, reading.latest, memo)
         # The zone that chose the commit read (the working tree's) says where days end.
         zone = site_timezone(root)
