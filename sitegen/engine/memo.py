@@ -26,13 +26,14 @@ class DerivedTable:
         self._used: dict[tuple[int, Hashable], tuple[object, Any]] = {}
 
     def get(self, document: object, key: Hashable, make: Callable[[], T]) -> T:
-        """The value of ``document`` and ``key``, made by ``make`` unless kept.
+        """The value of ``document`` and ``key``, made by ``make`` unless this analysis
+        made it already or the last one kept it.
 
         Entries hold their document, so an id is never that of a document made after
         the one it was kept for."""
         slot = (id(document), key)
-        kept = self._kept.get(slot)
-        value = kept[1] if kept is not None and kept[0] is document else make()
+        held = self._used.get(slot) or self._kept.get(slot)
+        value = held[1] if held is not None and held[0] is document else make()
         self._used[slot] = (document, value)
         return value
 
