@@ -41,6 +41,9 @@ steps = st.lists(st.one_of(edits, commits, take_back), min_size=1, max_size=4)
 # Run every time: a report edited after its deadline and then committed is "edited late"
 # from that commit on, with the report's file unchanged since the save before.
 LATE_EDIT = [("progress", 0, 90), ("commit", 0, "19:45"), ("take back", 0, None)]
+# And: a brief the preview moved into the documents it keeps, then a commit after the day
+# built, which from then on is read from that day's commit instead of the working tree.
+TO_A_COMMIT = [("brief", 0, "Short."), ("commit", 14, "09:30")]
 
 
 def repository(folder: Path) -> FixtureRepo:
@@ -93,6 +96,7 @@ def test_builds_of_content_in_git_equal_cold_builds_after_any_edits_and_commits(
 @PROPERTY
 @given(steps)
 @example(LATE_EDIT)
+@example(TO_A_COMMIT)
 def test_the_preview_of_content_in_git_equals_cold_builds_after_any_edits_and_commits(plan):
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)

@@ -51,6 +51,8 @@ def analyse(
         with past.content_folder(root, reading) as (folder, reading):
             known = contents.files if contents and folder == root else None
             kept = resident if known is not None and not public else None
+            if resident is not None and kept is None:
+                resident.forget()
             if not cache:
                 parse_cache = None
             elif kept is not None:

@@ -141,6 +141,13 @@ class ResidentSite:
         is found again."""
         return self.reads.after_edit(self.changed) if self.reused else ([], [])
 
+    def forget(self) -> None:
+        """An analysis made without this resident (the day read from a commit): the
+        earlier analysis no longer is the site shown, nor what its pages read."""
+        self._earlier = None
+        self.reused, self.changed = False, frozenset()
+        self.reads = PageReads()
+
     def remember(
         self, loaded: LoadResult, analysis: Analysis, files: dict[str, bytes], *key: Any
     ) -> None:
