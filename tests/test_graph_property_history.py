@@ -13,6 +13,8 @@ where keeping it could go stale.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -78,13 +80,19 @@ def committing(repo: FixtureRepo) -> Edit:
     return edit
 
 
+@contextmanager
+def scratch_repository() -> Iterator[tuple[Path, FixtureRepo]]:
+    """A scratch folder, and `repository` in it."""
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        yield work, repository(work / "repo")
+
+
 @PROPERTY
 @given(steps)
 @example(LATE_EDIT)
 def test_builds_of_content_in_git_equal_cold_builds_after_any_edits_and_commits(plan):
-    with tempfile.TemporaryDirectory() as scratch:
-        work = Path(scratch)
-        repo = repository(work / "repo")
+    with scratch_repository() as (work, repo):
         content, out, cache = repo.content, work / "out", work / "cache"
         assert built(content, out, cache, history=True)
         apply(content, "body", 0, "Started.")  # OUT as an incremental build leaves it
@@ -98,8 +106,9 @@ def test_builds_of_content_in_git_equal_cold_builds_after_any_edits_and_commits(
 @example(LATE_EDIT)
 @example(TO_A_COMMIT)
 def test_the_preview_of_content_in_git_equals_cold_builds_after_any_edits_and_commits(plan):
-    with tempfile.TemporaryDirectory() as scratch:
-        work = Path(scratch)
-        repo = repository(work / "repo")
-        with cache_in(work / "cache"), saving_preview(repo.content, history=True) as (saved, out):
-            each_edit_builds_as_cold(work, repo.content, plan, saved, out, committing(repo), True)
+    with (
+        scratch_repository() as (work, repo),
+        cache_in(work / "cache"),
+        saving_preview(repo.content, history=True) as (saved, out),
+    ):
+        each_edit_builds_as_cold(work, repo.content, plan, saved, out, committing(repo), True)

@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from gitrepo import FixtureRepo
 
 from sitegen.authoring.serve import PreviewServer
 from sitegen.builder.analyse import analyse
@@ -57,9 +59,48 @@ def preview(content: Path) -> Iterator[PreviewServer]:
         server.stop()
 
 
-def cold_build(content: Path, out: Path) -> dict[str, bytes]:
-    assert build(content, out, BufferedReporter(), as_of=AS_OF, jobs=1, history=False)
+def cold_build(content: Path, out: Path, **options: Any) -> dict[str, bytes]:
+    """What a cold build makes: as of AS_OF without history, unless ``options`` say."""
+    chosen = {"as_of": AS_OF, "history": False, **options}
+    assert build(content, out, BufferedReporter(), jobs=1, **chosen)
     return tree(out)
+
+
+def recording(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, note) -> list:
+    """``owner.name`` works as before; ``note(*arguments)`` of each call is listed."""
+    noted: list = []
+    original = getattr(owner, name)
+
+    def recorded(*arguments):
+        noted.append(note(*arguments))
+        return original(*arguments)
+
+    monkeypatch.setattr(owner, name, recorded)
+    return noted
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FixtureRepo:
+    """The sample content in git, with its history."""
+    from sample_history import sample_repository
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return sample_repository(tmp_path / "repo", REPO / "content")
+
+
+@pytest.fixture
+def history_preview(repo: FixtureRepo) -> Iterator[PreviewServer]:
+    """A preview of today that reads the history; not built yet."""
+    server = PreviewServer(repo.content, port=0)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def as_cold(server: PreviewServer, repo: FixtureRepo, out: Path) -> bool:
+    """Whether the preview shows what a cold build of today makes."""
+    return tree(server.out) == cold_build(repo.content, out, as_of=None, history=True)
 
 
 def edit(content: Path, name: str, old: str, new: str) -> Path:
@@ -199,117 +240,75 @@ def test_a_page_reads_the_files_its_digest_reaches_and_only_those_are_forgotten(
 
 
 def test_with_history_a_brief_edit_is_reused_and_matches_a_cold_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    repo: FixtureRepo, history_preview: PreviewServer, tmp_path: Path
 ) -> None:
     """The git history (baselines, trends, report times) is read from commits: an
     uncommitted brief edit leaves what it says as it was. (Today: an earlier day would
     be read from that day's commit, not from the files being edited.)"""
-    from sample_history import sample_repository
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    repo = sample_repository(tmp_path / "repo", REPO / "content")
-    server = PreviewServer(repo.content, port=0)
-    try:
-        assert server.rebuild()
-        path = repo.content / REPORT
-        path.write_text(path.read_text("utf-8").rstrip("\n") + "\n\n（补充）\n", "utf-8")
-        assert server.rebuild([path])
-        assert server.resident.reused
-        cold = tmp_path / "cold"
-        assert build(repo.content, cold, BufferedReporter(), jobs=1)
-        assert tree(server.out) == tree(cold)
-    finally:
-        server.stop()
+    assert history_preview.rebuild()
+    path = repo.content / REPORT
+    path.write_text(path.read_text("utf-8").rstrip("\n") + "\n\n（补充）\n", "utf-8")
+    assert history_preview.rebuild([path])
+    assert history_preview.resident.reused
+    assert as_cold(history_preview, repo, tmp_path / "cold")
 
 
 def test_with_history_an_edit_the_analysis_sees_does_not_replay_the_history_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    repo: FixtureRepo,
+    history_preview: PreviewServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The trends replay the history day by day up to the working tree: the preview keeps
     that replay between saves, and replays again only after a new commit. Either way
     every page is what a cold build makes."""
-    from sample_history import sample_repository
-
     from sitegen.engine.history import trend
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    repo = sample_repository(tmp_path / "repo", REPO / "content")
-    replayed: list[str] = []
-    change = trend._Replay.change
-
-    def counted(self, path: str, blob: str | None) -> None:
-        replayed.append(path)
-        change(self, path, blob)
-
-    monkeypatch.setattr(trend._Replay, "change", counted)
-    server = PreviewServer(repo.content, port=0)
-    try:
-        assert server.rebuild()
-        assert replayed
-        for number, progress in enumerate((35, 90)):
-            replayed.clear()
-            path = edit(repo.content, REPORT, r"progress: \d+", f"progress: {progress}")
-            assert server.rebuild([path])
-            assert not server.resident.reused
-            assert replayed == []
-            cold = tmp_path / f"cold-{number}"
-            assert build(repo.content, cold, BufferedReporter(), jobs=1)
-            assert tree(server.out) == tree(cold)
-        task = edit(repo.content, TASK, r"^end: .*$", "end: 2023-07-25")  # a replan
-        repo.commit("2023-07-21T18:00:00+08:00", "progress, and a task replanned")
-        assert server.rebuild([path, task])
-        assert replayed
-        cold = tmp_path / "cold-committed"
-        assert build(repo.content, cold, BufferedReporter(), jobs=1)
-        assert tree(server.out) == tree(cold)
-    finally:
-        server.stop()
+    replayed = recording(monkeypatch, trend._Replay, "change", lambda _replay, path, _blob: path)
+    assert history_preview.rebuild()
+    assert replayed
+    for number, progress in enumerate((35, 90)):
+        replayed.clear()
+        path = edit(repo.content, REPORT, r"progress: \d+", f"progress: {progress}")
+        assert history_preview.rebuild([path])
+        assert not history_preview.resident.reused
+        assert replayed == []
+        assert as_cold(history_preview, repo, tmp_path / f"cold-{number}")
+    task = edit(repo.content, TASK, r"^end: .*$", "end: 2023-07-25")  # a replan
+    repo.commit("2023-07-21T18:00:00+08:00", "progress, and a task replanned")
+    assert history_preview.rebuild([path, task])
+    assert replayed
+    assert as_cold(history_preview, repo, tmp_path / "cold-committed")
 
 
 def test_with_history_git_is_asked_once_for_the_staged_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    repo: FixtureRepo,
+    history_preview: PreviewServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Which files git has staged as they are is asked once per preview: a document
     kept since was read from the same bytes, so it stands for the same blob. A brief
     edit moves its text into the kept document with a new source: that document stands
     for no blob from then on. Each analysis equals a cold build."""
-    from sample_history import sample_repository
-
     from sitegen.content.history.documents import VersionReader
     from sitegen.engine.history import facts
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    repo = sample_repository(tmp_path / "repo", REPO / "content")
-    asked: list[Path] = []
-    standing: set[str] = set()  # the files whose documents stand for a blob
-    unchanged_files, remember = facts.unchanged_files, VersionReader.remember
-
-    def counted(root: Path) -> dict[str, str]:
-        asked.append(root)
-        return unchanged_files(root)
-
-    def noted(reader: VersionReader, blob: str, document) -> None:
-        standing.add(document.source.file)
-        remember(reader, blob, document)
-
-    monkeypatch.setattr(facts, "unchanged_files", counted)
-    monkeypatch.setattr(VersionReader, "remember", noted)
-    server = PreviewServer(repo.content, port=0)
-    try:
-        assert server.rebuild()
-        assert len(asked) == 1 and REPORT in standing and TASK in standing
-        brief = repo.content / REPORT
-        brief.write_text(brief.read_text("utf-8").rstrip("\n") + "\n\n（补充）\n", "utf-8")
-        assert server.rebuild([brief])
-        assert server.resident.reused
-        standing.clear()
-        task = edit(repo.content, TASK, r"^end: .*$", "end: 2023-07-25")
-        assert server.rebuild([task])
-        assert not server.resident.reused
-        assert len(asked) == 1
-        assert REPORT not in standing and TASK not in standing and standing
-        cold = tmp_path / "cold"
-        assert build(repo.content, cold, BufferedReporter(), jobs=1)
-        assert tree(server.out) == tree(cold)
-    finally:
-        server.stop()
+    asked = recording(monkeypatch, facts, "unchanged_files", lambda root: root)
+    # the files whose documents stand for a blob
+    standing = recording(
+        monkeypatch, VersionReader, "remember", lambda _reader, _blob, doc: doc.source.file
+    )
+    assert history_preview.rebuild()
+    assert len(asked) == 1 and REPORT in standing and TASK in standing
+    brief = repo.content / REPORT
+    brief.write_text(brief.read_text("utf-8").rstrip("\n") + "\n\n（补充）\n", "utf-8")
+    assert history_preview.rebuild([brief])
+    assert history_preview.resident.reused
+    standing.clear()
+    task = edit(repo.content, TASK, r"^end: .*$", "end: 2023-07-25")
+    assert history_preview.rebuild([task])
+    assert not history_preview.resident.reused
+    assert len(asked) == 1
+    assert REPORT not in standing and TASK not in standing and standing
+    assert as_cold(history_preview, repo, tmp_path / "cold")
