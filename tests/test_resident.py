@@ -21,6 +21,7 @@ from sitegen.authoring.serve import PreviewServer
 from sitegen.builder.analyse import analyse
 from sitegen.builder.pipeline import build
 from sitegen.builder.reporter import BufferedReporter
+from sitegen.content.load import load_site
 from sitegen.content.source import Source
 from sitegen.core.fingerprint import PageReads
 from sitegen.site.export import status_data
@@ -312,3 +313,16 @@ def test_with_history_git_is_asked_once_for_the_staged_files(
     assert len(asked) == 1
     assert REPORT not in standing and TASK not in standing and standing
     assert as_cold(history_preview, repo, tmp_path / "cold")
+
+
+def test_the_documents_of_saved_files_are_found_in_their_projects_folders() -> None:
+    site = load_site(Path(__file__).parent / "sites" / "multi").site
+    saved = ["brand/reports/2023-09-27-ming.md", "launch/tasks/L-02.md", "ops/retro.md", "x/y.md"]
+    found = site.documents_in(saved)
+    assert {file: type(document).__name__ for file, document in found.items()} == {
+        "brand/reports/2023-09-27-ming.md": "ReportDoc",
+        "launch/tasks/L-02.md": "TaskDoc",
+        "ops/retro.md": "RetroDoc",
+    }
+    every = {document.source.file: document for document in site.documents()}
+    assert all(every[file] is document for file, document in found.items())

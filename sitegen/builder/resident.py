@@ -33,7 +33,6 @@ from sitegen.content.load import LoadResult, is_document_path
 from sitegen.content.memo import ValidatedDocuments
 from sitegen.content.model import Document
 from sitegen.content.parsecache import ParseCache
-from sitegen.content.projects import Site
 from sitegen.content.source import LineTable, Source
 from sitegen.core.fingerprint import PageReads
 from sitegen.engine.checks import body_as_analysed
@@ -122,7 +121,7 @@ class ResidentSite:
             return None
         # The analysis may hold a copy of a document (a risk as it stood on an earlier
         # day): the copy would keep the old text.
-        analysed = documents_by_file(earlier.analysis.site, [old.source.file for old, _ in pairs])
+        analysed = earlier.analysis.site.documents_in(old.source.file for old, _ in pairs)
         if any(analysed.get(old.source.file, old) is not old for old, _ in pairs):
             return None
         for old, new in pairs:
@@ -180,8 +179,8 @@ def changed_documents(
     changed = [name for name, digest in after.items() if before[name] != digest]
     if not all(is_document_path(name) for name in changed):
         return None
-    old_documents = documents_by_file(earlier.site, changed)
-    new_documents = documents_by_file(now.site, changed)
+    old_documents = earlier.site.documents_in(changed)
+    new_documents = now.site.documents_in(changed)
     if old_documents.keys() != set(changed) or new_documents.keys() != set(changed):
         return None
     return [(old_documents[name], new_documents[name]) for name in changed]
@@ -203,12 +202,6 @@ def adopt_text(old: Document, new: Document) -> None:
     old.__dict__["source"] = new.source
 
 
-def documents_by_file(site: Site, files: Iterable[str]) -> dict[str, Document]:
-    """The documents of ``site`` read from ``files``, by file."""
-    wanted = set(files)
-    return {doc.source.file: doc for doc in site.documents() if doc.source.file in wanted}
-
-
 def _fields(document: Document) -> dict[str, Any]:
     return {name: value for name, value in vars(document).items() if name not in ("body", "source")}
 
@@ -219,4 +212,4 @@ def _lines(source: Source) -> tuple[Any, ...]:
     return (source.file, table, source.first_line, source.body_line)
 
 
-__all__ = ["ResidentSite", "adopt_text", "changed_documents", "documents_by_file", "read_alike"]
+__all__ = ["ResidentSite", "adopt_text", "changed_documents", "read_alike"]

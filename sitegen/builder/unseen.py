@@ -23,7 +23,6 @@ from pathlib import Path
 
 from sitegen.builder.incremental import BuildRecord, OutputState
 from sitegen.builder.readindex import ReadIndex
-from sitegen.builder.resident import documents_by_file
 from sitegen.content.load import is_document_path
 from sitegen.content.parsecache import ParseCache, same_front_matter
 from sitegen.content.source import FrontMatterDoc, ReadError, parse_document
@@ -139,7 +138,7 @@ def edits_unseen(
     those files (with its digest now in ``files``) reads the same to it as it did."""
     if tuple(analysis.findings) != tuple(findings_before):
         return False
-    documents = documents_by_file(analysis.site, earlier)
+    documents = analysis.site.documents_in(earlier)
     limit = analysis.site.settings.thresholds.brief_max_chars
     for name, before in earlier.items():
         document = documents.get(name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sitegen.content.model import (
@@ -36,6 +36,12 @@ class Project:
     @property
     def title(self) -> str:
         return self.doc.title if self.doc else self.id
+
+    def documents(self) -> Iterator[Document]:
+        yield from (doc for doc in (self.doc, self.retro) if doc is not None)
+        yield from self.tasks
+        yield from self.reports
+        yield from self.risks
 
     def fingerprint_parts(self) -> tuple[object, ...]:
         """What pages read of a project through it: its id, files and retro. Its tasks,
@@ -72,10 +78,20 @@ class Site:
 
     def documents(self) -> Iterator[Document]:
         for project in self.projects:
-            yield from (doc for doc in (project.doc, project.retro) if doc is not None)
-            yield from project.tasks
-            yield from project.reports
-            yield from project.risks
+            yield from project.documents()
+
+    def documents_in(self, files: Iterable[str]) -> dict[str, Document]:
+        """The documents read from ``files`` (relative to the content folder), by file;
+        only the projects whose folders hold those files are looked through."""
+        wanted = set(files)
+        folders = {file.partition("/")[0] for file in wanted}
+        return {
+            document.source.file: document
+            for project in self.projects
+            if project.folder in folders
+            for document in project.documents()
+            if document.source.file in wanted
+        }
 
     @property
     def reports(self) -> list[ReportDoc]:
