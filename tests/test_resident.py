@@ -261,21 +261,27 @@ def test_with_history_an_edit_the_analysis_sees_does_not_replay_the_history_agai
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The trends replay the history day by day up to the working tree: the preview keeps
-    that replay between saves, and replays again only after a new commit. Either way
-    every page is what a cold build makes."""
-    from sitegen.engine.history import trend
+    that replay between saves, and replays again only after a new commit. It keeps the
+    baselines too while no task changed. Either way every page is what a cold build
+    makes."""
+    from sitegen.engine.history import baseline, trend
 
     replayed = recording(monkeypatch, trend._Replay, "change", lambda _replay, path, _blob: path)
+    chosen = recording(monkeypatch, baseline, "choose_baseline", lambda _steps, cutoff: cutoff)
     assert history_preview.rebuild()
-    assert replayed
+    assert replayed and chosen
     for number, progress in enumerate((35, 90)):
         replayed.clear()
+        chosen.clear()
         path = edit(repo.content, REPORT, r"progress: \d+", f"progress: {progress}")
         assert history_preview.rebuild([path])
         assert not history_preview.resident.reused
-        assert replayed == []
+        assert replayed == [] and chosen == []  # no task changed: the same baselines
         assert as_cold(history_preview, repo, tmp_path / f"cold-{number}")
     task = edit(repo.content, TASK, r"^end: .*$", "end: 2023-07-25")  # a replan
+    assert history_preview.rebuild([task])
+    assert chosen  # a task changed: baselines again (its slip moved)
+    assert as_cold(history_preview, repo, tmp_path / "cold-replanned")
     repo.commit("2023-07-21T18:00:00+08:00", "progress, and a task replanned")
     assert history_preview.rebuild([path, task])
     assert replayed
@@ -288,30 +294,34 @@ def test_with_history_git_is_asked_once_for_the_staged_files(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Which files git has staged as they are is asked once per preview: a document
-    kept since was read from the same bytes, so it stands for the same blob. A brief
-    edit moves its text into the kept document with a new source: that document stands
-    for no blob from then on. Each analysis equals a cold build."""
+    """Which files git has staged as they are is asked once per preview, and the
+    preview keeps the documents that stand for a blob (they were read from its bytes)
+    with the versions it parsed. A brief edit moves its text into the kept document:
+    that document stands for no blob from then on. Each analysis equals a cold build."""
     from sitegen.content.history.documents import VersionReader
     from sitegen.engine.history import facts
 
     asked = recording(monkeypatch, facts, "unchanged_files", lambda root: root)
     # the files whose documents stand for a blob
-    standing = recording(
-        monkeypatch, VersionReader, "remember", lambda _reader, _blob, doc: doc.source.file
+    remembered = recording(
+        monkeypatch, VersionReader, "remember", lambda reader, _blob, doc: (reader, doc)
     )
     assert history_preview.rebuild()
+    standing = {doc.source.file: (reader, doc) for reader, doc in remembered}
     assert len(asked) == 1 and REPORT in standing and TASK in standing
     brief = repo.content / REPORT
     brief.write_text(brief.read_text("utf-8").rstrip("\n") + "\n\n（补充）\n", "utf-8")
     assert history_preview.rebuild([brief])
     assert history_preview.resident.reused
-    standing.clear()
+    remembered.clear()
     task = edit(repo.content, TASK, r"^end: .*$", "end: 2023-07-25")
     assert history_preview.rebuild([task])
     assert not history_preview.resident.reused
     assert len(asked) == 1
-    assert REPORT not in standing and TASK not in standing and standing
+    assert remembered == []  # the preview keeps its reader, and what stands for a blob
+    reader, report = standing[REPORT]
+    assert not reader.stands_for(report)  # it took the brief's new text in place
+    assert reader.stands_for(standing[TASK][1])  # the task as it was read: its blob
     assert as_cold(history_preview, repo, tmp_path / "cold")
 
 

@@ -36,6 +36,7 @@ from sitegen.content.parsecache import ParseCache
 from sitegen.content.source import LineTable, Source
 from sitegen.core.fingerprint import PageReads
 from sitegen.engine.checks import body_as_analysed
+from sitegen.engine.history.facts import forget_versions
 from sitegen.engine.memo import DerivedMemo
 from sitegen.site.analysis import Analysis
 
@@ -127,6 +128,7 @@ class ResidentSite:
         for old, new in pairs:
             adopt_text(old, new)
             self.documents.replace(old.source.file, type(old), old)
+        forget_versions(self.derived, (old for old, _ in pairs))
         self._earlier = _Earlier(files, key, earlier.loaded, earlier.analysis)
         self.reused = True
         self.changed = frozenset(old.source.file for old, _ in pairs)

@@ -70,6 +70,11 @@ class DerivedMemo:
         """Keep ``value``, a function of ``context`` alone, as the one value of ``kind``."""
         self._slots[kind] = (context, value)
 
+    def held(self, kind: str) -> Any | None:
+        """The one value of ``kind``, whatever its context (see `keep`), or None."""
+        slot = self._slots.get(kind)
+        return slot[1] if slot is not None else None
+
     def finish(self) -> None:
         """End an analysis: forget the values it did not use (their documents changed
         or went)."""

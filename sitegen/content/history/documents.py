@@ -11,7 +11,7 @@ then parses only the versions that commit made, not every earlier version again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -67,6 +67,8 @@ class VersionCache:
     def save(self) -> None:
         if self.file is not None and (self._changed or self._used.keys() != self._entries.keys()):
             write_record(self.file, FORMAT, {"entries": self._used})
+        # A preview saves after every analysis: what is on disk now is what was used.
+        self._entries, self._changed = dict(self._used), False
 
 
 class VersionReader:
@@ -81,6 +83,15 @@ class VersionReader:
     def remember(self, blob: str, document: Document) -> None:
         """``document`` (loaded from a file whose bytes are ``blob``) stands for the blob."""
         self._parsed[(blob, type(document))] = document
+
+    def stands_for(self, document: Document) -> bool:
+        """Whether ``document`` stands for a blob (it was remembered for one)."""
+        return any(doc is document for doc in self._parsed.values())
+
+    def forget(self, documents: Iterable[Document]) -> None:
+        """``documents`` no longer stand for the blobs they were remembered for."""
+        gone = {id(document) for document in documents}
+        self._parsed = {key: doc for key, doc in self._parsed.items() if id(doc) not in gone}
 
     def document(self, blob: str | None, path: str, model: type[DocT]) -> DocT | None:
         if blob is None:

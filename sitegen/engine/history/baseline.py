@@ -205,6 +205,12 @@ def task_baselines(
     zone = ZoneInfo(site.settings.timezone)
     memo = memo or DerivedMemo()
     history_read = (history.head, until)
+    # All a baseline reads besides the history: a save that changed no task (a report,
+    # say) finds the same task documents, compared by identity first, and the same days.
+    read_from = (history_read, calendar, zone, _planned_tasks(site))
+    kept = memo.kept("task-baselines", read_from)
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
     known = memo.kept("task-steps", history_read)
     if known is None:
         known = {}
@@ -231,7 +237,16 @@ def task_baselines(
                 duration=calendar.count(baseline.first_day, baseline.end),
                 replans=tuple(replans(steps)),
             )
+    memo.keep("task-baselines", read_from, found)
     return found
+
+
+def _planned_tasks(site: Site) -> tuple[tuple[object, ...], ...]:
+    """Each project's baseline day and tasks, in order: what baselines read of the site."""
+    return tuple(
+        (project.id, project.doc.baseline if project.doc else None, tuple(project.tasks))
+        for project in site.projects
+    )
 
 
 # ---------------------------------------------------------------- findings

@@ -7,7 +7,7 @@ baseline fields and [] for the trends.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -16,6 +16,7 @@ from sitegen.content.history.documents import VersionCache, VersionReader
 from sitegen.content.history.model import History
 from sitegen.content.history.reader import unchanged_files
 from sitegen.content.history.snapshot import Reading, day_of, site_timezone
+from sitegen.content.model import Document
 from sitegen.content.projects import Site
 from sitegen.core.findings import Finding
 from sitegen.core.i18n import Messages
@@ -66,10 +67,8 @@ def history_facts(
     history = reading.history
     if history is None or not reading.covers or reading.latest is None:
         return HistoryFacts(), []
-    cache = VersionCache.for_content(root)
-    reader = VersionReader(history, cache)
+    reader = _reader(history, reading, root, loaded, memo)
     try:
-        _known_versions(reader, history, reading, root, loaded, memo or DerivedMemo())
         baselines = task_baselines(site, history, reader, status.calendar, reading.latest, memo)
         # The zone that chose the commit read (the working tree's) says where days end.
         zone = site_timezone(root)
@@ -79,9 +78,39 @@ def history_facts(
     except UNREADABLE:  # a version git cannot give: as without history (the notice says so)
         return HistoryFacts(), []
     finally:
-        cache.save()
+        if reader.cache is not None:
+            reader.cache.save()
     facts = HistoryFacts(True, baselines, {key: tuple(points) for key, points in trends.items()})
     return facts, baseline_findings(site, status, baselines, messages)
+
+
+# A preview keeps its reader of versions, with the versions it parsed and the documents
+# that stand for blobs, from one analysis to the next (see `forget_versions`).
+_READER = "version-reader"
+
+
+def _reader(
+    history: History, reading: Reading, root: Path, loaded: Site, memo: DerivedMemo | None
+) -> VersionReader:
+    """The reader of versions: the one a preview kept, or a new one that lets the
+    documents loaded stand for the blobs they were read from."""
+    kept = memo.kept(_READER, root) if memo is not None and reading.snapshot is None else None
+    if kept is not None:
+        kept.history = history  # the same commits and maybe more: this analysis's git
+        return kept  # type: ignore[no-any-return]
+    reader = VersionReader(history, VersionCache.for_content(root))
+    _known_versions(reader, history, reading, root, loaded, memo or DerivedMemo())
+    if memo is not None and reading.snapshot is None:
+        memo.keep(_READER, root, reader)
+    return reader
+
+
+def forget_versions(memo: DerivedMemo, documents: Iterable[Document]) -> None:
+    """``documents``, which the preview keeps, took new text in place: they no longer
+    stand for the blobs they were read from."""
+    reader = memo.held(_READER)
+    if reader is not None:
+        reader.forget(documents)
 
 
 def _known_versions(
@@ -117,4 +146,4 @@ def _known_versions(
             reader.remember(blob, document)
 
 
-__all__ = ["HistoryFacts", "history_facts"]
+__all__ = ["HistoryFacts", "forget_versions", "history_facts"]
