@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -336,3 +337,20 @@ def test_the_documents_of_saved_files_are_found_in_their_projects_folders() -> N
     }
     every = {document.source.file: document for document in site.documents()}
     assert all(every[file] is document for file, document in found.items())
+
+
+def test_the_earlier_site_is_freed_once_the_saved_files_page_is_out(
+    content: Path, preview: PreviewServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Freeing a large site's analysis and pages takes 10–20 ms: not before the saved
+    file's page is made, and not kept after."""
+    earlier = weakref.ref(preview._renderer)
+    alive_when_the_page_is_made = recording(
+        monkeypatch, preview, "_serve_early", lambda *_: earlier() is not None
+    )
+    path = edit(content, REPORT, r"progress: \d+", "progress: 35")
+    assert preview.rebuild([path])
+    assert not preview.resident.reused
+    assert alive_when_the_page_is_made == [True]
+    preview._tidy()  # when nothing changes: what the frozen builds left in cycles goes too
+    assert earlier() is None

@@ -149,25 +149,31 @@ class PreviewServer:
 
         # The analysed site and its pages live until the next build: once made, they are
         # frozen out of the collector's scans (a full collection over them took 0.3–0.5 s
-        # per save on a large site); what rendering makes is collected as usual.
-        with collector_paused():
-            resident = self.resident
-            contents = resident.read_contents(self.content, saved)
-            found = self._history_now()
-            analysis = analyse(
-                self.content, self.as_of, contents=contents, history=found, resident=resident
-            )
-            self.language = analysis.site.settings.language
-            if analysis.failed:
-                return False, [
-                    format_text(f) for f in analysis.findings if f.severity is Severity.ERROR
-                ]
-            renderer = self._renderer
-            if renderer is None or not resident.reused:
-                renderer = self._renderer = SiteRenderer(analysis)
-            gc.freeze()
-        self.base_url = analysis.site.settings.base_url
-        self._serve_early(renderer, first)
+        # per save on a large site); what rendering makes is collected as usual. The
+        # earlier site is freed once the saved file's page is out (see `let_go`).
+        resident = self.resident
+        earlier = self._renderer
+        try:
+            with collector_paused():
+                contents = resident.read_contents(self.content, saved)
+                found = self._history_now()
+                analysis = analyse(
+                    self.content, self.as_of, contents=contents, history=found, resident=resident
+                )
+                self.language = analysis.site.settings.language
+                if analysis.failed:
+                    return False, [
+                        format_text(f) for f in analysis.findings if f.severity is Severity.ERROR
+                    ]
+                renderer = earlier
+                if renderer is None or not resident.reused:
+                    renderer = self._renderer = SiteRenderer(analysis)
+                gc.freeze()
+            self.base_url = analysis.site.settings.base_url
+            self._serve_early(renderer, first)
+        finally:
+            del earlier
+            resident.let_go()
         state = OutputState.load(self.out)
         # no fork: this process has threads
         unchanged, edited = resident.unchanged_and_edited()
