@@ -60,7 +60,7 @@ class ResidentSite:
         self.reused = False  # whether the last analysis was the earlier one
         self.changed: frozenset[str] = frozenset()  # the files it changed, if so
         self.reads = PageReads()  # what each page's fingerprint reached, at the last build
-        self._retired: list[object] = []  # what only earlier builds read (see `let_go`)
+        self._retired: tuple[object, ...] = ()  # what only the last build read (`let_go`)
         self._contents: Contents | None = None  # the last digest, with its walk and statuses
         self._unconfirmed = False  # whether it was taken without a walk
 
@@ -154,16 +154,16 @@ class ResidentSite:
         self, loaded: LoadResult, analysis: Analysis, files: dict[str, bytes], *key: Any
     ) -> None:
         """A new analysis (see `earlier_analysis`): what its pages read is found anew.
-        The earlier analysis is kept until `let_go`."""
+        The earlier analysis is kept until `let_go`, or the next analysis."""
         self.derived.finish()
-        self._retired += [self._earlier, self.reads]
+        self._retired = (self._earlier, self.reads)
         self._earlier = _Earlier(files, key, loaded, analysis)
         self.reads = PageReads()
 
     def let_go(self) -> None:
         """Free what only earlier builds read. Freeing a large site's analysis takes
         10–20 ms: the preview does it once the saved file's page is out."""
-        self._retired.clear()
+        self._retired = ()
 
 
 def _relative_files(root: Path, saved: Iterable[Path]) -> list[str] | None:
