@@ -94,14 +94,15 @@ def _reader(
 ) -> VersionReader:
     """The reader of versions: the one a preview kept, or a new one that lets the
     documents loaded stand for the blobs they were read from."""
-    kept = memo.kept(_READER, root) if memo is not None and reading.snapshot is None else None
+    keeper = memo if reading.snapshot is None else None  # a commit's day: read afresh
+    kept = keeper.kept(_READER, root) if keeper is not None else None
     if kept is not None:
         kept.history = history  # the same commits and maybe more: this analysis's git
         return kept  # type: ignore[no-any-return]
     reader = VersionReader(history, VersionCache.for_content(root))
     _known_versions(reader, history, reading, root, loaded, memo or DerivedMemo())
-    if memo is not None and reading.snapshot is None:
-        memo.keep(_READER, root, reader)
+    if keeper is not None:
+        keeper.keep(_READER, root, reader)
     return reader
 
 
