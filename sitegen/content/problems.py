@@ -119,18 +119,19 @@ class Collector:
         only model_dump(exclude_unset=True) reads; sitegen never does, and model_copy
         copies the set before changing it.
         """
-        if isinstance(model, BaseModel):
-            names = model.__pydantic_fields_set__
+        has_field_set, numbers, nested = _sharing(type(model))
+        if has_field_set:
+            names = model.__pydantic_fields_set__  # type: ignore[attr-defined]
             shared = self._field_sets.setdefault(frozenset(names), names)
             object.__setattr__(model, "__pydantic_fields_set__", shared)
-        for name in _decimal_fields(type(model)):
+        for name in numbers:
             value = getattr(model, name)
             if value is not None:
                 object.__setattr__(model, name, self._numbers.setdefault(str(value), value))
-        for name in _nested_models(type(model)):
+        for name in nested:
             value = getattr(model, name, None)
             for item in value if type(value) is list else (value,):
-                if is_model(type(item)):
+                if item is not None:
                     self.share_field_sets(item)
 
     def unknown_keys(
@@ -144,6 +145,11 @@ class Collector:
         `entries` (`planed: 3`) would otherwise silently drop what it was meant to say."""
         known = _field_names(model)
         nested_models = _nested_models(model)
+        if known.issuperset(data):  # as nearly always: only the nested mappings to look at
+            for key in nested_models.keys() & data.keys():
+                for path, item in _mappings(data[key], (*within, key)):
+                    self.unknown_keys(source, item, nested_models[key], path)
+            return
         for key, value in data.items():
             if key in nested_models:
                 for path, item in _mappings(value, (*within, key)):
@@ -184,6 +190,16 @@ def _nested_models(model: type) -> dict[str, type]:
         for name, info in fields_of(model).items()
         if (nested := _model_in(info.annotation)) is not None
     }
+
+
+@cache
+def _sharing(kind: type) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+    """What `Collector.share_field_sets` shares in a ``kind``: whether it has a set of
+    its set fields (a model; `Entry` is a dataclass), its number fields and the fields
+    that hold models. Nothing for a class that is not validated as a mapping."""
+    if not is_model(kind):
+        return False, (), ()
+    return issubclass(kind, BaseModel), _decimal_fields(kind), tuple(_nested_models(kind))
 
 
 @cache
