@@ -20,6 +20,7 @@ from sitegen.engine.history.trend import weekly_points
 from sitegen.site.pages.alerts import alert_pages
 from sitegen.site.pages.breakdown import WbsRow, budget, gantt_order, project_cards, wbs
 from sitegen.site.pages.brief import brief_pages
+from sitegen.site.pages.bulk import BulkPages
 from sitegen.site.pages.chartdata import person_summary, project_curves, team_heatmap, week_changes
 from sitegen.site.pages.decisions import (
     Decision,
@@ -29,7 +30,7 @@ from sitegen.site.pages.decisions import (
     risk_decisions,
 )
 from sitegen.site.pages.ganttdata import gantt_baselines
-from sitegen.site.pages.page import Page, PageMaker, PlannedPage
+from sitegen.site.pages.page import Page, PageMaker
 from sitegen.site.pages.paths import (
     person_path,
     project_path,
@@ -43,14 +44,12 @@ from sitegen.site.pages.paths import (
 )
 from sitegen.site.pages.planned import SitePages
 from sitegen.site.pages.reference import priority_matrix, worked_examples
-from sitegen.site.pages.reports import report_section
 from sitegen.site.pages.retro import Measure, retro_measures, retro_team_and_outputs
 from sitegen.site.pages.summary import ProjectRow, project_rows
 from sitegen.site.pages.view import Alert, AlertGroup, Link, SiteView, newest_first
 from sitegen.site.pages.weekly import Week, build_week, has_problem, site_weeks
 
 if TYPE_CHECKING:
-    from sitegen.engine.compute import TaskState
     from sitegen.site.analysis import Analysis
 
 DASHBOARD_ALERTS = 10  # alerts a group shows on the dashboard; alerts.html shows more
@@ -121,41 +120,8 @@ def site_pages(analysis: Analysis) -> SitePages:
     view = SiteView(analysis)
     ui = Messages(analysis.site.settings.language, kind="ui")
     page = PageMaker(analysis.site.settings.title)
-    task_page, risk_page = partial(_task_page, view, page), partial(_risk_page, view, page)
-    tasks = [
-        PlannedPage(task_path(task.task.id), "task.html", task_page, task)
-        for task in view.sorted_tasks()
-    ]
-    risks = [PlannedPage(risk_path(risk), "risk.html", risk_page, risk) for risk in view.risks]
-    planned = [*tasks, *risks, *report_section(view, page, ui)]
-    return SitePages(planned, partial(_summary_pages, analysis, view, ui, page))
-
-
-def _task_page(view: SiteView, page: PageMaker, state: TaskState) -> Page:
-    return page(
-        task_path(state.task.id),
-        "task.html",
-        f"{state.task.id} {state.task.title}",
-        "dashboard",
-        state=state,
-        project=view.project_ref(state.project),
-        findings=view.findings_for(task=state.task.id),
-        risks=view.sorted_risks(view.risks_by_task.get(state.task.id, [])),
-        baseline=view.analysis.history.baselines.get(state.task.id),
-    )
-
-
-def _risk_page(view: SiteView, page: PageMaker, risk_id: str) -> Page:
-    risk = view.risks[risk_id]
-    return page(
-        risk_path(risk_id),
-        "risk.html",
-        f"{risk_id} {risk.title}",
-        "risks",
-        risk=risk,
-        project=view.project_ref(view.risk_project[risk_id]),
-        findings=view.findings_for(file=risk.source.file),
-    )
+    bulk = BulkPages(view, page, ui)
+    return SitePages(bulk.plan, partial(_summary_pages, analysis, view, ui, page), bulk.find)
 
 
 def _summary_pages(

@@ -17,10 +17,23 @@ class SitePages(Mapping[str, Page]):
     what they show: they are all made the first time one of them is asked for.
     """
 
-    def __init__(self, planned: list[PlannedPage], summaries: Callable[[], Iterator[Page]]):
-        self._planned = {page.path: page for page in planned}
+    def __init__(
+        self,
+        plan: Callable[[], list[PlannedPage]],
+        summaries: Callable[[], Iterator[Page]],
+        find: Callable[[str], PlannedPage | None] = lambda path: None,
+    ):
+        self._plan = plan
+        self._made_plan: dict[str, PlannedPage] | None = None
+        self._find = find  # a planned page by its path, before all are planned
         self._make_summaries = summaries
         self._summaries: dict[str, Page] | None = None
+
+    @property
+    def _planned(self) -> dict[str, PlannedPage]:
+        if self._made_plan is None:
+            self._made_plan = {page.path: page for page in self._plan()}
+        return self._made_plan
 
     def _summary(self) -> dict[str, Page]:
         if self._summaries is None:
@@ -29,8 +42,12 @@ class SitePages(Mapping[str, Page]):
             self._summaries = {path: page for path, page in made.items() if path not in planned}
         return self._summaries
 
+    def _planned_page(self, path: str) -> PlannedPage | None:
+        found = self._find(path) if self._made_plan is None else None
+        return found if found is not None else self._planned.get(path)
+
     def __getitem__(self, path: str) -> Page:
-        planned = self._planned.get(path)
+        planned = self._planned_page(path)
         return planned.make() if planned is not None else self._summary()[path]
 
     def __contains__(self, path: object) -> bool:
@@ -45,7 +62,7 @@ class SitePages(Mapping[str, Page]):
 
     def template(self, path: str) -> str:
         """The template of the page at ``path``, without making its data."""
-        planned = self._planned.get(path)
+        planned = self._planned_page(path)
         return planned.template if planned is not None else self._summary()[path].template
 
 

@@ -35,6 +35,11 @@ def report_page(view: SiteView, page: PageMaker, report: ReportDoc) -> Page:
     )
 
 
+def planned_report(one_report: Callable[[ReportDoc], Page], report: ReportDoc) -> PlannedPage:
+    """``report``'s page, planned: ``one_report`` makes it (`report_page`, bound)."""
+    return PlannedPage(report_path(report), "report.html", one_report, report)
+
+
 def report_section(view: SiteView, page: PageMaker, ui: Messages) -> list[PlannedPage]:
     """The pages of the report stream, each made when asked for: every report's page,
     each period's page right after its reports (whoever renders them converts each
@@ -76,7 +81,7 @@ def report_section(view: SiteView, page: PageMaker, ui: Messages) -> list[Planne
     planned = []
     one_report = partial(report_page, view, page)
     for key, items in periods.items():
-        planned += [PlannedPage(report_path(r), "report.html", one_report, r) for r in items]
+        planned += [planned_report(one_report, report) for report in items]
         if split:
             path = f"reports/{key}.html"
             make = partial(stream_page, path, title(key), {key: items})
