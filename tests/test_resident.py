@@ -172,6 +172,8 @@ def test_an_analysis_again_remakes_only_the_values_of_the_saved_report(
     saved = [e for e in later.status.entries if e.report.source.file == REPORT]
     assert saved and all(id(e) not in entries for e in saved)
     assert saved[0].entry.progress == 5
+    # team.yaml is unchanged: its people are the ones read before, not read again
+    assert all(a is b for a, b in zip(earlier.site.people, later.site.people, strict=True))
     kept = [e for e in later.status.entries if e.report.source.file == other]
     assert kept and all(id(e) in entries for e in kept)
 
@@ -180,6 +182,7 @@ def test_an_analysis_again_remakes_only_the_values_of_the_saved_report(
     named = [f for f in renamed.findings if f.code in ("deviation", "late-report")]
     assert len(named) == 4
     assert all(f.message.startswith("李小四 ") for f in named if f.person == "li-si")
+    assert "李小四" in {person.name for person in renamed.site.people}
 
 
 def test_a_new_file_or_a_settings_edit_analyses_the_site_again(

@@ -7,6 +7,7 @@ model; the other files are still loaded, so one run reports every problem.
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from sitegen.content.inputs import SKIPPED_PREFIXES
-from sitegen.content.memo import ValidatedDocuments
+from sitegen.content.memo import KeptTeam, ValidatedDocuments
 from sitegen.content.model import (
     Document,
     Person,
@@ -28,7 +29,7 @@ from sitegen.content.parsecache import ParseCache
 from sitegen.content.problems import Collector
 from sitegen.content.projects import Project, Site
 from sitegen.content.settings import SiteSettings
-from sitegen.content.source import ReadError, Source, read_yaml_mapping
+from sitegen.content.source import Path_, ReadError, Source, read_yaml_mapping
 from sitegen.core.findings import Finding
 from sitegen.core.i18n import Messages
 
@@ -103,6 +104,28 @@ def _load_team(
         return [], Source("team.yaml")
     if _leaves_root(collector, path, path.is_symlink()):
         return [], Source("team.yaml")
+    documents, language = collector.documents, collector.msg.language
+    digest = collector.cache.known.get("team.yaml")
+    kept = documents.team(digest, language) if documents is not None else None
+    if kept is None:
+        before = len(collector.findings)
+        team_broken: set[str] = set()
+        people, source = _read_team(collector, path, team_broken)
+        if documents is not None and digest is not None:
+            found = tuple(collector.findings[before:])
+            documents.keep_team(
+                KeptTeam(digest, language, tuple(people), source, found, frozenset(team_broken))
+            )
+        broken_ids |= team_broken
+        return people, source
+    collector.findings.extend(kept.findings)
+    broken_ids |= kept.broken_ids
+    return list(kept.people), kept.source
+
+
+def _read_team(
+    collector: Collector, path: Path, broken_ids: set[str]
+) -> tuple[list[Person], Source]:
     try:
         data, lines, notes = read_yaml_mapping(path)
     except ReadError as error:
@@ -117,6 +140,11 @@ def _load_team(
     if not isinstance(raw_people, list):
         collector.add("field", "team.yaml", source.line("people"), collector.msg("team.people"))
         return [], source
+    # Each person's lines, by key under the person: ("people", 3, "name") → ("name",).
+    lines_of: dict[object, dict[Path_, int]] = defaultdict(dict)
+    for key, line in lines.items():
+        if len(key) >= 2 and key[0] == "people":
+            lines_of[key[1]][key[2:]] = line
     people = []
     for index, raw in enumerate(raw_people):
         if not isinstance(raw, dict):
@@ -125,9 +153,7 @@ def _load_team(
             )
             continue
         item_source = Source(
-            "team.yaml",
-            {key[2:]: line for key, line in lines.items() if key[:2] == ("people", index)},
-            first_line=source.line("people", index),
+            "team.yaml", lines_of.get(index, {}), first_line=source.line("people", index)
         )
         collector.unknown_keys(item_source, raw, Person)
         try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sitegen.content.model import Document
+from sitegen.content.model import Document, Person
+from sitegen.content.source import Source
 from sitegen.core.findings import Finding
 
 
@@ -22,6 +23,18 @@ class _Kept(NamedTuple):
     findings: tuple[Finding, ...]
 
 
+class KeptTeam(NamedTuple):
+    """team.yaml as one load read it: its people, with the findings and the ids of the
+    people that failed validation."""
+
+    digest: bytes
+    language: str
+    people: tuple[Person, ...]
+    source: Source
+    findings: tuple[Finding, ...]
+    broken_ids: frozenset[str]
+
+
 class ValidatedDocuments:
     """File (relative to the content folder) and model → the document validated from
     the file's bytes. Documents that failed validation are not kept: they are rare, and
@@ -30,6 +43,8 @@ class ValidatedDocuments:
     def __init__(self) -> None:
         self._kept: dict[tuple[str, type[Document]], _Kept] = {}
         self._used: dict[tuple[str, type[Document]], _Kept] = {}
+        self._team: KeptTeam | None = None
+        self._team_used = False
 
     def get(
         self, file: str, model: type[Document], digest: bytes | None, language: str
@@ -58,12 +73,26 @@ class ValidatedDocuments:
         if kept is not None:
             self._kept[(file, model)] = kept._replace(document=document)
 
+    def team(self, digest: bytes | None, language: str) -> KeptTeam | None:
+        """team.yaml as the last load read it, if its bytes (``digest``) are the same."""
+        kept = self._team
+        if kept is None or digest is None or (kept.digest, kept.language) != (digest, language):
+            return None
+        self._team_used = True
+        return kept
+
+    def keep_team(self, team: KeptTeam) -> None:
+        self._team, self._team_used = team, True
+
     def finish(self) -> None:
         """Forget the documents this load did not use (their files changed or went)."""
         self._kept, self._used = self._used, {}
+        if not self._team_used:
+            self._team = None
+        self._team_used = False
 
     def __len__(self) -> int:
         return len(self._kept)
 
 
-__all__ = ["ValidatedDocuments"]
+__all__ = ["KeptTeam", "ValidatedDocuments"]
