@@ -56,6 +56,7 @@ PIPELINE = [
 ANALYSIS = [
     ("sitegen.engine.history.analysis", "", "reading_for", "which commit or tree is read"),
     ("sitegen.builder.analyse", "", "load_site", "load"),
+    ("sitegen.builder.resident", "ResidentSite", "load", "load"),  # the preview's
     (
         "sitegen.builder.resident",
         "ResidentSite",

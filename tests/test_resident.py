@@ -22,6 +22,7 @@ from sitegen.authoring.serve import PreviewServer
 from sitegen.builder.analyse import analyse
 from sitegen.builder.pipeline import build
 from sitegen.builder.reporter import BufferedReporter
+from sitegen.content import load
 from sitegen.content.load import load_site
 from sitegen.content.source import Source
 from sitegen.core.fingerprint import PageReads
@@ -143,6 +144,31 @@ def test_an_edit_the_analysis_sees_analyses_the_site_again(
     assert ok == build(content, cold, BufferedReporter(), as_of=AS_OF, jobs=1, history=False)
     if ok:
         assert tree(preview.out) == tree(cold)
+
+
+def test_a_save_reads_only_the_saved_document_and_reports_its_new_findings(
+    preview: PreviewServer, content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No other file is read and no folder walked again: the earlier load, with the
+    saved document in place of its old self and its findings in place of the old ones."""
+
+    def no_walk(*args: Any) -> list[str]:
+        raise AssertionError("the content folder was walked again")
+
+    def saved(path: Path) -> list[str]:
+        with monkeypatch.context() as patched:
+            patched.setattr(load, "_markdown_files", no_walk)
+            assert preview.rebuild([path])
+        assert not preview.resident.reused
+        status = json.loads((preview.out / "status.json").read_text("utf-8"))
+        return [f["file"] for f in status["findings"] if f["code"] == "unknown-key"]
+
+    entry = r"^(    progress: \d+)$"
+    typo = edit(content, REPORT, entry, r"\1\n    progres: 30")  # an unknown key: a warning
+    assert saved(typo) == [REPORT]
+    assert tree(preview.out) == cold_build(content, tmp_path / "cold")
+    assert saved(edit(content, REPORT, r"^    progres: 30\n", "")) == []
+    assert tree(preview.out) == cold_build(content, tmp_path / "cold again")
 
 
 def test_an_analysis_again_remakes_only_the_values_of_the_saved_report(

@@ -83,7 +83,10 @@ def _analyse(
     folder: Path,
     resident: _Resident | None = None,
 ) -> Analysis:
-    loaded = load_site(folder, cache, jobs, resident.site.documents if resident else None)
+    if resident is None:
+        loaded = load_site(folder, cache, jobs)
+    else:
+        loaded = resident.site.load(folder, resident.files, cache, jobs)
     site = loaded.site
     today = today_in(site.settings.timezone)
     day = as_of or today

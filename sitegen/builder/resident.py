@@ -17,6 +17,7 @@ while their document is the same object (`sitegen.engine.memo`).
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,7 +30,7 @@ from sitegen.content.inputs import (
     digest_after_edits,
     read_statuses,
 )
-from sitegen.content.load import LoadResult, is_document_path
+from sitegen.content.load import LoadResult, is_document_path, load_changed, load_site
 from sitegen.content.memo import ValidatedDocuments
 from sitegen.content.model import Document
 from sitegen.content.parsecache import ParseCache
@@ -106,6 +107,21 @@ class ResidentSite:
         if len(self.documents):
             return ParseCache(None, known)
         return ParseCache.for_content(root, known)
+
+    def load(
+        self, root: Path, files: dict[str, bytes], cache: ParseCache | None, jobs: int
+    ) -> LoadResult:
+        """The site in ``root``, its files having the digests ``files``: only the saved
+        documents are read when the earlier load allows it (see `load_changed`)."""
+        earlier = self._earlier
+        if earlier is not None:
+            parse_cache = cache or ParseCache(None, files)
+            again = load_changed(
+                root, earlier.loaded, earlier.files, files, parse_cache, self.documents
+            )
+            if again is not None:
+                return again
+        return load_site(root, cache, jobs, self.documents)
 
     def earlier_analysis(
         self, loaded: LoadResult, files: dict[str, bytes], *key: Any
@@ -184,7 +200,7 @@ def changed_documents(
     """(earlier document, document now) for each file that changed between the two
     loads; None when a file came or went, a file other than a document changed, or the
     loads did not report the same."""
-    if before.keys() != after.keys() or earlier.findings != now.findings:
+    if before.keys() != after.keys() or Counter(earlier.findings) != Counter(now.findings):
         return None
     changed = [name for name, digest in after.items() if before[name] != digest]
     if not all(is_document_path(name) for name in changed):

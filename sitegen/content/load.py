@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -336,3 +337,62 @@ def load_site(
     if documents is not None:
         documents.finish()
     return LoadResult(site, collector.findings, broken_task_ids, broken_person_ids, team_ok)
+
+
+def load_changed(
+    root: Path,
+    earlier: LoadResult,
+    before: Mapping[str, bytes],
+    after: Mapping[str, bytes],
+    cache: ParseCache,
+    documents: ValidatedDocuments,
+) -> LoadResult | None:
+    """What `load_site` would read from ``root`` now, made from ``earlier`` (its load of
+    the files with the digests ``before``) by reading again only the documents whose
+    digests in ``after`` differ: the preview's load after a save. None when that is not
+    the same as a whole load (the caller loads the site whole): a file came or went, a
+    file other than a valid document changed, a changed document is no longer valid,
+    or the earlier load skipped a link (which a walk looks at again)."""
+    if before.keys() != after.keys() or any(f.code == "skipped" for f in earlier.findings):
+        return None
+    changed = [name for name, digest in after.items() if before[name] != digest]
+    old = earlier.site.documents_in(changed)
+    if old.keys() != set(changed):
+        return None
+    collector = Collector(root, Messages(earlier.site.settings.language), cache, documents)
+    new: dict[str, Document] = {}
+    for name in changed:
+        path = root / name
+        if path.is_symlink():
+            return None
+        document = _load_document(collector, path, type(old[name]))
+        if document is None:
+            return None
+        new[name] = document
+    documents.finish_again()
+    folders = {name.partition("/")[0] for name in changed}
+    projects = [
+        _with_documents(p, new) if p.folder in folders else p for p in earlier.site.projects
+    ]
+    site = replace(earlier.site, projects=projects)
+    kept = [f for f in earlier.findings if f.file not in new]
+    return replace(earlier, site=site, findings=kept + collector.findings)
+
+
+def _with_documents(project: Project, new: Mapping[str, Document]) -> Project:
+    """``project`` with the documents ``new`` holds (by file) in place of its own."""
+
+    def swapped(documents: list[DocT]) -> list[DocT]:
+        return [new.get(d.source.file, d) for d in documents]  # type: ignore[misc]
+
+    def one(document: DocT | None) -> DocT | None:
+        return None if document is None else new.get(document.source.file, document)  # type: ignore[return-value]
+
+    return replace(
+        project,
+        doc=one(project.doc),
+        retro=one(project.retro),
+        tasks=swapped(project.tasks),
+        reports=swapped(project.reports),
+        risks=swapped(project.risks),
+    )

@@ -91,6 +91,13 @@ class ValidatedDocuments:
             self._team = None
         self._team_used = False
 
+    def finish_again(self) -> None:
+        """End a load that read only the files that changed (`load_changed`): every
+        other document, and the team, stays kept as it is."""
+        self._kept.update(self._used)
+        self._used = {}
+        self._team_used = False
+
     def __len__(self) -> int:
         return len(self._kept)
 
