@@ -30,7 +30,7 @@ from sitegen.content.inputs import (
     digest_after_edits,
     read_statuses,
 )
-from sitegen.content.load import LoadResult, is_document_path, load_changed, load_site
+from sitegen.content.load import LoadResult, changed_documents, load_changed, load_site
 from sitegen.content.memo import ValidatedDocuments
 from sitegen.content.model import Document
 from sitegen.content.parsecache import ParseCache
@@ -133,7 +133,7 @@ class ResidentSite:
         earlier = self._earlier
         if earlier is None or earlier.key != key:
             return None
-        pairs = changed_documents(earlier.files, files, earlier.loaded, loaded)
+        pairs = changed_pairs(earlier.files, files, earlier.loaded, loaded)
         limit = loaded.site.settings.thresholds.brief_max_chars
         if pairs is None or not all(read_alike(old, new, limit) for old, new in pairs):
             return None
@@ -194,22 +194,21 @@ def _relative_files(root: Path, saved: Iterable[Path]) -> list[str] | None:
     return relative
 
 
-def changed_documents(
+def changed_pairs(
     before: dict[str, bytes], after: dict[str, bytes], earlier: LoadResult, now: LoadResult
 ) -> list[tuple[Document, Document]] | None:
     """(earlier document, document now) for each file that changed between the two
     loads; None when a file came or went, a file other than a document changed, or the
     loads did not report the same."""
-    if before.keys() != after.keys() or Counter(earlier.findings) != Counter(now.findings):
+    if Counter(earlier.findings) != Counter(now.findings):
         return None
-    changed = [name for name, digest in after.items() if before[name] != digest]
-    if not all(is_document_path(name) for name in changed):
+    old_documents = changed_documents(before, after, earlier.site)
+    if old_documents is None:
         return None
-    old_documents = earlier.site.documents_in(changed)
-    new_documents = now.site.documents_in(changed)
-    if old_documents.keys() != set(changed) or new_documents.keys() != set(changed):
+    new_documents = now.site.documents_in(old_documents)
+    if new_documents.keys() != old_documents.keys():
         return None
-    return [(old_documents[name], new_documents[name]) for name in changed]
+    return [(old, new_documents[name]) for name, old in old_documents.items()]
 
 
 def read_alike(old: Document, new: Document, brief_limit: int) -> bool:
@@ -238,4 +237,4 @@ def _lines(source: Source) -> tuple[Any, ...]:
     return (source.file, table, source.first_line, source.body_line)
 
 
-__all__ = ["ResidentSite", "adopt_text", "changed_documents", "read_alike"]
+__all__ = ["ResidentSite", "adopt_text", "changed_pairs", "read_alike"]

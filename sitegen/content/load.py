@@ -339,6 +339,19 @@ def load_site(
     return LoadResult(site, collector.findings, broken_task_ids, broken_person_ids, team_ok)
 
 
+def changed_documents(
+    before: Mapping[str, bytes], after: Mapping[str, bytes], site: Site
+) -> dict[str, Document] | None:
+    """The documents of ``site`` (loaded from the files with the digests ``before``)
+    whose files have other digests in ``after``, by file; None when a file came or went
+    or a changed file is not one of those documents."""
+    if before.keys() != after.keys():
+        return None
+    changed = [name for name, digest in after.items() if before[name] != digest]
+    documents = site.documents_in(changed)
+    return documents if documents.keys() == set(changed) else None
+
+
 def load_changed(
     root: Path,
     earlier: LoadResult,
@@ -353,15 +366,14 @@ def load_changed(
     the same as a whole load (the caller loads the site whole): a file came or went, a
     file other than a valid document changed, a changed document is no longer valid,
     or the earlier load skipped a link (which a walk looks at again)."""
-    if before.keys() != after.keys() or any(f.code == "skipped" for f in earlier.findings):
+    if any(f.code == "skipped" for f in earlier.findings):
         return None
-    changed = [name for name, digest in after.items() if before[name] != digest]
-    old = earlier.site.documents_in(changed)
-    if old.keys() != set(changed):
+    old = changed_documents(before, after, earlier.site)
+    if old is None:
         return None
     collector = Collector(root, Messages(earlier.site.settings.language), cache, documents)
     new: dict[str, Document] = {}
-    for name in changed:
+    for name in old:
         path = root / name
         if path.is_symlink():
             return None
@@ -370,7 +382,7 @@ def load_changed(
             return None
         new[name] = document
     documents.finish_again()
-    folders = {name.partition("/")[0] for name in changed}
+    folders = {name.partition("/")[0] for name in new}
     projects = [
         _with_documents(p, new) if p.folder in folders else p for p in earlier.site.projects
     ]
