@@ -75,8 +75,8 @@ ANALYSIS = [
     ("sitegen.builder.resident", "ResidentSite", "remember", "kept for the next save"),
 ]
 OUTPUT = [
-    ("sitegen.site.render", "SiteRenderer", "__init__", "renderer and page plan"),
-    ("sitegen.site.render", "SiteRenderer", "names", "every file's name (summary pages' data)"),
+    ("sitegen.site.render", "SiteRenderer", "__init__", "renderer"),
+    ("sitegen.site.render", "SiteRenderer", "names", "every file's name (page plan, summaries)"),
     ("sitegen.builder.pipeline", "", "_fingerprints", "fingerprints"),
     ("sitegen.builder.workers", "Workers", "make", "render and write the stale files"),
     ("sitegen.builder.incremental", "OutputState", "record", "OUT's record written"),
@@ -85,7 +85,7 @@ PREVIEW = [
     ("sitegen.builder.resident", "ResidentSite", "read_contents", "content digest"),
     ("sitegen.authoring.serve", "PreviewServer", "_history_now", "history read again"),
     ("sitegen.builder.analyse", "", "analyse", "analysis"),
-    ("sitegen.site.render", "SiteRenderer", "__init__", "renderer and page plan"),
+    ("sitegen.site.render", "SiteRenderer", "__init__", "renderer"),
     ("sitegen.authoring.serve", "PreviewServer", "_serve_early", "the saved file's page"),
     ("sitegen.builder.pipeline", "", "write_output", "then the rest of the site"),
 ]
